@@ -1,0 +1,1 @@
+//! Facts + rules → grades with reasons (pure, no I/O).

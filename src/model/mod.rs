@@ -1,0 +1,4 @@
+//! Records → per-customer facts: aggregation of ledger lines into metrics.
+
+pub mod metrics;
+pub use metrics::Metrics;

@@ -1,0 +1,1 @@
+//! Inputs → typed records + issues. The only module that touches calamine and csv.

@@ -1,0 +1,1 @@
+//! Sheets → xlsx and JSON. The only module that touches rust_xlsxwriter.

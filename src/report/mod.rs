@@ -1,0 +1,3 @@
+//! Grades → format-neutral sheets.
+
+pub mod model;

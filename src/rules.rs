@@ -1,0 +1,1 @@
+//! Rules files (SPEC 6): loaded with serde and validated.

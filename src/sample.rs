@@ -1,0 +1,1 @@
+//! The synthetic ledger set of `tierbook sample`.

@@ -1,0 +1,159 @@
+//! Small text helpers shared by readers, grader and writers: name
+//! normalisation (SPEC 3.3), display widths of CJK text, and the money and
+//! number formats used in reasons and messages.
+
+use rust_decimal::{Decimal, RoundingStrategy};
+
+/// Whether `c` is a space for our purposes: ASCII and Unicode white space,
+/// the ideographic space U+3000 and no-break spaces included.
+pub fn is_space(c: char) -> bool {
+    c.is_whitespace() || c == '\u{3000}' || c == '\u{a0}' || c == '\u{feff}'
+}
+
+/// Folds a full-width ASCII character (U+FF01..U+FF5E) to half-width, and
+/// U+3000 to a plain space.
+pub fn fold_width(c: char) -> char {
+    match c {
+        '\u{ff01}'..='\u{ff5e}' => char::from_u32(c as u32 - 0xfee0).unwrap_or(c),
+        '\u{3000}' => ' ',
+        _ => c,
+    }
+}
+
+/// Trims, collapses inner runs of spaces to one space, and folds full-width
+/// ASCII to half-width (the customer-name key of SPEC 3.3).
+pub fn normalize_name(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut pending_space = false;
+    for c in s.chars() {
+        let c = fold_width(c);
+        if is_space(c) {
+            pending_space = !out.is_empty();
+            continue;
+        }
+        if pending_space {
+            out.push(' ');
+            pending_space = false;
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// A header or alias in comparable form: width-folded, lower-cased, with
+/// every space removed (SPEC 3.2: case-, space- and full-width-insensitive).
+pub fn header_key(s: &str) -> String {
+    s.chars()
+        .map(fold_width)
+        .filter(|c| !is_space(*c))
+        .flat_map(char::to_lowercase)
+        .collect()
+}
+
+/// Display width of text in an Excel column: CJK and other wide characters
+/// count as two.
+pub fn display_width(s: &str) -> usize {
+    s.chars().map(|c| if is_wide(c) { 2 } else { 1 }).sum()
+}
+
+fn is_wide(c: char) -> bool {
+    matches!(c as u32,
+        0x1100..=0x115F | 0x2E80..=0x303E | 0x3041..=0x33FF | 0x3400..=0x4DBF |
+        0x4E00..=0x9FFF | 0xA000..=0xA4CF | 0xAC00..=0xD7A3 | 0xF900..=0xFAFF |
+        0xFE30..=0xFE4F | 0xFF00..=0xFF60 | 0xFFE0..=0xFFE6 | 0x20000..=0x3FFFD)
+}
+
+/// Groups the integer digits of a plain decimal string with commas.
+fn group_thousands(digits: &str) -> String {
+    let (sign, rest) = match digits.strip_prefix('-') {
+        Some(r) => ("-", r),
+        None => ("", digits),
+    };
+    let (int, frac) = match rest.split_once('.') {
+        Some((i, f)) => (i, Some(f)),
+        None => (rest, None),
+    };
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3 + 1);
+    out.push_str(sign);
+    for (i, ch) in int.chars().enumerate() {
+        if i > 0 && (int.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(ch);
+    }
+    if let Some(f) = frac {
+        out.push('.');
+        out.push_str(f);
+    }
+    out
+}
+
+/// `1234567.5` → `1,234,567.50` (two decimals, half away from zero).
+pub fn fmt_amount(d: Decimal) -> String {
+    let r = d.round_dp_with_strategy(2, RoundingStrategy::MidpointAwayFromZero);
+    group_thousands(&format!("{r:.2}"))
+}
+
+/// `1234567.5` → `¥1,234,568` (whole yuan, for reasons and summaries).
+pub fn fmt_money(d: Decimal) -> String {
+    let r = d.round_dp_with_strategy(0, RoundingStrategy::MidpointAwayFromZero);
+    let s = group_thousands(&format!("{r:.0}"));
+    match s.strip_prefix('-') {
+        Some(rest) => format!("-¥{rest}"),
+        None => format!("¥{s}"),
+    }
+}
+
+/// A number with at most `dp` decimals, trailing zeros dropped: `68.50` → `68.5`.
+pub fn fmt_number(d: Decimal, dp: u32) -> String {
+    let r = d
+        .round_dp_with_strategy(dp, RoundingStrategy::MidpointAwayFromZero)
+        .normalize();
+    group_thousands(&r.to_string())
+}
+
+/// A ratio as a percentage with one decimal: `0.125` → `12.5%`.
+pub fn fmt_percent(d: Decimal) -> String {
+    format!("{}%", fmt_number(d * Decimal::ONE_HUNDRED, 1))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::str::FromStr;
+
+    fn d(s: &str) -> Decimal {
+        Decimal::from_str(s).expect("test decimal")
+    }
+
+    #[test]
+    fn names_are_trimmed_collapsed_and_folded() {
+        assert_eq!(normalize_name("  华东\u{3000}\u{3000}机械  有限公司 "), "华东 机械 有限公司");
+        assert_eq!(normalize_name("ＡＢＣ　Ｌｔｄ．"), "ABC Ltd.");
+        assert_eq!(normalize_name("\t"), "");
+    }
+
+    #[test]
+    fn header_keys_ignore_case_space_and_width() {
+        assert_eq!(header_key(" Order  Date "), "orderdate");
+        assert_eq!(header_key("ＯＲＤＥＲ　ＩＤ"), "orderid");
+        assert_eq!(header_key("客户 编码"), "客户编码");
+    }
+
+    #[test]
+    fn money_formats() {
+        assert_eq!(fmt_amount(d("1234567.5")), "1,234,567.50");
+        assert_eq!(fmt_amount(d("-0.005")), "-0.01");
+        assert_eq!(fmt_money(d("6200000")), "¥6,200,000");
+        assert_eq!(fmt_money(d("-1234.5")), "-¥1,235");
+        assert_eq!(fmt_money(d("999")), "¥999");
+        assert_eq!(fmt_number(d("68.50"), 2), "68.5");
+        assert_eq!(fmt_percent(d("0.125")), "12.5%");
+    }
+
+    #[test]
+    fn cjk_counts_double() {
+        assert_eq!(display_width("客户A"), 5);
+        assert_eq!(display_width("¥1,000"), 6);
+    }
+}
