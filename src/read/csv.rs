@@ -1,0 +1,305 @@
+//! CSV input: encoding detected from a sample (UTF-8, UTF-8 with BOM,
+//! GBK/GB18030), delimiter detected (`,` `;` tab), records streamed through
+//! the `csv` crate's byte records and decoded as they stream.
+
+use std::borrow::Cow;
+use std::fs::File;
+use std::io::{BufReader, Read};
+use std::path::Path;
+
+use encoding_rs::{CoderResult, Decoder, GB18030};
+
+use super::cell::Cell;
+use super::source::{Limits, RowVisitor};
+use super::ReadError;
+
+const SAMPLE: usize = 64 * 1024;
+
+/// The text encoding of a CSV file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Encoding {
+    Utf8,
+    Gbk,
+}
+
+/// Detects the encoding from the first bytes. UTF-16 and text that is
+/// neither UTF-8 nor plausible Chinese GBK are refused.
+pub fn detect_encoding(sample: &[u8], complete: bool) -> Result<Encoding, &'static str> {
+    if sample.starts_with(&[0xEF, 0xBB, 0xBF]) {
+        return Ok(Encoding::Utf8);
+    }
+    if sample.starts_with(&[0xFF, 0xFE]) || sample.starts_with(&[0xFE, 0xFF]) {
+        return Err("is UTF-16 text: save it as \"CSV UTF-8\" and try again");
+    }
+    let nuls = sample.iter().filter(|&&b| b == 0).count();
+    if nuls > sample.len() / 10 {
+        return Err("looks like UTF-16 or binary data, not CSV text: save it as \"CSV UTF-8\"");
+    }
+    match std::str::from_utf8(sample) {
+        Ok(_) => return Ok(Encoding::Utf8),
+        // A multi-byte character cut at the end of the sample is fine.
+        Err(e) if !complete && e.error_len().is_none() => return Ok(Encoding::Utf8),
+        Err(_) => {}
+    }
+    if looks_like_gbk(sample) {
+        Ok(Encoding::Gbk)
+    } else {
+        Err("is neither UTF-8 nor GBK/GB18030 Chinese text: save it as \"CSV UTF-8\" and try again")
+    }
+}
+
+/// Whether the non-ASCII bytes read as GB2312-range Chinese (hanzi and
+/// full-width punctuation), which Shift-JIS and Latin-1 text do not.
+fn looks_like_gbk(sample: &[u8]) -> bool {
+    let (mut good, mut other) = (0usize, 0usize);
+    let mut i = 0;
+    while i < sample.len() {
+        let b = sample[i];
+        if b < 0x80 {
+            i += 1;
+            continue;
+        }
+        let Some(&t) = sample.get(i + 1) else { break };
+        let hanzi = (0xB0..=0xF7).contains(&b) && (0xA1..=0xFE).contains(&t);
+        let punct = (0xA1..=0xA9).contains(&b) && (0xA1..=0xFE).contains(&t);
+        if hanzi || punct {
+            good += 1;
+            i += 2;
+        } else if (0x81..=0xFE).contains(&b) && (0x40..=0xFE).contains(&t) && t != 0x7F {
+            // Valid GBK outside GB2312 (rare characters) or a four-byte GB18030 sequence.
+            other += 1;
+            i += 2;
+        } else {
+            return false;
+        }
+    }
+    good > 0 && good >= other * 9
+}
+
+/// Picks the delimiter that splits the first lines most consistently.
+pub fn detect_delimiter(sample: &str) -> u8 {
+    let lines: Vec<&str> = sample
+        .lines()
+        .filter(|l| !l.trim().is_empty())
+        .take(30)
+        .collect();
+    let mut best = (b',', 0usize, 0usize);
+    for d in [b',', b';', b'\t'] {
+        let counts: Vec<usize> = lines
+            .iter()
+            .map(|l| count_outside_quotes(l, d as char))
+            .collect();
+        let lines_with = counts.iter().filter(|&&c| c > 0).count();
+        let total: usize = counts.iter().sum();
+        if (lines_with, total) > (best.1, best.2) {
+            best = (d, lines_with, total);
+        }
+    }
+    best.0
+}
+
+fn count_outside_quotes(line: &str, d: char) -> usize {
+    let mut quoted = false;
+    line.chars()
+        .filter(|&c| {
+            if c == '"' {
+                quoted = !quoted;
+            }
+            !quoted && c == d
+        })
+        .count()
+}
+
+/// A reader that decodes GBK/GB18030 to UTF-8 as it streams.
+struct DecodingReader<R> {
+    inner: R,
+    decoder: Decoder,
+    raw: Vec<u8>,
+    raw_start: usize,
+    raw_end: usize,
+    out: Vec<u8>,
+    out_start: usize,
+    out_end: usize,
+    eof: bool,
+}
+
+impl<R: Read> DecodingReader<R> {
+    fn new(inner: R) -> Self {
+        DecodingReader {
+            inner,
+            decoder: GB18030.new_decoder_without_bom_handling(),
+            raw: vec![0; 1 << 16],
+            raw_start: 0,
+            raw_end: 0,
+            out: vec![0; (1 << 17) + 16],
+            out_start: 0,
+            out_end: 0,
+            eof: false,
+        }
+    }
+}
+
+impl<R: Read> Read for DecodingReader<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        loop {
+            if self.out_start < self.out_end {
+                let n = buf.len().min(self.out_end - self.out_start);
+                buf[..n].copy_from_slice(&self.out[self.out_start..self.out_start + n]);
+                self.out_start += n;
+                return Ok(n);
+            }
+            if self.eof && self.raw_start == self.raw_end {
+                return Ok(0);
+            }
+            if self.raw_start == self.raw_end && !self.eof {
+                let n = self.inner.read(&mut self.raw)?;
+                self.raw_start = 0;
+                self.raw_end = n;
+                if n == 0 {
+                    self.eof = true;
+                }
+            }
+            let (result, read, written, _) = self.decoder.decode_to_utf8(
+                &self.raw[self.raw_start..self.raw_end],
+                &mut self.out,
+                self.eof,
+            );
+            self.raw_start += read;
+            self.out_start = 0;
+            self.out_end = written;
+            if self.eof && matches!(result, CoderResult::InputEmpty) && written == 0 {
+                self.raw_start = self.raw_end;
+                return Ok(0);
+            }
+        }
+    }
+}
+
+/// Streams a CSV file's records to `visitor` as one sheet.
+pub fn read_csv(
+    path: &Path,
+    visitor: &mut dyn RowVisitor,
+    limits: &Limits,
+) -> Result<(), ReadError> {
+    let mut file = File::open(path).map_err(|e| ReadError::io(path, e))?;
+    let mut sample = vec![0u8; SAMPLE];
+    let mut n = 0;
+    while n < SAMPLE {
+        match file.read(&mut sample[n..]) {
+            Ok(0) => break,
+            Ok(k) => n += k,
+            Err(e) => return Err(ReadError::io(path, e)),
+        }
+    }
+    sample.truncate(n);
+    let complete = n < SAMPLE;
+    let encoding = detect_encoding(&sample, complete).map_err(|m| ReadError::file(path, m))?;
+    let text_sample: Cow<str> = match encoding {
+        Encoding::Utf8 => String::from_utf8_lossy(&sample),
+        Encoding::Gbk => GB18030.decode_without_bom_handling(&sample).0,
+    };
+    let delimiter = detect_delimiter(&text_sample);
+    let rest = std::io::Cursor::new(sample).chain(BufReader::with_capacity(1 << 16, file));
+    let reader: Box<dyn Read> = match encoding {
+        Encoding::Utf8 => Box::new(rest),
+        Encoding::Gbk => Box::new(DecodingReader::new(rest)),
+    };
+    let mut csv = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .delimiter(delimiter)
+        .buffer_capacity(1 << 16)
+        .from_reader(reader);
+    let mut record = csv::ByteRecord::new();
+    let mut count: u64 = 0;
+    let mut first = true;
+    loop {
+        let more = csv
+            .read_byte_record(&mut record)
+            .map_err(|e| ReadError::file(path, format!("could not be read as CSV ({e})")))?;
+        if !more {
+            break;
+        }
+        let line = record.position().map_or(0, |p| p.line()) as u32;
+        let mut cells: Vec<Cell> = Vec::with_capacity(record.len());
+        for (i, field) in record.iter().enumerate() {
+            let mut field = field;
+            if first && i == 0 {
+                field = field.strip_prefix(&[0xEF, 0xBB, 0xBF]).unwrap_or(field);
+            }
+            if i >= 1024 {
+                break;
+            }
+            let text = match std::str::from_utf8(field) {
+                Ok(t) => Cow::Borrowed(t),
+                Err(_) => Cow::Owned(String::from_utf8_lossy(field).into_owned()),
+            };
+            cells.push(if text.is_empty() {
+                Cell::Empty
+            } else {
+                Cell::Text(text)
+            });
+        }
+        first = false;
+        count += cells.len() as u64;
+        if count > limits.max_cells {
+            return Err(ReadError::file(
+                path,
+                format!("has more than {} cells (--max-cells)", limits.max_cells),
+            ));
+        }
+        while matches!(cells.last(), Some(Cell::Empty)) {
+            cells.pop();
+        }
+        if !cells.is_empty() && !visitor.row(line, &cells)? {
+            break;
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn encodings() {
+        assert_eq!(
+            detect_encoding("日期,金额\n".as_bytes(), true),
+            Ok(Encoding::Utf8)
+        );
+        assert_eq!(
+            detect_encoding(b"\xEF\xBB\xBFa,b", true),
+            Ok(Encoding::Utf8)
+        );
+        let (gbk, _, _) = GB18030.encode("日期,客户名称,金额\n2025-03-05,华东机械,1234.50\n");
+        assert_eq!(detect_encoding(&gbk, true), Ok(Encoding::Gbk));
+        assert!(detect_encoding(b"\xFF\xFEa\0b\0", true).is_err());
+        // Latin-1 "café, naïve" and Shift-JIS kana are not GBK Chinese.
+        assert!(detect_encoding(b"caf\xE9,na\xEFve\n", true).is_err());
+        assert!(detect_encoding(b"\x82\xA0\x82\xA2\x82\xA4", true).is_err());
+        // A UTF-8 character cut at the end of an incomplete sample.
+        assert_eq!(
+            detect_encoding(&"日期".as_bytes()[..5], false),
+            Ok(Encoding::Utf8)
+        );
+    }
+
+    #[test]
+    fn delimiters() {
+        assert_eq!(detect_delimiter("a,b,c\n1,2,3\n"), b',');
+        assert_eq!(detect_delimiter("a;b;c\n1;\"2,5\";3\n"), b';');
+        assert_eq!(detect_delimiter("a\tb\tc\n1\t2,5\t3\n"), b'\t');
+    }
+
+    #[test]
+    fn decoding_reader_streams_gbk() {
+        let text = "客户,金额\n".repeat(20_000);
+        let (gbk, _, _) = GB18030.encode(&text);
+        let mut out = String::new();
+        DecodingReader::new(std::io::Cursor::new(gbk.into_owned()))
+            .read_to_string(&mut out)
+            .expect("decode");
+        assert_eq!(out, text);
+    }
+}

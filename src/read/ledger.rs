@@ -1,0 +1,821 @@
+//! Sales-ledger rows → line records (SPEC 3.3–3.5). Each sheet is read by one
+//! [`LedgerSheetReader`]: it finds the header, classifies every row (blank,
+//! totals, accepted, rejected), checks grand totals against the rows above,
+//! and spills accepted lines to an anonymous temporary file in a compact
+//! binary form, so memory follows customers and orders, never rows.
+
+use std::fs::File;
+use std::hash::Hasher;
+use std::io::{BufReader, BufWriter, Read, Seek, SeekFrom, Write};
+
+use chrono::NaiveDate;
+use rust_decimal::Decimal;
+
+use super::cell::Cell;
+use super::header::{Field, HeaderMap, HeaderMatcher, HEADER_SEARCH_ROWS};
+use super::intern::{FxHasher, FxSet, Interner, NONE};
+use super::issue::{Issue, IssueKind, Problem};
+use super::source::RowVisitor;
+use super::value::{parse_date, parse_number, totals_word, DayMonthOrder, TotalsKind, ValueError};
+use super::{ReadError, SheetStats};
+
+/// One accepted ledger line. Strings are numbers in the sheet's [`Interner`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct LineRecord {
+    /// 1-based Excel row (CSV: line number).
+    pub row: u32,
+    pub date: NaiveDate,
+    pub id: u32,
+    pub name: u32,
+    pub amount: Decimal,
+    pub quantity: Option<Decimal>,
+    /// The unit-price cell, when the sheet has that column and it is filled.
+    pub unit_price: Option<Decimal>,
+    pub list_price: Option<Decimal>,
+    pub product: u32,
+    pub order: u32,
+    pub region: u32,
+    pub sales_rep: u32,
+    pub due_date: Option<NaiveDate>,
+    pub source_order: u32,
+    /// Hash of the whole row, for the exact-duplicate warning.
+    pub fingerprint: u64,
+}
+
+/// Accepted lines of one sheet, in an anonymous temporary file.
+pub struct Spill {
+    writer: Option<BufWriter<File>>,
+    pub count: u64,
+}
+
+const FLAG_QTY: u8 = 1;
+const FLAG_PRICE: u8 = 2;
+const FLAG_LIST: u8 = 4;
+const FLAG_DUE: u8 = 8;
+
+impl Spill {
+    pub fn new() -> std::io::Result<Spill> {
+        Ok(Spill {
+            writer: Some(BufWriter::with_capacity(1 << 16, tempfile::tempfile()?)),
+            count: 0,
+        })
+    }
+
+    pub fn push(&mut self, r: &LineRecord) -> std::io::Result<()> {
+        let Some(w) = self.writer.as_mut() else {
+            return Err(std::io::Error::other("spill already finished"));
+        };
+        let mut buf = [0u8; 128];
+        let mut n = 0;
+        let mut put = |bytes: &[u8]| {
+            buf[n..n + bytes.len()].copy_from_slice(bytes);
+            n += bytes.len();
+        };
+        let flags = (r.quantity.is_some() as u8 * FLAG_QTY)
+            | (r.unit_price.is_some() as u8 * FLAG_PRICE)
+            | (r.list_price.is_some() as u8 * FLAG_LIST)
+            | (r.due_date.is_some() as u8 * FLAG_DUE);
+        put(&[flags]);
+        put(&r.row.to_le_bytes());
+        put(&days(r.date).to_le_bytes());
+        for v in [
+            r.id,
+            r.name,
+            r.product,
+            r.order,
+            r.region,
+            r.sales_rep,
+            r.source_order,
+        ] {
+            put(&v.to_le_bytes());
+        }
+        put(&r.amount.serialize());
+        for d in [r.quantity, r.unit_price, r.list_price]
+            .into_iter()
+            .flatten()
+        {
+            put(&d.serialize());
+        }
+        if let Some(d) = r.due_date {
+            put(&days(d).to_le_bytes());
+        }
+        put(&r.fingerprint.to_le_bytes());
+        w.write_all(&buf[..n])?;
+        self.count += 1;
+        Ok(())
+    }
+
+    /// Ends writing and returns a reader over the records in order.
+    pub fn finish(&mut self) -> std::io::Result<SpillReader> {
+        let Some(w) = self.writer.take() else {
+            return Err(std::io::Error::other("spill already finished"));
+        };
+        let mut f = w.into_inner().map_err(|e| e.into_error())?;
+        f.seek(SeekFrom::Start(0))?;
+        Ok(SpillReader {
+            reader: BufReader::with_capacity(1 << 16, f),
+            left: self.count,
+        })
+    }
+}
+
+fn days(d: NaiveDate) -> i32 {
+    chrono::Datelike::num_days_from_ce(&d)
+}
+
+fn from_days(n: i32) -> std::io::Result<NaiveDate> {
+    NaiveDate::from_num_days_from_ce_opt(n)
+        .ok_or_else(|| std::io::Error::other("bad date in spill"))
+}
+
+/// Reads records back from a finished [`Spill`].
+pub struct SpillReader {
+    reader: BufReader<File>,
+    left: u64,
+}
+
+impl SpillReader {
+    pub fn next_record(&mut self) -> std::io::Result<Option<LineRecord>> {
+        if self.left == 0 {
+            return Ok(None);
+        }
+        self.left -= 1;
+        let r = &mut self.reader;
+        let flags = read_array::<1>(r)?[0];
+        let row = u32::from_le_bytes(read_array(r)?);
+        let date = from_days(i32::from_le_bytes(read_array(r)?))?;
+        let mut ids = [0u32; 7];
+        for v in &mut ids {
+            *v = u32::from_le_bytes(read_array(r)?);
+        }
+        let amount = Decimal::deserialize(read_array(r)?);
+        let mut opt = |flag: u8| -> std::io::Result<Option<Decimal>> {
+            Ok(if flags & flag != 0 {
+                Some(Decimal::deserialize(read_array(r)?))
+            } else {
+                None
+            })
+        };
+        let quantity = opt(FLAG_QTY)?;
+        let unit_price = opt(FLAG_PRICE)?;
+        let list_price = opt(FLAG_LIST)?;
+        let due_date = if flags & FLAG_DUE != 0 {
+            Some(from_days(i32::from_le_bytes(read_array(r)?))?)
+        } else {
+            None
+        };
+        let fingerprint = u64::from_le_bytes(read_array(r)?);
+        Ok(Some(LineRecord {
+            row,
+            date,
+            id: ids[0],
+            name: ids[1],
+            amount,
+            quantity,
+            unit_price,
+            list_price,
+            product: ids[2],
+            order: ids[3],
+            region: ids[4],
+            sales_rep: ids[5],
+            due_date,
+            source_order: ids[6],
+            fingerprint,
+        }))
+    }
+}
+
+fn read_array<const N: usize>(r: &mut impl Read) -> std::io::Result<[u8; N]> {
+    let mut b = [0u8; N];
+    r.read_exact(&mut b)?;
+    Ok(b)
+}
+
+/// What reading one ledger sheet produced.
+pub struct LedgerSheet {
+    pub file_index: usize,
+    pub file: String,
+    pub sheet: String,
+    /// None when the sheet was skipped (no header, unreadable).
+    pub header: Option<HeaderMap>,
+    pub stats: SheetStats,
+    pub issues: Vec<Issue>,
+    pub strings: Interner,
+    pub spill: Option<Spill>,
+    /// Latest date of an accepted line.
+    pub max_date: Option<NaiveDate>,
+    /// (id, name) pairs seen together, as interned numbers.
+    pub id_names: Vec<(u32, u32)>,
+}
+
+/// Reads one ledger sheet row by row (a [`RowVisitor`]).
+pub struct LedgerSheetReader<'m> {
+    matcher: &'m HeaderMatcher,
+    order: DayMonthOrder,
+    out: LedgerSheet,
+    best: Option<(usize, Vec<&'static str>)>,
+    gave_up: bool,
+    running_sum: Decimal,
+    id_names: FxSet<(u32, u32)>,
+}
+
+/// Column indexes resolved once per sheet.
+#[derive(Debug, Clone, Copy, Default)]
+struct Cols {
+    date: Option<usize>,
+    id: Option<usize>,
+    name: Option<usize>,
+    amount: Option<usize>,
+    quantity: Option<usize>,
+    unit_price: Option<usize>,
+    list_price: Option<usize>,
+    product: Option<usize>,
+    order: Option<usize>,
+    region: Option<usize>,
+    sales_rep: Option<usize>,
+    due_date: Option<usize>,
+    source_order: Option<usize>,
+}
+
+impl Cols {
+    fn of(h: &HeaderMap) -> Cols {
+        Cols {
+            date: h.col(Field::Date),
+            id: h.col(Field::CustomerId),
+            name: h.col(Field::CustomerName),
+            amount: h.col(Field::Amount),
+            quantity: h.col(Field::Quantity),
+            unit_price: h.col(Field::UnitPrice),
+            list_price: h.col(Field::ListPrice),
+            product: h.col(Field::Product),
+            order: h.col(Field::OrderNo),
+            region: h.col(Field::Region),
+            sales_rep: h.col(Field::SalesRep),
+            due_date: h.col(Field::DueDate),
+            source_order: h.col(Field::SourceOrder),
+        }
+    }
+}
+
+fn cell<'c, 'a>(cells: &'c [Cell<'a>], col: Option<usize>) -> &'c Cell<'a> {
+    static EMPTY: Cell<'static> = Cell::Empty;
+    col.and_then(|c| cells.get(c)).unwrap_or(&EMPTY)
+}
+
+/// An identifier cell as text: trimmed text, a number by its digits ("10023").
+pub fn ident_text(c: &Cell) -> Option<String> {
+    match c {
+        Cell::Empty => None,
+        Cell::Text(_) => c.as_text().filter(|t| !t.is_empty()).map(str::to_string),
+        Cell::Error(_) | Cell::NoValue => None,
+        other => Some(other.display()),
+    }
+}
+
+fn name_text(c: &Cell) -> Option<String> {
+    let s = match c {
+        Cell::Text(t) => crate::text::normalize_name(t),
+        Cell::Empty | Cell::Error(_) | Cell::NoValue => return None,
+        other => other.display(),
+    };
+    (!s.is_empty()).then_some(s)
+}
+
+/// Hash of a row's cells, for exact-duplicate detection.
+pub fn fingerprint(cells: &[Cell]) -> u64 {
+    let mut h = FxHasher::default();
+    for (i, c) in cells.iter().enumerate() {
+        if c.is_blank() {
+            continue;
+        }
+        h.write_usize(i);
+        match c {
+            Cell::Text(t) => {
+                h.write_u8(1);
+                h.write(t.trim().as_bytes());
+            }
+            Cell::Number(f) => {
+                h.write_u8(2);
+                h.write_u64(f.to_bits());
+            }
+            Cell::Int(n) => {
+                h.write_u8(2);
+                h.write_u64((*n as f64).to_bits());
+            }
+            Cell::Date(d) => {
+                h.write_u8(3);
+                h.write_u32(days(*d) as u32);
+            }
+            other => {
+                h.write_u8(4);
+                h.write(other.display().as_bytes());
+            }
+        }
+    }
+    h.finish()
+}
+
+enum Outcome {
+    Accepted(Box<LineRecord>),
+    Rejected(Problem, Option<usize>),
+}
+
+impl<'m> LedgerSheetReader<'m> {
+    pub fn new(
+        matcher: &'m HeaderMatcher,
+        order: DayMonthOrder,
+        file_index: usize,
+        file: &str,
+        sheet: &str,
+    ) -> Result<Self, ReadError> {
+        Ok(LedgerSheetReader {
+            matcher,
+            order,
+            out: LedgerSheet {
+                file_index,
+                file: file.to_string(),
+                sheet: sheet.to_string(),
+                header: None,
+                stats: SheetStats::default(),
+                issues: Vec::new(),
+                strings: Interner::default(),
+                spill: Some(Spill::new().map_err(|e| {
+                    ReadError::file(file, format!("cannot create a temporary file: {e}"))
+                })?),
+                max_date: None,
+                id_names: Vec::new(),
+            },
+            best: None,
+            gave_up: false,
+            running_sum: Decimal::ZERO,
+            id_names: FxSet::default(),
+        })
+    }
+
+    /// Ends the sheet: a sheet without a header becomes a notice.
+    pub fn finish(mut self) -> LedgerSheet {
+        if self.out.header.is_none() {
+            let problem = match self.best.take() {
+                Some((_, missing)) => Problem::SheetSkipped { missing },
+                None => Problem::SheetEmpty,
+            };
+            self.out.issues.push(Issue {
+                kind: IssueKind::Notice,
+                file: self.out.file.clone(),
+                sheet: self.out.sheet.clone(),
+                row: None,
+                column: None,
+                problem,
+                cells: Vec::new(),
+            });
+            self.out.spill = None;
+        }
+        let mut pairs: Vec<(u32, u32)> = self.id_names.into_iter().collect();
+        pairs.sort_unstable();
+        self.out.id_names = pairs;
+        self.out
+    }
+
+    fn issue(
+        &mut self,
+        kind: IssueKind,
+        row: u32,
+        column: Option<usize>,
+        problem: Problem,
+        cells: &[Cell],
+    ) {
+        let column = column.map(|c| match &self.out.header {
+            Some(h) => h.header_text(c),
+            None => super::header::column_letter(c),
+        });
+        self.out.issues.push(Issue {
+            kind,
+            file: self.out.file.clone(),
+            sheet: self.out.sheet.clone(),
+            row: Some(row),
+            column,
+            problem,
+            cells: cells.iter().map(Cell::display).collect(),
+        });
+    }
+
+    fn classify(&mut self, row: u32, cells: &[Cell], c: &Cols) -> Outcome {
+        let date = parse_date(cell(cells, c.date), self.order);
+        let id = ident_text(cell(cells, c.id));
+        let name = name_text(cell(cells, c.name));
+        let amount_cell = cell(cells, c.amount);
+        let amount = parse_number(amount_cell);
+        let has_customer = id.is_some() || name.is_some();
+        if let Ok(Some(a)) = amount {
+            self.running_sum += a;
+        }
+        if !has_customer && !matches!(date, Ok(Some(_))) {
+            if matches!(amount, Ok(Some(_))) {
+                return Outcome::Rejected(Problem::AmountWithoutDateOrCustomer, c.amount);
+            }
+            if cells
+                .iter()
+                .all(|x| x.is_blank() || matches!(x, Cell::Text(_)))
+            {
+                return Outcome::Rejected(Problem::TextOnly, None);
+            }
+        }
+        let date = match date {
+            Ok(Some(d)) => d,
+            Ok(None) => return Outcome::Rejected(Problem::MissingValue { field: "date" }, c.date),
+            Err(e) => {
+                return Outcome::Rejected(value_problem(e, "date", cell(cells, c.date)), c.date)
+            }
+        };
+        if !has_customer {
+            return Outcome::Rejected(Problem::NoCustomer, c.id.or(c.name));
+        }
+        let quantity = match parse_number(cell(cells, c.quantity)) {
+            Ok(q) => q,
+            Err(e) => {
+                return Outcome::Rejected(
+                    value_problem(e, "quantity", cell(cells, c.quantity)),
+                    c.quantity,
+                )
+            }
+        };
+        let unit_price = match parse_number(cell(cells, c.unit_price)) {
+            Ok(p) => p,
+            Err(e) => {
+                return Outcome::Rejected(
+                    value_problem(e, "unit_price", cell(cells, c.unit_price)),
+                    c.unit_price,
+                )
+            }
+        };
+        let amount = match amount {
+            Ok(Some(a)) => a,
+            Ok(None) => match (quantity, unit_price) {
+                (Some(q), Some(p)) => q * p,
+                _ => return Outcome::Rejected(Problem::MissingValue { field: "amount" }, c.amount),
+            },
+            Err(e) => return Outcome::Rejected(value_problem(e, "amount", amount_cell), c.amount),
+        };
+        let list_price = match parse_number(cell(cells, c.list_price)) {
+            Ok(p) => p,
+            Err(e) => {
+                return Outcome::Rejected(
+                    value_problem(e, "list_price", cell(cells, c.list_price)),
+                    c.list_price,
+                )
+            }
+        };
+        let due_date = match parse_date(cell(cells, c.due_date), self.order) {
+            Ok(d) => d,
+            Err(e) => {
+                return Outcome::Rejected(
+                    value_problem(e, "due_date", cell(cells, c.due_date)),
+                    c.due_date,
+                )
+            }
+        };
+        if let (Some(q), Some(p), true) = (quantity, unit_price, c.amount.is_some()) {
+            if (q * p - amount).abs() > Decimal::new(1, 2) {
+                self.issue(
+                    IssueKind::Warning,
+                    row,
+                    c.amount,
+                    Problem::AmountMismatch {
+                        amount,
+                        quantity: q,
+                        unit_price: p,
+                    },
+                    cells,
+                );
+            }
+        }
+        let s = &mut self.out.strings;
+        let mut intern_opt = |v: Option<String>| v.map_or(NONE, |t| s.intern(&t));
+        let id = intern_opt(id);
+        let name = intern_opt(name);
+        let product = intern_opt(ident_text(cell(cells, c.product)));
+        let order = intern_opt(ident_text(cell(cells, c.order)));
+        let region = intern_opt(name_text(cell(cells, c.region)));
+        let sales_rep = intern_opt(name_text(cell(cells, c.sales_rep)));
+        let source_order = intern_opt(ident_text(cell(cells, c.source_order)));
+        Outcome::Accepted(Box::new(LineRecord {
+            row,
+            date,
+            id,
+            name,
+            amount,
+            quantity,
+            unit_price,
+            list_price,
+            product,
+            order,
+            region,
+            sales_rep,
+            due_date,
+            source_order,
+            fingerprint: fingerprint(cells),
+        }))
+    }
+}
+
+/// Turns a value error into the problem reported for `field`.
+pub fn value_problem(e: ValueError, field: &'static str, c: &Cell) -> Problem {
+    match e {
+        ValueError::Unreadable => Problem::Unreadable {
+            field,
+            raw: c.display(),
+        },
+        ValueError::AmbiguousDate => Problem::AmbiguousDate { raw: c.display() },
+        ValueError::NoSavedValue => Problem::NoSavedValue { field },
+        ValueError::ErrorValue => Problem::ErrorValue {
+            field,
+            raw: c.display(),
+        },
+    }
+}
+
+impl RowVisitor for LedgerSheetReader<'_> {
+    fn row(&mut self, row: u32, cells: &[Cell]) -> Result<bool, ReadError> {
+        if self.out.header.is_none() {
+            if row > HEADER_SEARCH_ROWS {
+                self.gave_up = true;
+                return Ok(false);
+            }
+            let map = self.matcher.map_row(row, cells);
+            if self.matcher.accept(&map) {
+                self.out.header = Some(map);
+            } else if cells.iter().any(|c| !c.is_blank()) {
+                let missing = super::header::missing_required(self.matcher.kind(), &|f| map.has(f));
+                let score = map.fields.len();
+                if self.best.as_ref().is_none_or(|(s, _)| score > *s) {
+                    self.best = Some((score, missing));
+                }
+            }
+            return Ok(true);
+        }
+        if cells.iter().all(Cell::is_blank) {
+            return Ok(true);
+        }
+        let Some(header) = self.out.header.as_ref() else {
+            return Ok(true);
+        };
+        let cols = Cols::of(header);
+        self.out.stats.rows_read += 1;
+        if let Some(kind) = cells.iter().find_map(|c| c.as_text().and_then(totals_word)) {
+            self.out.stats.totals_rows += 1;
+            if kind == TotalsKind::Grand && cols.amount.is_some() {
+                match parse_number(cell(cells, cols.amount)) {
+                    Ok(Some(says)) => {
+                        let cent = |d: Decimal| d.round_dp(2);
+                        if cent(says) != cent(self.running_sum) {
+                            let sum = self.running_sum;
+                            self.issue(
+                                IssueKind::TotalsMismatch,
+                                row,
+                                cols.amount,
+                                Problem::TotalsMismatch {
+                                    sheet_says: says,
+                                    rows_add_up: sum,
+                                },
+                                cells,
+                            );
+                        }
+                    }
+                    Ok(None) => {}
+                    Err(_) => self.issue(
+                        IssueKind::Notice,
+                        row,
+                        cols.amount,
+                        Problem::TotalsUnreadable,
+                        cells,
+                    ),
+                }
+            }
+            return Ok(true);
+        }
+        match self.classify(row, cells, &cols) {
+            Outcome::Accepted(rec) => {
+                self.out.stats.accepted += 1;
+                self.out.stats.accepted_amount += rec.amount;
+                if self.out.max_date.is_none_or(|m| rec.date > m) {
+                    self.out.max_date = Some(rec.date);
+                }
+                if rec.id != NONE && rec.name != NONE {
+                    self.id_names.insert((rec.id, rec.name));
+                }
+                if let Some(spill) = self.out.spill.as_mut() {
+                    spill.push(&rec).map_err(|e| {
+                        ReadError::file(
+                            &self.out.file,
+                            format!("cannot write a temporary file: {e}"),
+                        )
+                    })?;
+                }
+            }
+            Outcome::Rejected(problem, col) => {
+                self.out.stats.rejected += 1;
+                self.issue(IssueKind::Rejected, row, col, problem, cells);
+            }
+        }
+        Ok(true)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::read::header::InputKind;
+    use std::borrow::Cow;
+
+    fn t(s: &'static str) -> Cell<'static> {
+        if s.is_empty() {
+            Cell::Empty
+        } else {
+            Cell::Text(Cow::Borrowed(s))
+        }
+    }
+
+    fn read(rows: Vec<Vec<Cell<'static>>>) -> (LedgerSheet, Vec<LineRecord>) {
+        let m = HeaderMatcher::new(InputKind::Ledger, None);
+        let mut r =
+            LedgerSheetReader::new(&m, DayMonthOrder::Reject, 0, "t.xlsx", "1月").expect("reader");
+        for (i, cells) in rows.iter().enumerate() {
+            if !r.row(i as u32 + 1, cells).expect("row") {
+                break;
+            }
+        }
+        let mut sheet = r.finish();
+        let mut recs = Vec::new();
+        if let Some(spill) = sheet.spill.as_mut() {
+            let mut rd = spill.finish().expect("finish");
+            while let Some(rec) = rd.next_record().expect("record") {
+                recs.push(rec);
+            }
+        }
+        (sheet, recs)
+    }
+
+    #[test]
+    fn title_rows_totals_and_rejections() {
+        let (sheet, recs) = read(vec![
+            vec![t("华东机械有限公司 销售台账 2025年3月")],
+            vec![t("制表单位：促销科"), t(""), t("单位：元")],
+            vec![],
+            vec![
+                t("日期"),
+                t("客户编码"),
+                t("客户名称"),
+                t("数量"),
+                t("单价"),
+                t("金额"),
+            ],
+            vec![
+                t("2025-03-05"),
+                Cell::Int(10023),
+                t("华东机械"),
+                Cell::Int(2),
+                Cell::Number(50.0),
+                Cell::Number(100.0),
+            ],
+            vec![
+                t("2025/3/6"),
+                t(""),
+                t(" 华南  贸易 "),
+                t(""),
+                t(""),
+                t("¥1,234.50"),
+            ],
+            vec![t("2025-03-07"), t("C9"), t(""), t(""), t(""), t("待定")],
+            vec![t("以下为退货冲红")],
+            vec![t(""), t(""), t(""), t(""), t(""), Cell::Number(5.0)],
+            vec![
+                t("2025-03-08"),
+                t("C9"),
+                t(""),
+                Cell::Int(-1),
+                Cell::Number(30.0),
+                t("(30.00)"),
+            ],
+            vec![t("合计"), t(""), t(""), t(""), t(""), Cell::Number(1309.5)],
+        ]);
+        assert_eq!(sheet.header.as_ref().map(|h| h.row), Some(4));
+        assert_eq!(sheet.stats.rows_read, 7);
+        assert_eq!(sheet.stats.accepted, 3);
+        assert_eq!(sheet.stats.rejected, 3);
+        assert_eq!(sheet.stats.totals_rows, 1);
+        let rows: Vec<u32> = sheet
+            .issues
+            .iter()
+            .filter(|i| i.kind == IssueKind::Rejected)
+            .filter_map(|i| i.row)
+            .collect();
+        assert_eq!(rows, vec![7, 8, 9]);
+        assert_eq!(
+            sheet
+                .issues
+                .iter()
+                .find(|i| i.row == Some(8))
+                .map(|i| &i.problem),
+            Some(&Problem::TextOnly)
+        );
+        assert_eq!(
+            sheet
+                .issues
+                .iter()
+                .find(|i| i.row == Some(9))
+                .map(|i| &i.problem),
+            Some(&Problem::AmountWithoutDateOrCustomer)
+        );
+        // 100 + 1234.50 + 5 (rejected row, readable) - 30 = 1309.50: the total matches.
+        assert!(!sheet
+            .issues
+            .iter()
+            .any(|i| i.kind == IssueKind::TotalsMismatch));
+        assert_eq!(recs.len(), 3);
+        assert_eq!(sheet.strings.get(recs[0].id), Some("10023"));
+        assert_eq!(sheet.strings.get(recs[1].name), Some("华南 贸易"));
+        assert_eq!(recs[1].amount, Decimal::new(12345, 1));
+        assert_eq!(recs[2].amount, Decimal::new(-30, 0));
+        assert_eq!(recs[2].quantity, Some(Decimal::from(-1)));
+    }
+
+    #[test]
+    fn totals_mismatch_is_reported() {
+        let (sheet, _) = read(vec![
+            vec![t("日期"), t("客户"), t("金额")],
+            vec![t("2025-03-05"), t("甲"), Cell::Number(100.0)],
+            vec![t("小计"), t(""), Cell::Number(100.0)],
+            vec![t("2025-03-06"), t("乙"), Cell::Number(200.0)],
+            vec![t("总计"), t(""), Cell::Number(290.0)],
+        ]);
+        let m: Vec<&Problem> = sheet
+            .issues
+            .iter()
+            .filter(|i| i.kind == IssueKind::TotalsMismatch)
+            .map(|i| &i.problem)
+            .collect();
+        assert_eq!(
+            m,
+            vec![&Problem::TotalsMismatch {
+                sheet_says: Decimal::from(290),
+                rows_add_up: Decimal::from(300)
+            }]
+        );
+        assert_eq!(sheet.stats.totals_rows, 2);
+    }
+
+    #[test]
+    fn sheet_without_header_is_a_notice() {
+        let (sheet, recs) = read(vec![vec![t("说明")], vec![t("日期"), t("金额")]]);
+        assert!(sheet.header.is_none());
+        assert!(recs.is_empty());
+        assert!(matches!(
+            sheet.issues[0].problem,
+            Problem::SheetSkipped { .. }
+        ));
+    }
+
+    #[test]
+    fn formula_without_value_and_ambiguous_date() {
+        let (sheet, _) = read(vec![
+            vec![t("日期"), t("客户"), t("金额")],
+            vec![t("2025-03-05"), t("甲"), Cell::NoValue],
+            vec![t("03/05/2025"), t("甲"), Cell::Number(1.0)],
+        ]);
+        assert_eq!(
+            sheet.issues[0].problem,
+            Problem::NoSavedValue { field: "amount" }
+        );
+        assert_eq!(sheet.issues[0].column.as_deref(), Some("金额"));
+        assert_eq!(
+            sheet.issues[1].problem,
+            Problem::AmbiguousDate {
+                raw: "03/05/2025".into()
+            }
+        );
+    }
+
+    #[test]
+    fn amount_from_quantity_and_price_and_mismatch_warning() {
+        let (sheet, recs) = read(vec![
+            vec![t("日期"), t("客户"), t("数量"), t("单价"), t("金额")],
+            vec![
+                t("2025-03-05"),
+                t("甲"),
+                Cell::Int(3),
+                Cell::Number(2.5),
+                t(""),
+            ],
+            vec![
+                t("2025-03-05"),
+                t("甲"),
+                Cell::Int(3),
+                Cell::Number(2.5),
+                Cell::Number(8.0),
+            ],
+        ]);
+        assert_eq!(recs[0].amount, Decimal::new(75, 1));
+        assert_eq!(sheet.issues.len(), 1);
+        assert_eq!(sheet.issues[0].kind, IssueKind::Warning);
+    }
+}

@@ -1,0 +1,529 @@
+//! Opening input files and streaming their rows, whatever the format:
+//! xlsx/xlsm and xlsb through calamine's streaming cell readers, xls and ods
+//! through calamine ranges (they have no streaming reader), CSV through the
+//! `csv` crate. Every calamine call runs behind `catch_unwind`, so a file that
+//! makes the library panic becomes an error naming the file.
+
+use std::borrow::Cow;
+use std::fs::File;
+use std::io::{BufReader, Read};
+use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::path::{Path, PathBuf};
+
+use calamine::{Data, DataRef, Reader, Sheets};
+
+use super::cell::Cell;
+use super::csv as csvread;
+use super::value::date_from_serial;
+use super::ReadError;
+
+/// File formats tierbook reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    Xlsx,
+    Xlsb,
+    Xls,
+    Ods,
+    Csv,
+}
+
+/// Caps that keep a hostile file from taking the machine (`--max-cells`,
+/// `--max-unzipped-mb`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Limits {
+    /// Most cells read from one file.
+    pub max_cells: u64,
+    /// Most bytes a zip container may unpack to, in total.
+    pub max_unzipped_bytes: u64,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            max_cells: 200_000_000,
+            max_unzipped_bytes: 8 << 30,
+        }
+    }
+}
+
+/// Receives a sheet's rows in order. `row` is the 1-based Excel row number
+/// (for CSV, the record's line number); blank trailing cells may be absent.
+/// Returns `Ok(false)` to stop reading the sheet.
+pub trait RowVisitor {
+    fn row(&mut self, row: u32, cells: &[Cell]) -> Result<bool, ReadError>;
+}
+
+/// Works out a file's format from its first bytes, then its extension.
+pub fn detect_format(path: &Path) -> Result<Format, ReadError> {
+    let meta = std::fs::metadata(path).map_err(|e| ReadError::io(path, e))?;
+    if meta.is_dir() {
+        return Err(ReadError::file(path, "is a folder, not a file"));
+    }
+    let mut head = [0u8; 8];
+    let n = File::open(path)
+        .and_then(|mut f| read_up_to(&mut f, &mut head))
+        .map_err(|e| ReadError::io(path, e))?;
+    if n == 0 {
+        return Err(ReadError::file(path, "is empty (0 bytes)"));
+    }
+    let ext = path
+        .extension()
+        .and_then(|e| e.to_str())
+        .map(|e| e.to_ascii_lowercase())
+        .unwrap_or_default();
+    if head[..n].starts_with(b"PK\x03\x04") {
+        return Ok(match ext.as_str() {
+            "xlsb" => Format::Xlsb,
+            "ods" => Format::Ods,
+            _ => zip_kind(path).unwrap_or(Format::Xlsx),
+        });
+    }
+    if head[..n].starts_with(&[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1]) {
+        return Ok(Format::Xls);
+    }
+    if matches!(ext.as_str(), "csv" | "tsv" | "txt") {
+        return Ok(Format::Csv);
+    }
+    if matches!(
+        ext.as_str(),
+        "xls" | "xlsx" | "xlsm" | "xlsb" | "ods" | "et" | "xlt" | "xltx" | "xltm"
+    ) {
+        return Err(ReadError::file(
+            path,
+            "is not a readable workbook (not an Excel/OpenDocument container: corrupt, truncated, or another format)",
+        ));
+    }
+    Err(ReadError::file(
+        path,
+        "is not a format tierbook reads (xlsx, xlsm, xlsb, xls, ods or csv)",
+    ))
+}
+
+fn read_up_to(f: &mut File, buf: &mut [u8]) -> std::io::Result<usize> {
+    let mut n = 0;
+    while n < buf.len() {
+        match f.read(&mut buf[n..])? {
+            0 => break,
+            k => n += k,
+        }
+    }
+    Ok(n)
+}
+
+/// Tells xlsx, xlsb and ods zip packages apart by their parts.
+fn zip_kind(path: &Path) -> Option<Format> {
+    let f = File::open(path).ok()?;
+    let zip = zip::ZipArchive::new(BufReader::new(f)).ok()?;
+    let names: Vec<String> = zip
+        .file_names()
+        .filter_map(Result::ok)
+        .map(|n| n.into_owned())
+        .collect();
+    if names
+        .iter()
+        .any(|n| n.ends_with(".bin") && n.starts_with("xl/"))
+        && !names.iter().any(|n| n == "xl/workbook.xml")
+    {
+        Some(Format::Xlsb)
+    } else if names.iter().any(|n| n == "content.xml") {
+        Some(Format::Ods)
+    } else {
+        Some(Format::Xlsx)
+    }
+}
+
+/// Refuses a zip package whose parts unpack to more than the limit, or whose
+/// compression ratio is that of a zip bomb.
+fn check_zip(path: &Path, limits: &Limits) -> Result<(), ReadError> {
+    let f = File::open(path).map_err(|e| ReadError::io(path, e))?;
+    let packed = f.metadata().map(|m| m.len()).unwrap_or(0);
+    let mut zip =
+        match zip::ZipArchive::new(BufReader::new(f)) {
+            Ok(z) => z,
+            Err(e) => return Err(ReadError::file(
+                path,
+                format!(
+                    "is a damaged or truncated workbook ({e}); open it in Excel and save it again"
+                ),
+            )),
+        };
+    let mut total: u64 = 0;
+    for i in 0..zip.len() {
+        let entry = zip
+            .by_index_raw(i)
+            .map_err(|e| ReadError::file(path, format!("is a damaged workbook ({e})")))?;
+        total = total.saturating_add(entry.size());
+    }
+    if total > limits.max_unzipped_bytes {
+        return Err(ReadError::file(
+            path,
+            format!(
+                "unpacks to {} MB, more than the limit of {} MB (--max-unzipped-mb); a real ledger this large should be split",
+                total >> 20,
+                limits.max_unzipped_bytes >> 20
+            ),
+        ));
+    }
+    if total > (256 << 20) && total / packed.max(1) > 200 {
+        return Err(ReadError::file(
+            path,
+            format!(
+                "looks like a zip bomb: {} KB unpack to {} MB",
+                packed >> 10,
+                total >> 20
+            ),
+        ));
+    }
+    Ok(())
+}
+
+/// An open workbook (or CSV file) ready to stream its sheets.
+pub struct Source {
+    pub path: PathBuf,
+    pub format: Format,
+    book: Option<Sheets<BufReader<File>>>,
+    limits: Limits,
+}
+
+/// What we know of a sheet before reading it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SheetInfo {
+    pub name: String,
+    /// Chart sheets, macro sheets and dialog sheets hold no rows.
+    pub is_worksheet: bool,
+}
+
+fn panic_message(p: Box<dyn std::any::Any + Send>) -> String {
+    if let Some(s) = p.downcast_ref::<&str>() {
+        (*s).to_string()
+    } else if let Some(s) = p.downcast_ref::<String>() {
+        s.clone()
+    } else {
+        "internal error in the spreadsheet library".to_string()
+    }
+}
+
+/// Runs a calamine call, turning a panic into an error naming the file.
+fn guarded<T>(path: &Path, f: impl FnOnce() -> Result<T, ReadError>) -> Result<T, ReadError> {
+    match catch_unwind(AssertUnwindSafe(f)) {
+        Ok(r) => r,
+        Err(p) => Err(ReadError::file(
+            path,
+            format!(
+                "could not be read: the workbook is malformed ({})",
+                panic_message(p)
+            ),
+        )),
+    }
+}
+
+fn open_error(path: &Path, err: calamine::Error) -> ReadError {
+    let text = err.to_string();
+    let lower = text.to_ascii_lowercase();
+    if lower.contains("password") || lower.contains("encrypt") {
+        return ReadError::file(
+            path,
+            "is password-protected: save an unprotected copy and try again",
+        );
+    }
+    if lower.contains("codepage") {
+        return ReadError::file(
+            path,
+            format!(
+                "could not be read ({text}); if it is password-protected, save an unprotected copy"
+            ),
+        );
+    }
+    ReadError::file(path, format!("could not be read as a workbook ({text})"))
+}
+
+impl Source {
+    /// Opens a file for reading. Errors name the file and say what to do.
+    pub fn open(path: &Path, limits: Limits) -> Result<Source, ReadError> {
+        let format = detect_format(path)?;
+        let book = match format {
+            Format::Csv => None,
+            Format::Xlsx | Format::Xlsb | Format::Ods => {
+                check_zip(path, &limits)?;
+                Some(Self::open_book(path, format)?)
+            }
+            Format::Xls => Some(Self::open_book(path, format)?),
+        };
+        Ok(Source {
+            path: path.to_path_buf(),
+            format,
+            book,
+            limits,
+        })
+    }
+
+    fn open_book(path: &Path, format: Format) -> Result<Sheets<BufReader<File>>, ReadError> {
+        guarded(path, || {
+            let reader = BufReader::with_capacity(
+                1 << 16,
+                File::open(path).map_err(|e| ReadError::io(path, e))?,
+            );
+            let opened = match format {
+                Format::Xlsx => calamine::Xlsx::new(reader)
+                    .map(Sheets::Xlsx)
+                    .map_err(calamine::Error::Xlsx),
+                Format::Xlsb => calamine::Xlsb::new(reader)
+                    .map(Sheets::Xlsb)
+                    .map_err(calamine::Error::Xlsb),
+                Format::Ods => calamine::Ods::new(reader)
+                    .map(Sheets::Ods)
+                    .map_err(calamine::Error::Ods),
+                Format::Xls => match calamine::Xls::new(reader) {
+                    Ok(x) => Ok(Sheets::Xls(x)),
+                    Err(e) => {
+                        // An encrypted xlsx is a CFB container too: let the xlsx reader say so.
+                        let again = File::open(path).map_err(|e| ReadError::io(path, e))?;
+                        match calamine::Xlsx::new(BufReader::new(again)) {
+                            Err(calamine::XlsxError::Password) => {
+                                Err(calamine::Error::Xlsx(calamine::XlsxError::Password))
+                            }
+                            _ => Err(calamine::Error::Xls(e)),
+                        }
+                    }
+                },
+                Format::Csv => return Err(ReadError::file(path, "is not a workbook")),
+            };
+            opened.map_err(|e| open_error(path, e))
+        })
+    }
+
+    /// The file's sheets in workbook order (a CSV file is one sheet named after the file).
+    pub fn sheets(&self) -> Vec<SheetInfo> {
+        match &self.book {
+            None => vec![SheetInfo {
+                name: csv_sheet_name(&self.path),
+                is_worksheet: true,
+            }],
+            Some(book) => book
+                .sheets_metadata()
+                .iter()
+                .map(|s| SheetInfo {
+                    name: s.name.clone(),
+                    is_worksheet: matches!(s.typ, calamine::SheetType::WorkSheet),
+                })
+                .collect(),
+        }
+    }
+
+    /// Streams one sheet's rows to `visitor`. Cells of one row are gathered
+    /// into a reused buffer; nothing else of the sheet is kept.
+    pub fn read_sheet(
+        &mut self,
+        sheet: &str,
+        visitor: &mut dyn RowVisitor,
+    ) -> Result<(), ReadError> {
+        let path = self.path.clone();
+        let limits = self.limits;
+        let format = self.format;
+        let Some(book) = self.book.as_mut() else {
+            return csvread::read_csv(&path, visitor, &limits);
+        };
+        guarded(&path, || match book {
+            Sheets::Xlsx(x) => {
+                let mut reader = x.worksheet_cells_reader(sheet).map_err(|e| {
+                    ReadError::sheet(&path, sheet, format!("could not be read ({e})"))
+                })?;
+                let mut rows = RowAssembler::new(&path, sheet, limits);
+                loop {
+                    let next = reader
+                        .next_cell_with_formula_metadata()
+                        .map_err(|e| ReadError::sheet(&path, sheet, format!("is damaged ({e})")))?;
+                    let Some(rec) = next else { break };
+                    let (r, c) = rec.pos;
+                    let cell = if rec.formula.is_some() && matches!(rec.value, DataRef::Empty) {
+                        Cell::NoValue
+                    } else {
+                        from_data_ref(rec.value)
+                    };
+                    rows.push(r, c, cell, visitor)?;
+                    if rows.stopped {
+                        break;
+                    }
+                }
+                rows.finish(visitor)
+            }
+            Sheets::Xlsb(x) => {
+                let mut reader = x.worksheet_cells_reader(sheet).map_err(|e| {
+                    ReadError::sheet(&path, sheet, format!("could not be read ({e})"))
+                })?;
+                let mut rows = RowAssembler::new(&path, sheet, limits);
+                loop {
+                    let next = reader
+                        .next_cell()
+                        .map_err(|e| ReadError::sheet(&path, sheet, format!("is damaged ({e})")))?;
+                    let Some(cell) = next else { break };
+                    let (r, c) = cell.get_position();
+                    rows.push(r, c, from_data_ref(cell.get_value().clone()), visitor)?;
+                    if rows.stopped {
+                        break;
+                    }
+                }
+                rows.finish(visitor)
+            }
+            Sheets::Xls(_) | Sheets::Ods(_) => {
+                let range = match book {
+                    Sheets::Xls(x) => x.worksheet_range(sheet).map_err(|e| e.to_string()),
+                    Sheets::Ods(x) => x.worksheet_range(sheet).map_err(|e| e.to_string()),
+                    _ => Err(String::new()),
+                }
+                .map_err(|e| ReadError::sheet(&path, sheet, format!("could not be read ({e})")))?;
+                let (rows_n, cols_n) = range.get_size();
+                if (rows_n as u64).saturating_mul(cols_n as u64) > limits.max_cells {
+                    return Err(ReadError::sheet(
+                        &path,
+                        sheet,
+                        format!("declares {rows_n} rows × {cols_n} columns, more than the cell limit (--max-cells)"),
+                    ));
+                }
+                let start = range.start().unwrap_or((0, 0));
+                let mut rows = RowAssembler::new(&path, sheet, limits);
+                for (r, c, v) in range.used_cells() {
+                    let cell = from_data(v, format);
+                    rows.push(start.0 + r as u32, start.1 + c as u32, cell, visitor)?;
+                    if rows.stopped {
+                        break;
+                    }
+                }
+                rows.finish(visitor)
+            }
+        })
+    }
+}
+
+/// A CSV file's "sheet": the file name without its extension (SPEC 7.3).
+pub fn csv_sheet_name(path: &Path) -> String {
+    path.file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default()
+}
+
+/// Gathers streamed cells into rows and hands each finished row on.
+struct RowAssembler<'a, 'p> {
+    path: &'p Path,
+    sheet: &'p str,
+    limits: Limits,
+    current: Option<u32>,
+    cells: Vec<Cell<'a>>,
+    count: u64,
+    stopped: bool,
+}
+
+/// Widest row we keep cells of; cells further right are ignored.
+const MAX_COLUMNS: u32 = 1024;
+
+impl<'a, 'p> RowAssembler<'a, 'p> {
+    fn new(path: &'p Path, sheet: &'p str, limits: Limits) -> Self {
+        RowAssembler {
+            path,
+            sheet,
+            limits,
+            current: None,
+            cells: Vec::with_capacity(32),
+            count: 0,
+            stopped: false,
+        }
+    }
+
+    fn push(
+        &mut self,
+        row: u32,
+        col: u32,
+        cell: Cell<'a>,
+        visitor: &mut dyn RowVisitor,
+    ) -> Result<(), ReadError> {
+        self.count += 1;
+        if self.count > self.limits.max_cells {
+            return Err(ReadError::sheet(
+                self.path,
+                self.sheet,
+                format!(
+                    "has more than {} cells (--max-cells)",
+                    self.limits.max_cells
+                ),
+            ));
+        }
+        if self.current != Some(row) {
+            self.flush(visitor)?;
+            self.current = Some(row);
+        }
+        if col >= MAX_COLUMNS || matches!(cell, Cell::Empty) {
+            return Ok(());
+        }
+        let col = col as usize;
+        if self.cells.len() <= col {
+            self.cells.resize(col + 1, Cell::Empty);
+        }
+        self.cells[col] = cell;
+        Ok(())
+    }
+
+    fn flush(&mut self, visitor: &mut dyn RowVisitor) -> Result<(), ReadError> {
+        if let Some(r) = self.current.take() {
+            if !self.cells.is_empty() && !self.stopped && !visitor.row(r + 1, &self.cells)? {
+                self.stopped = true;
+            }
+            self.cells.clear();
+        }
+        Ok(())
+    }
+
+    fn finish(mut self, visitor: &mut dyn RowVisitor) -> Result<(), ReadError> {
+        self.flush(visitor)
+    }
+}
+
+fn from_data_ref(v: DataRef<'_>) -> Cell<'_> {
+    match v {
+        DataRef::Empty => Cell::Empty,
+        DataRef::SharedString(s) => Cell::Text(Cow::Borrowed(s)),
+        DataRef::String(s) => Cell::Text(Cow::Owned(s)),
+        DataRef::Float(f) => Cell::Number(f),
+        DataRef::Int(i) => Cell::Int(i),
+        DataRef::Bool(b) => Cell::Bool(b),
+        DataRef::DateTime(dt) => excel_date(&dt),
+        DataRef::DateTimeIso(s) => iso_date(&s),
+        DataRef::DurationIso(s) => Cell::Text(Cow::Owned(s)),
+        DataRef::Error(e) => Cell::Error(Cow::Owned(e.to_string())),
+    }
+}
+
+fn from_data(v: &Data, _format: Format) -> Cell<'_> {
+    match v {
+        Data::Empty => Cell::Empty,
+        Data::String(s) => Cell::Text(Cow::Borrowed(s.as_str())),
+        Data::Float(f) => Cell::Number(*f),
+        Data::Int(i) => Cell::Int(*i),
+        Data::Bool(b) => Cell::Bool(*b),
+        Data::DateTime(dt) => excel_date(dt),
+        Data::DateTimeIso(s) => iso_date(s),
+        Data::DurationIso(s) => Cell::Text(Cow::Borrowed(s.as_str())),
+        Data::Error(e) => Cell::Error(Cow::Owned(e.to_string())),
+    }
+}
+
+fn excel_date(dt: &calamine::ExcelDateTime) -> Cell<'static> {
+    if !dt.is_datetime() {
+        // A duration (time span) is no calendar date.
+        return Cell::BadDate(dt.as_f64());
+    }
+    match dt.as_datetime() {
+        Some(d) => Cell::Date(d.date()),
+        None => match date_from_serial(dt.as_f64(), false) {
+            Some(d) => Cell::Date(d),
+            None => Cell::BadDate(dt.as_f64()),
+        },
+    }
+}
+
+fn iso_date(s: &str) -> Cell<'static> {
+    let head = s.get(..10).unwrap_or(s);
+    match chrono::NaiveDate::parse_from_str(head, "%Y-%m-%d") {
+        Ok(d) => Cell::Date(d),
+        Err(_) => Cell::Text(Cow::Owned(s.to_string())),
+    }
+}

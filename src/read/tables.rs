@@ -1,0 +1,1 @@
+//! Customer master and previous grades (small tables).
