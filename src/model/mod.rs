@@ -1,4 +1,5 @@
 //! Records → per-customer facts: aggregation of ledger lines into metrics.
 
+pub mod ledger;
 pub mod metrics;
 pub use metrics::Metrics;

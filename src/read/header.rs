@@ -716,3 +716,53 @@ mod tests {
         assert_eq!(column_letter(16383), "XFD");
     }
 }
+
+/// Looks for the header row in a sheet's first rows.
+#[derive(Debug)]
+pub struct HeaderSearch<'m> {
+    matcher: &'m HeaderMatcher,
+    best: Option<(usize, Vec<&'static str>)>,
+}
+
+/// What [`HeaderSearch::offer`] made of a row.
+#[derive(Debug)]
+pub enum Search {
+    /// This row is the header.
+    Found(HeaderMap),
+    /// Not yet: keep offering rows.
+    Continue,
+    /// Past the rows a header may be in: stop reading the sheet.
+    GiveUp,
+}
+
+impl<'m> HeaderSearch<'m> {
+    pub fn new(matcher: &'m HeaderMatcher) -> Self {
+        HeaderSearch { matcher, best: None }
+    }
+
+    pub fn offer(&mut self, row: u32, cells: &[Cell]) -> Search {
+        if row > HEADER_SEARCH_ROWS {
+            return Search::GiveUp;
+        }
+        let map = self.matcher.map_row(row, cells);
+        if self.matcher.accept(&map) {
+            return Search::Found(map);
+        }
+        if cells.iter().any(|c| !c.is_blank()) {
+            let score = map.fields.len();
+            if self.best.as_ref().is_none_or(|(s, _)| score > *s) {
+                let missing = missing_required(self.matcher.kind(), &|f| map.has(f));
+                self.best = Some((score, missing));
+            }
+        }
+        Search::Continue
+    }
+
+    /// The notice for a sheet where no header was found.
+    pub fn not_found(self) -> super::issue::Problem {
+        match self.best {
+            Some((_, missing)) => super::issue::Problem::SheetSkipped { missing },
+            None => super::issue::Problem::SheetEmpty,
+        }
+    }
+}

@@ -12,7 +12,7 @@ use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
 use super::cell::Cell;
-use super::header::{Field, HeaderMap, HeaderMatcher, HEADER_SEARCH_ROWS};
+use super::header::{Field, HeaderMap, HeaderMatcher, HeaderSearch, Search};
 use super::intern::{FxHasher, FxSet, Interner, NONE};
 use super::issue::{Issue, IssueKind, Problem};
 use super::source::RowVisitor;
@@ -210,11 +210,9 @@ pub struct LedgerSheet {
 
 /// Reads one ledger sheet row by row (a [`RowVisitor`]).
 pub struct LedgerSheetReader<'m> {
-    matcher: &'m HeaderMatcher,
+    search: Option<HeaderSearch<'m>>,
     order: DayMonthOrder,
     out: LedgerSheet,
-    best: Option<(usize, Vec<&'static str>)>,
-    gave_up: bool,
     running_sum: Decimal,
     id_names: FxSet<(u32, u32)>,
 }
@@ -329,7 +327,7 @@ impl<'m> LedgerSheetReader<'m> {
         sheet: &str,
     ) -> Result<Self, ReadError> {
         Ok(LedgerSheetReader {
-            matcher,
+            search: Some(HeaderSearch::new(matcher)),
             order,
             out: LedgerSheet {
                 file_index,
@@ -345,8 +343,6 @@ impl<'m> LedgerSheetReader<'m> {
                 max_date: None,
                 id_names: Vec::new(),
             },
-            best: None,
-            gave_up: false,
             running_sum: Decimal::ZERO,
             id_names: FxSet::default(),
         })
@@ -354,11 +350,8 @@ impl<'m> LedgerSheetReader<'m> {
 
     /// Ends the sheet: a sheet without a header becomes a notice.
     pub fn finish(mut self) -> LedgerSheet {
-        if self.out.header.is_none() {
-            let problem = match self.best.take() {
-                Some((_, missing)) => Problem::SheetSkipped { missing },
-                None => Problem::SheetEmpty,
-            };
+        if let (None, Some(search)) = (&self.out.header, self.search.take()) {
+            let problem = search.not_found();
             self.out.issues.push(Issue {
                 kind: IssueKind::Notice,
                 file: self.out.file.clone(),
@@ -537,21 +530,15 @@ pub fn value_problem(e: ValueError, field: &'static str, c: &Cell) -> Problem {
 impl RowVisitor for LedgerSheetReader<'_> {
     fn row(&mut self, row: u32, cells: &[Cell]) -> Result<bool, ReadError> {
         if self.out.header.is_none() {
-            if row > HEADER_SEARCH_ROWS {
-                self.gave_up = true;
-                return Ok(false);
-            }
-            let map = self.matcher.map_row(row, cells);
-            if self.matcher.accept(&map) {
-                self.out.header = Some(map);
-            } else if cells.iter().any(|c| !c.is_blank()) {
-                let missing = super::header::missing_required(self.matcher.kind(), &|f| map.has(f));
-                let score = map.fields.len();
-                if self.best.as_ref().is_none_or(|(s, _)| score > *s) {
-                    self.best = Some((score, missing));
+            let Some(search) = self.search.as_mut() else { return Ok(false) };
+            return Ok(match search.offer(row, cells) {
+                Search::Found(map) => {
+                    self.out.header = Some(map);
+                    true
                 }
-            }
-            return Ok(true);
+                Search::Continue => true,
+                Search::GiveUp => false,
+            });
         }
         if cells.iter().all(Cell::is_blank) {
             return Ok(true);

@@ -1,3 +1,6 @@
-//! Grades → format-neutral sheets.
+//! Grades → format-neutral sheets: which rows, columns, totals and roles.
+//! Tests assert on these without unzipping anything; `render` writes them.
 
+pub mod evaluation;
+pub mod labels;
 pub mod model;
