@@ -358,11 +358,13 @@ impl Rules {
             message: e.to_string().trim_end().to_string(),
         })?;
         rules.source = source.to_string();
-        rules.validate().map_err(|(key, message)| RulesError::Invalid {
-            file: source.to_string(),
-            key,
-            message,
-        })?;
+        rules
+            .validate()
+            .map_err(|(key, message)| RulesError::Invalid {
+                file: source.to_string(),
+                key,
+                message,
+            })?;
         Ok(rules)
     }
 
@@ -410,14 +412,26 @@ impl Rules {
         if let Some(i) = order.iter().position(|o| o == t) {
             return Some(i);
         }
-        if let Some(i) = order.iter().position(|o| self.tiers.labels.get(o).is_some_and(|l| l.trim() == t)) {
+        if let Some(i) = order
+            .iter()
+            .position(|o| self.tiers.labels.get(o).is_some_and(|l| l.trim() == t))
+        {
             return Some(i);
         }
         if let Some(i) = order.iter().position(|o| o.eq_ignore_ascii_case(t)) {
             return Some(i);
         }
         const SUFFIXES: &[&str] = &[
-            "类客户", "级客户", "類客戶", "級客戶", "客户", "客戶", "类", "级", "類", "級",
+            "类客户",
+            "级客户",
+            "類客戶",
+            "級客戶",
+            "客户",
+            "客戶",
+            "类",
+            "级",
+            "類",
+            "級",
         ];
         for suffix in SUFFIXES {
             if let Some(stem) = t.strip_suffix(suffix) {
@@ -487,18 +501,27 @@ impl Rules {
             );
         }
         if self.window.months == 0 {
-            return err("window.months", "expected a number of months of at least 1, found 0".into());
+            return err(
+                "window.months",
+                "expected a number of months of at least 1, found 0".into(),
+            );
         }
 
         // Tiers.
         let order = &self.tiers.order;
         if order.is_empty() {
-            return err("tiers.order", "expected at least one tier, best first".into());
+            return err(
+                "tiers.order",
+                "expected at least one tier, best first".into(),
+            );
         }
         let mut seen = HashSet::new();
         for (i, t) in order.iter().enumerate() {
             if t.trim().is_empty() {
-                return err(&format!("tiers.order[{}]", i + 1), "expected a tier name, found an empty text".into());
+                return err(
+                    &format!("tiers.order[{}]", i + 1),
+                    "expected a tier name, found an empty text".into(),
+                );
             }
             if !seen.insert(t.as_str()) {
                 return err("tiers.order", format!("tier \"{t}\" is listed twice"));
@@ -506,10 +529,12 @@ impl Rules {
         }
         let order_list = order.join(", ");
         let in_order = |key: &str, tier: &str| -> Result<usize, (String, String)> {
-            order
-                .iter()
-                .position(|o| o == tier)
-                .ok_or_else(|| (key.to_string(), format!("tier \"{tier}\" is not in tiers.order ({order_list})")))
+            order.iter().position(|o| o == tier).ok_or_else(|| {
+                (
+                    key.to_string(),
+                    format!("tier \"{tier}\" is not in tiers.order ({order_list})"),
+                )
+            })
         };
         let mut seen_labels = HashSet::new();
         for (tier, label) in &self.tiers.labels {
@@ -522,7 +547,10 @@ impl Rules {
                 return err(&key, format!("label \"{label}\" is used for two tiers"));
             }
             if let Some(other) = order.iter().find(|o| *o != tier && *o == label.trim()) {
-                return err(&key, format!("label \"{label}\" is the name of tier \"{other}\""));
+                return err(
+                    &key,
+                    format!("label \"{label}\" is the name of tier \"{other}\""),
+                );
             }
         }
 
@@ -541,7 +569,12 @@ impl Rules {
                 for (tier, val) in ordered(share, order, "volume.share", &in_order)? {
                     let key = format!("volume.share.{}", toml_key(tier));
                     if val <= Decimal::ZERO || val > Decimal::ONE {
-                        return err(&key, format!("expected a share above 0 and at most 1, such as 0.70, found {val}"));
+                        return err(
+                            &key,
+                            format!(
+                                "expected a share above 0 and at most 1, such as 0.70, found {val}"
+                            ),
+                        );
                     }
                     if let Some((pt, pv)) = &prev {
                         if val <= *pv {
@@ -574,10 +607,19 @@ impl Rules {
             check_metric(&format!("{key}.metric"), &g.metric)?;
             match (g.above, g.below) {
                 (Some(_), Some(_)) => {
-                    return err(&key, format!("expected either above or below, not both (gate on {})", g.metric))
+                    return err(
+                        &key,
+                        format!(
+                            "expected either above or below, not both (gate on {})",
+                            g.metric
+                        ),
+                    )
                 }
                 (None, None) => {
-                    return err(&key, format!("expected above = … or below = … (gate on {})", g.metric))
+                    return err(
+                        &key,
+                        format!("expected above = … or below = … (gate on {})", g.metric),
+                    )
                 }
                 _ => {}
             }
@@ -587,10 +629,16 @@ impl Rules {
         // Receivables.
         let ag = &self.receivables.aging_days;
         if ag.is_empty() {
-            return err("receivables.aging_days", "expected at least one bucket edge in days, such as [30, 60, 90, 180]".into());
+            return err(
+                "receivables.aging_days",
+                "expected at least one bucket edge in days, such as [30, 60, 90, 180]".into(),
+            );
         }
         if ag[0] == 0 {
-            return err("receivables.aging_days", "expected bucket edges of at least 1 day, found 0".into());
+            return err(
+                "receivables.aging_days",
+                "expected bucket edges of at least 1 day, found 0".into(),
+            );
         }
         if let Some(w) = ag.windows(2).find(|w| w[1] <= w[0]) {
             return err(
@@ -602,7 +650,10 @@ impl Rules {
         // Credit.
         if let Some(c) = &self.credit {
             if c.order.is_empty() {
-                return err("credit.order", "expected at least one rating, best first".into());
+                return err(
+                    "credit.order",
+                    "expected at least one rating, best first".into(),
+                );
             }
             let mut seen = HashSet::new();
             for r in &c.order {
@@ -612,10 +663,12 @@ impl Rules {
             }
             let credit_list = c.order.join(", ");
             let in_credit = |key: &str, r: &str| -> Result<usize, (String, String)> {
-                c.order
-                    .iter()
-                    .position(|o| o == r)
-                    .ok_or_else(|| (key.to_string(), format!("rating \"{r}\" is not in credit.order ({credit_list})")))
+                c.order.iter().position(|o| o == r).ok_or_else(|| {
+                    (
+                        key.to_string(),
+                        format!("rating \"{r}\" is not in credit.order ({credit_list})"),
+                    )
+                })
             };
             check_scores(&c.min_score, &c.order, "credit.min_score", &in_credit)?;
             check_factors(&c.factors, "credit.factors")?;
@@ -623,11 +676,20 @@ impl Rules {
 
         // Order upgrade and special policy.
         if self.order_upgrade.min_price_index <= Decimal::ZERO {
-            return err("order_upgrade.min_price_index", format!("expected a price index above 0, such as 1.05, found {}", self.order_upgrade.min_price_index));
+            return err(
+                "order_upgrade.min_price_index",
+                format!(
+                    "expected a price index above 0, such as 1.05, found {}",
+                    self.order_upgrade.min_price_index
+                ),
+            );
         }
         let r = self.special_policy.min_on_time_ratio;
         if r < Decimal::ZERO || r > Decimal::ONE {
-            return err("special_policy.min_on_time_ratio", format!("expected a ratio from 0 to 1, such as 0.9, found {r}"));
+            return err(
+                "special_policy.min_on_time_ratio",
+                format!("expected a ratio from 0 to 1, such as 0.9, found {r}"),
+            );
         }
 
         // Columns.
@@ -635,7 +697,10 @@ impl Rules {
             if !COLUMN_KINDS.contains(&kind.as_str()) {
                 return err(
                     &format!("columns.{}", toml_key(kind)),
-                    format!("expected one of {}, found \"{kind}\"", COLUMN_KINDS.join(", ")),
+                    format!(
+                        "expected one of {}, found \"{kind}\"",
+                        COLUMN_KINDS.join(", ")
+                    ),
                 );
             }
             for (field, header) in fields {
@@ -725,23 +790,34 @@ fn check_metric(key: &str, metric: &str) -> Result<(), (String, String)> {
 
 fn check_factors(factors: &[Factor], key: &str) -> Result<(), (String, String)> {
     if factors.is_empty() {
-        return Err((key.to_string(), "expected at least one factor ([[…factors]] with metric, weight, bands)".into()));
+        return Err((
+            key.to_string(),
+            "expected at least one factor ([[…factors]] with metric, weight, bands)".into(),
+        ));
     }
     for (i, f) in factors.iter().enumerate() {
         let k = format!("{key}[{}]", i + 1);
         check_metric(&format!("{k}.metric"), &f.metric)?;
         let k = format!("{k} ({})", f.metric);
         if f.weight <= Decimal::ZERO {
-            return Err((format!("{k}.weight"), format!("expected a weight above 0, found {}", f.weight)));
+            return Err((
+                format!("{k}.weight"),
+                format!("expected a weight above 0, found {}", f.weight),
+            ));
         }
         if f.bands.is_empty() {
-            return Err((format!("{k}.bands"), "expected at least one [edge, points] band".into()));
+            return Err((
+                format!("{k}.bands"),
+                "expected at least one [edge, points] band".into(),
+            ));
         }
         for (j, (edge, points)) in f.bands.iter().enumerate() {
             if *points < Decimal::ZERO || *points > Decimal::ONE_HUNDRED {
                 return Err((
                     format!("{k}.bands[{}]", j + 1),
-                    format!("expected points from 0 to 100, found {points} (band [{edge}, {points}])"),
+                    format!(
+                        "expected points from 0 to 100, found {points} (band [{edge}, {points}])"
+                    ),
                 ));
             }
         }
@@ -754,7 +830,10 @@ fn check_factors(factors: &[Factor], key: &str) -> Result<(), (String, String)> 
                 } else {
                     "strictly ascending edges (higher_is_better = false: [at most edge, points], best band first)"
                 };
-                return Err((format!("{k}.bands[{}]", j + 2), format!("expected {how}; {b} follows {a}")));
+                return Err((
+                    format!("{k}.bands[{}]", j + 2),
+                    format!("expected {how}; {b} follows {a}"),
+                ));
             }
         }
     }
@@ -763,7 +842,10 @@ fn check_factors(factors: &[Factor], key: &str) -> Result<(), (String, String)> 
 
 /// A tier name as it would be written as a TOML key (quoted when not bare).
 fn toml_key(k: &str) -> String {
-    if !k.is_empty() && k.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-') {
+    if !k.is_empty()
+        && k.chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+    {
         k.to_string()
     } else {
         format!("\"{k}\"")
@@ -850,14 +932,20 @@ mod num_map {
     use rust_decimal::Decimal;
     use serde::{Deserialize, Deserializer, Serialize, Serializer};
     use std::collections::BTreeMap;
-    pub fn serialize<S: Serializer>(v: &BTreeMap<String, Decimal>, s: S) -> Result<S::Ok, S::Error> {
+    pub fn serialize<S: Serializer>(
+        v: &BTreeMap<String, Decimal>,
+        s: S,
+    ) -> Result<S::Ok, S::Error> {
         v.iter()
             .map(|(k, v)| (k.clone(), Num(*v)))
             .collect::<BTreeMap<_, _>>()
             .serialize(s)
     }
-    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<BTreeMap<String, Decimal>, D::Error> {
-        BTreeMap::<String, Num>::deserialize(d).map(|m| m.into_iter().map(|(k, v)| (k, v.0)).collect())
+    pub fn deserialize<'de, D: Deserializer<'de>>(
+        d: D,
+    ) -> Result<BTreeMap<String, Decimal>, D::Error> {
+        BTreeMap::<String, Num>::deserialize(d)
+            .map(|m| m.into_iter().map(|(k, v)| (k, v.0)).collect())
     }
 }
 
@@ -869,7 +957,11 @@ mod num_map_opt {
     type Map = BTreeMap<String, Decimal>;
     pub fn serialize<S: Serializer>(v: &Option<Map>, s: S) -> Result<S::Ok, S::Error> {
         v.as_ref()
-            .map(|m| m.iter().map(|(k, v)| (k.clone(), Num(*v))).collect::<BTreeMap<_, _>>())
+            .map(|m| {
+                m.iter()
+                    .map(|(k, v)| (k.clone(), Num(*v)))
+                    .collect::<BTreeMap<_, _>>()
+            })
             .serialize(s)
     }
     pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Map>, D::Error> {
@@ -883,13 +975,17 @@ mod num_bands {
     use rust_decimal::Decimal;
     use serde::{Deserialize, Deserializer, Serialize, Serializer};
     pub fn serialize<S: Serializer>(v: &[(Decimal, Decimal)], s: S) -> Result<S::Ok, S::Error> {
-        v.iter().map(|(a, b)| [Num(*a), Num(*b)]).collect::<Vec<_>>().serialize(s)
+        v.iter()
+            .map(|(a, b)| [Num(*a), Num(*b)])
+            .collect::<Vec<_>>()
+            .serialize(s)
     }
-    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<(Decimal, Decimal)>, D::Error> {
+    pub fn deserialize<'de, D: Deserializer<'de>>(
+        d: D,
+    ) -> Result<Vec<(Decimal, Decimal)>, D::Error> {
         Vec::<[Num; 2]>::deserialize(d).map(|v| v.into_iter().map(|[a, b]| (a.0, b.0)).collect())
     }
 }
-
 
 #[cfg(test)]
 mod tests {
@@ -934,7 +1030,14 @@ share = { A = 0.70, B = 0.90 }
         assert!(three.credit.is_some());
         let four = Rules::builtin("four-tier").expect("four-tier");
         assert_eq!(four.tiers.order, ["VIP", "核心", "重点", "普通"]);
-        let metrics: Vec<_> = four.composite.as_ref().unwrap().factors.iter().map(|f| f.metric.as_str()).collect();
+        let metrics: Vec<_> = four
+            .composite
+            .as_ref()
+            .unwrap()
+            .factors
+            .iter()
+            .map(|f| f.metric.as_str())
+            .collect();
         assert!(metrics.contains(&"months_active"));
         assert!(metrics.contains(&"on_time_ratio"));
         assert!(metrics.contains(&"attr:员工人数"));
@@ -959,7 +1062,13 @@ share = { A = 0.70, B = 0.90 }
         assert_eq!(r.window.months, 12);
         assert!(r.composite.is_none());
         assert!(r.credit.is_none());
-        assert_eq!(r.new_clients, NewClients { months: 6, annualize: true });
+        assert_eq!(
+            r.new_clients,
+            NewClients {
+                months: 6,
+                annualize: true
+            }
+        );
         assert_eq!(r.receivables.default_terms_days, 30);
         assert_eq!(r.receivables.aging_days, [30, 60, 90, 180]);
         assert_eq!(r.order_upgrade.min_price_index, d("1.05"));
@@ -1002,46 +1111,81 @@ share = { A = 0.70, B = 0.90 }
     fn error_tier_not_in_order() {
         let text = MINIMAL.replace("B = 0.90", "B = 0.90, D = 0.95");
         let msg = fails(&text, "volume.share.D");
-        assert_eq!(msg, "rules file three.toml: volume.share.D: tier \"D\" is not in tiers.order (A, B, C)");
-        let text = MINIMAL.replace("order = [\"A\", \"B\", \"C\"]", "order = [\"A\", \"B\", \"C\"]\nlabels = { X = \"X类\" }");
+        assert_eq!(
+            msg,
+            "rules file three.toml: volume.share.D: tier \"D\" is not in tiers.order (A, B, C)"
+        );
+        let text = MINIMAL.replace(
+            "order = [\"A\", \"B\", \"C\"]",
+            "order = [\"A\", \"B\", \"C\"]\nlabels = { X = \"X类\" }",
+        );
         fails(&text, "tiers.labels.X");
         fails(&with("[composite]\nmin_score = { Z = 10 }\n[[composite.factors]]\nmetric = \"growth\"\nweight = 1\nbands = [[0, 50]]\n"), "composite.min_score.Z");
-        fails(&with("[[gates]]\nmetric = \"max_days_overdue\"\nabove = 90\ncap = \"E\"\n"), "gates[1].cap");
+        fails(
+            &with("[[gates]]\nmetric = \"max_days_overdue\"\nabove = 90\ncap = \"E\"\n"),
+            "gates[1].cap",
+        );
     }
 
     #[test]
     fn error_unknown_metric() {
-        fails(&MINIMAL.replace("metric = \"sales\"", "metric = \"revenue\""), "volume.metric");
-        fails(&with("[[gates]]\nmetric = \"attr:\"\nbelow = 1\ncap = \"B\"\n"), "gates[1].metric");
+        fails(
+            &MINIMAL.replace("metric = \"sales\"", "metric = \"revenue\""),
+            "volume.metric",
+        );
+        fails(
+            &with("[[gates]]\nmetric = \"attr:\"\nbelow = 1\ncap = \"B\"\n"),
+            "gates[1].metric",
+        );
         fails(&with("[composite]\nmin_score = { A = 75 }\n[[composite.factors]]\nmetric = \"profit\"\nweight = 1\nbands = [[0, 50]]\n"), "composite.factors[1].metric");
     }
 
     fn composite(factor: &str) -> String {
-        with(&format!("[composite]\nmin_score = {{ A = 75, B = 55 }}\n[[composite.factors]]\n{factor}\n"))
+        with(&format!(
+            "[composite]\nmin_score = {{ A = 75, B = 55 }}\n[[composite.factors]]\n{factor}\n"
+        ))
     }
 
     #[test]
     fn error_weight_not_positive() {
-        fails(&composite("metric = \"growth\"\nweight = 0\nbands = [[0.2, 100]]"), "composite.factors[1] (growth).weight");
-        fails(&composite("metric = \"growth\"\nweight = -5\nbands = [[0.2, 100]]"), "weight");
+        fails(
+            &composite("metric = \"growth\"\nweight = 0\nbands = [[0.2, 100]]"),
+            "composite.factors[1] (growth).weight",
+        );
+        fails(
+            &composite("metric = \"growth\"\nweight = -5\nbands = [[0.2, 100]]"),
+            "weight",
+        );
     }
 
     #[test]
     fn error_bands_not_monotonic() {
-        let msg = fails(&composite("metric = \"price_index\"\nweight = 30\nbands = [[1.00, 80], [1.05, 100]]"), "composite.factors[1] (price_index).bands[2]");
+        let msg = fails(
+            &composite("metric = \"price_index\"\nweight = 30\nbands = [[1.00, 80], [1.05, 100]]"),
+            "composite.factors[1] (price_index).bands[2]",
+        );
         assert!(msg.contains("descending"), "{msg}");
         let msg = fails(
             &composite("metric = \"max_days_overdue\"\nweight = 20\nhigher_is_better = false\nbands = [[30, 70], [0, 100]]"),
             "composite.factors[1] (max_days_overdue).bands[2]",
         );
         assert!(msg.contains("ascending"), "{msg}");
-        fails(&composite("metric = \"growth\"\nweight = 1\nbands = []"), "bands");
+        fails(
+            &composite("metric = \"growth\"\nweight = 1\nbands = []"),
+            "bands",
+        );
     }
 
     #[test]
     fn error_points_out_of_range() {
-        fails(&composite("metric = \"growth\"\nweight = 1\nbands = [[0.2, 120]]"), "composite.factors[1] (growth).bands[1]");
-        fails(&composite("metric = \"growth\"\nweight = 1\nbands = [[0.2, -1]]"), "bands[1]");
+        fails(
+            &composite("metric = \"growth\"\nweight = 1\nbands = [[0.2, 120]]"),
+            "composite.factors[1] (growth).bands[1]",
+        );
+        fails(
+            &composite("metric = \"growth\"\nweight = 1\nbands = [[0.2, -1]]"),
+            "bands[1]",
+        );
     }
 
     #[test]
@@ -1050,7 +1194,10 @@ share = { A = 0.70, B = 0.90 }
         fails(&text, "composite.min_score.B");
         let text = with("[composite]\nmin_score = { A = 150 }\n[[composite.factors]]\nmetric = \"growth\"\nweight = 1\nbands = [[0, 50]]\n");
         fails(&text, "composite.min_score.A");
-        fails(&with("[composite]\nmin_score = { A = 75 }\nfactors = []\n"), "composite.factors");
+        fails(
+            &with("[composite]\nmin_score = { A = 75 }\nfactors = []\n"),
+            "composite.factors",
+        );
     }
 
     #[test]
@@ -1059,14 +1206,23 @@ share = { A = 0.70, B = 0.90 }
         fails(&MINIMAL.replace("A = 0.70", "A = 1.2"), "volume.share.A");
         let msg = fails(&MINIMAL.replace("B = 0.90", "B = 0.60"), "volume.share.B");
         assert!(msg.contains("increasing"), "{msg}");
-        fails(&MINIMAL.replace("share = { A = 0.70, B = 0.90 }", ""), "volume.share");
-        fails(&with("").replace("share = {", "min = { A = 1 }\nshare = {"), "volume.min");
+        fails(
+            &MINIMAL.replace("share = { A = 0.70, B = 0.90 }", ""),
+            "volume.share",
+        );
+        fails(
+            &with("").replace("share = {", "min = { A = 1 }\nshare = {"),
+            "volume.min",
+        );
     }
 
     #[test]
     fn error_threshold_mins() {
         let base = MINIMAL.replace("cumulative_share", "threshold");
-        let ok = base.replace("share = { A = 0.70, B = 0.90 }", "min = { A = 5000000, B = 1000000 }");
+        let ok = base.replace(
+            "share = { A = 0.70, B = 0.90 }",
+            "min = { A = 5000000, B = 1000000 }",
+        );
         let r = Rules::from_toml(&ok, "x").unwrap();
         assert_eq!(r.volume.method, VolumeMethod::Threshold);
         let msg = fails(&ok.replace("B = 1000000", "B = 5000000"), "volume.min.B");
@@ -1076,8 +1232,14 @@ share = { A = 0.70, B = 0.90 }
 
     #[test]
     fn error_order() {
-        fails(&MINIMAL.replace("[\"A\", \"B\", \"C\"]", "[]"), "tiers.order");
-        let msg = fails(&MINIMAL.replace("[\"A\", \"B\", \"C\"]", "[\"A\", \"B\", \"B\"]"), "tiers.order");
+        fails(
+            &MINIMAL.replace("[\"A\", \"B\", \"C\"]", "[]"),
+            "tiers.order",
+        );
+        let msg = fails(
+            &MINIMAL.replace("[\"A\", \"B\", \"C\"]", "[\"A\", \"B\", \"B\"]"),
+            "tiers.order",
+        );
         assert!(msg.contains("twice"), "{msg}");
     }
 
@@ -1088,27 +1250,47 @@ share = { A = 0.70, B = 0.90 }
 
     #[test]
     fn error_gate_above_below() {
-        fails(&with("[[gates]]\nmetric = \"max_days_overdue\"\nabove = 90\nbelow = 10\ncap = \"B\"\n"), "gates[1]");
-        let msg = fails(&with("[[gates]]\nmetric = \"max_days_overdue\"\ncap = \"B\"\n"), "gates[1]");
+        fails(
+            &with(
+                "[[gates]]\nmetric = \"max_days_overdue\"\nabove = 90\nbelow = 10\ncap = \"B\"\n",
+            ),
+            "gates[1]",
+        );
+        let msg = fails(
+            &with("[[gates]]\nmetric = \"max_days_overdue\"\ncap = \"B\"\n"),
+            "gates[1]",
+        );
         assert!(msg.contains("above"), "{msg}");
     }
 
     #[test]
     fn error_aging_days() {
-        fails(&with("[receivables]\naging_days = [30, 90, 60]\n"), "receivables.aging_days");
-        fails(&with("[receivables]\naging_days = []\n"), "receivables.aging_days");
+        fails(
+            &with("[receivables]\naging_days = [30, 90, 60]\n"),
+            "receivables.aging_days",
+        );
+        fails(
+            &with("[receivables]\naging_days = []\n"),
+            "receivables.aging_days",
+        );
     }
 
     #[test]
     fn error_date_format() {
-        fails(&format!("date_format = \"yyyy.dd.mm\"\n{MINIMAL}"), "date_format");
+        fails(
+            &format!("date_format = \"yyyy.dd.mm\"\n{MINIMAL}"),
+            "date_format",
+        );
         let r = Rules::from_toml(&format!("date_format = \"dd/mm/yyyy\"\n{MINIMAL}"), "x").unwrap();
         assert_eq!(r.day_first(), Some(true));
     }
 
     #[test]
     fn error_method_unknown() {
-        let msg = fails(&MINIMAL.replace("cumulative_share", "ranking"), "volume.method");
+        let msg = fails(
+            &MINIMAL.replace("cumulative_share", "ranking"),
+            "volume.method",
+        );
         assert!(msg.contains("threshold"), "{msg}");
     }
 
@@ -1123,9 +1305,15 @@ share = { A = 0.70, B = 0.90 }
     fn error_syntax_and_unknown_keys_come_from_toml() {
         let msg = fails(&with("[volume2]\nx = 1\n"), "volume2");
         assert!(msg.contains("line"), "{msg}");
-        let msg = fails(&MINIMAL.replace("metric = \"sales\"", "metric = \"sales\"\nmetrc = \"x\""), "metrc");
+        let msg = fails(
+            &MINIMAL.replace("metric = \"sales\"", "metric = \"sales\"\nmetrc = \"x\""),
+            "metrc",
+        );
         assert!(msg.contains("line"), "{msg}");
         fails("name = \"t\"\n[tiers\n", "line");
-        fails(&with("[columns.orders]\namount = \"金额\"\n"), "columns.orders");
+        fails(
+            &with("[columns.orders]\namount = \"金额\"\n"),
+            "columns.orders",
+        );
     }
 }

@@ -128,7 +128,10 @@ mod tests {
 
     #[test]
     fn names_are_trimmed_collapsed_and_folded() {
-        assert_eq!(normalize_name("  华东\u{3000}\u{3000}机械  有限公司 "), "华东 机械 有限公司");
+        assert_eq!(
+            normalize_name("  华东\u{3000}\u{3000}机械  有限公司 "),
+            "华东 机械 有限公司"
+        );
         assert_eq!(normalize_name("ＡＢＣ　Ｌｔｄ．"), "ABC Ltd.");
         assert_eq!(normalize_name("\t"), "");
     }

@@ -31,7 +31,10 @@ pub const METRIC_NAMES: &[&str] = &[
 
 /// Whether `name` is a metric a rules file may refer to.
 pub fn is_metric_name(name: &str) -> bool {
-    METRIC_NAMES.contains(&name) || name.strip_prefix("attr:").is_some_and(|a| !a.trim().is_empty())
+    METRIC_NAMES.contains(&name)
+        || name
+            .strip_prefix("attr:")
+            .is_some_and(|a| !a.trim().is_empty())
 }
 
 /// One customer's facts and metrics (SPEC 4).
