@@ -205,7 +205,7 @@ fn grade_one(
             ms.iter()
                 .map(|x| metric_name(x, lang))
                 .collect::<Vec<_>>()
-                .join(p.list_sep)
+                .join(p.enum_sep)
         };
         match score.value {
             Some(s) => {
@@ -378,7 +378,7 @@ fn volume_reason(value: Option<Decimal>, t: usize, rules: &Rules, lang: Lang) ->
         VolumeMethod::Threshold => {
             let empty = Default::default();
             let min = rules.volume.min.as_ref().unwrap_or(&empty);
-            if let Some(mv) = min.get(tier) {
+            if let Some(mv) = min.get(tier).filter(|mv| v >= **mv) {
                 return fill(
                     p.volume_min_met,
                     &with(&base, ("min", &fmt_value(metric, *mv, lang, false))),

@@ -27,11 +27,13 @@ pub struct Phrases {
     pub volume_missing: &'static str,
     pub provisional: &'static str,
     pub provisional_annualized: &'static str,
-    /// `{metrics}` is a list joined with `list_sep`.
+    /// `{metrics}` is a list joined with `enum_sep`.
     pub factor_missing: &'static str,
     pub score_detail: &'static str,
     pub score_part: &'static str,
     pub list_sep: &'static str,
+    /// Between the names of a list of metrics (`价格指数、回款率`).
+    pub enum_sep: &'static str,
     pub score_met: &'static str,
     pub score_short: &'static str,
     pub no_composite: &'static str,
@@ -70,6 +72,7 @@ pub const ZH_CN: Phrases = Phrases {
     score_detail: "综合得分 {score}：{parts}",
     score_part: "{metric} {value} → {points}分",
     list_sep: "，",
+    enum_sep: "、",
     score_met: "综合得分 {score} ≥ {min} → {tier}",
     score_short: "综合得分 {score} < {min} → {tier}",
     no_composite: "综合指标均缺失，不评综合等级",
@@ -106,6 +109,7 @@ pub const ZH_TW: Phrases = Phrases {
     score_detail: "綜合得分 {score}：{parts}",
     score_part: "{metric} {value} → {points}分",
     list_sep: "，",
+    enum_sep: "、",
     score_met: "綜合得分 {score} ≥ {min} → {tier}",
     score_short: "綜合得分 {score} < {min} → {tier}",
     no_composite: "綜合指標均缺失，不評綜合等級",
@@ -141,6 +145,7 @@ pub const EN: Phrases = Phrases {
     score_detail: "composite {score}: {parts}",
     score_part: "{metric} {value} → {points}",
     list_sep: ", ",
+    enum_sep: ", ",
     score_met: "composite {score} ≥ {min} → {tier}",
     score_short: "composite {score} < {min} → {tier}",
     no_composite: "no composite factor available: no composite tier",

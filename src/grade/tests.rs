@@ -294,3 +294,39 @@ fn threshold_reasons_and_distance() {
     assert_eq!(g[2].reasons[0], "销售额 ¥5,000,000 ≥ ¥5,000,000 → A");
     assert!(g[2].near_boundary); // exactly on the cut
 }
+
+#[test]
+fn four_tier_template_with_master_attributes() {
+    let rules = Rules::builtin("four-tier").unwrap();
+    // total 1,000: VIP before < 500, 核心 < 800, 重点 < 950.
+    let mut p = customer("p", "600"); // before 0 → VIP
+    p.attrs.insert("员工人数".into(), d("350")); // [300, 80] → 80, the only factor → VIP
+    let mut q = customer("q", "300"); // before 600 → 核心
+    q.attrs.insert("年营业额".into(), d("60000000")); // [50,000,000, 80] → 80
+    let r = customer("r", "100"); // before 900 → 重点, no factor
+    let prev: HashMap<String, String> = [("q".to_string(), "重点级客户".to_string())].into();
+    let g = grade_all(&[p, q, r], &prev, &rules, Lang::ZhCn);
+    assert_eq!(
+        g.iter()
+            .map(|x| rules.tier_name(x.grade))
+            .collect::<Vec<_>>(),
+        vec!["VIP", "核心", "重点"]
+    );
+    assert!(
+        g[0].reasons[2].contains("员工人数 350 → 80分"),
+        "{:?}",
+        g[0].reasons
+    );
+    assert!(g[0].reasons[1].starts_with("价格指数、回款率、"));
+    assert!(g[0].near_boundary); // score 80 is exactly VIP's minimum
+    assert_eq!(g[1].change, Change::Up);
+    assert_eq!(g[1].previous_grade.as_deref(), Some("重点"));
+    assert_eq!(
+        g[1].to_next_tier.as_deref(),
+        Some("距VIP级: 销售额还差 ¥300")
+    );
+    assert_eq!(
+        g[2].to_next_tier.as_deref(),
+        Some("距核心级: 销售额还差 ¥200")
+    );
+}

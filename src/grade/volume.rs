@@ -247,6 +247,22 @@ mod tests {
     }
 
     #[test]
+    fn cumulative_share_beyond_listed_shares_is_floor() {
+        // Only A listed: after the top 70%, everyone falls to C (B has no share).
+        let mut r = share_rules();
+        r.volume.share = Some([("A".to_string(), d("0.7"))].into());
+        let vals = [
+            ("a", d("50")),
+            ("b", d("20")),
+            ("c", d("15")),
+            ("d", d("15")),
+        ];
+        assert_eq!(volume_tiers(&vals, &r), vec![0, 0, 2, 2]);
+        let out = volume_outcome(&vals, &r);
+        assert_eq!(out.cut_in, vec![Some(d("20")), None, None]);
+    }
+
+    #[test]
     fn threshold_best_tier_reached() {
         let r = threshold_rules();
         let vals = [
