@@ -45,7 +45,8 @@ const PADDING: f64 = 2.0;
 const MIN_EDIT_WIDTH: f64 = 10.0;
 const MIN_FREE_EDIT_WIDTH: f64 = 16.0;
 /// Points per line of 11pt text (CJK fonts need more than Latin ones).
-const LINE_HEIGHT: f64 = 16.0;
+const LINE_HEIGHT: f64 = 15.0;
+const CJK_LINE_HEIGHT: f64 = 16.0;
 /// Default row height in pixels (15pt).
 const ROW_PX: u32 = 20;
 const CHART_HEIGHT_PX: u32 = 300;
@@ -346,62 +347,89 @@ fn display_text(kind: ColKind, value: &Value) -> String {
     }
 }
 
+/// Points a line of this text takes.
+fn line_height(text: &str) -> f64 {
+    if display_width(text) > text.chars().count() {
+        CJK_LINE_HEIGHT
+    } else {
+        LINE_HEIGHT
+    }
+}
+
 /// Widest line of a (possibly multi-line) text.
 fn text_width(s: &str) -> usize {
     s.lines().map(display_width).max().unwrap_or(0)
 }
 
-/// Pieces a header wraps between: words, and single wide characters.
-fn wrap_pieces(line: &str) -> Vec<(usize, bool)> {
-    // (width, separated from the previous piece by a space)
+/// Width of a character in column units (the width of a digit) as Excel
+/// and LibreOffice draw it in the default 11pt font: CJK glyphs are a little
+/// over two digits, lower-case letters a little under one.
+fn char_units(c: char) -> f64 {
+    if display_width(c.encode_utf8(&mut [0; 4])) == 2 {
+        2.1
+    } else if c == ' ' {
+        0.5
+    } else if c.is_ascii_uppercase() || c == '%' || c == '¥' {
+        1.15
+    } else if c.is_ascii_digit() {
+        1.0
+    } else {
+        0.9
+    }
+}
+
+/// Bold text is wider.
+const BOLD: f64 = 1.1;
+
+/// Pieces a text wraps between: words, and single wide characters, with
+/// their widths in column units and whether a space precedes them.
+fn wrap_pieces(line: &str, scale: f64) -> Vec<(f64, bool)> {
     let mut out = Vec::new();
     for word in line.split_whitespace() {
         let mut first = true;
-        let mut run = 0;
+        let mut run = 0.0;
         for c in word.chars() {
-            let w = display_width(c.encode_utf8(&mut [0; 4]));
-            if w == 2 {
-                if run > 0 {
+            let w = char_units(c) * scale;
+            if w > 2.0 * scale {
+                if run > 0.0 {
                     out.push((run, first));
                     first = false;
-                    run = 0;
+                    run = 0.0;
                 }
-                out.push((2, first));
+                out.push((w, first));
                 first = false;
             } else {
                 run += w;
             }
         }
-        if run > 0 {
+        if run > 0.0 {
             out.push((run, first));
         }
     }
     out
 }
 
-/// Lines a text takes when wrapped at `width` characters.
-fn wrapped_lines(text: &str, width: usize) -> usize {
-    let width = width.max(1);
+/// Lines a text takes when wrapped in `capacity` column units.
+fn wrapped_lines(text: &str, capacity: f64, scale: f64) -> usize {
+    let capacity = capacity.max(1.0);
+    let space = char_units(' ') * scale;
     let mut total = 0;
     for line in text.split('\n') {
         let mut lines = 1;
-        let mut used = 0;
-        for (w, spaced) in wrap_pieces(line) {
-            let add = w + usize::from(spaced && used > 0);
-            if used > 0 && used + add > width {
-                lines += 1 + (w.saturating_sub(1)) / width;
-                used = w % width;
-                if used == 0 {
-                    used = width;
-                }
-            } else if used == 0 && w > width {
-                lines += (w - 1) / width;
-                used = w % width;
-                if used == 0 {
-                    used = width;
-                }
+        let mut used = 0.0;
+        for (w, spaced) in wrap_pieces(line, scale) {
+            let add = w + if spaced && used > 0.0 { space } else { 0.0 };
+            if used > 0.0 && used + add > capacity {
+                // A new line; a word longer than a line is broken.
+                lines += 1;
+                used = 0.0;
+            }
+            if used == 0.0 && w > capacity {
+                let extra = (w / capacity).ceil() as usize - 1;
+                lines += extra;
+                used = w - extra as f64 * capacity;
             } else {
-                used += add;
+                used += if used > 0.0 { add } else { w };
             }
         }
         total += lines;
@@ -409,18 +437,34 @@ fn wrapped_lines(text: &str, width: usize) -> usize {
     total
 }
 
-/// Width a header needs to fit on at most two lines.
-fn header_width(header: &str) -> usize {
-    let full = text_width(header);
-    let explicit_lines = header.split('\n').count();
-    if explicit_lines >= 2 {
+/// Column units a wrapped line holds in a column `width` wide (the rest is
+/// the cell's margins).
+fn wrap_capacity(width: f64) -> f64 {
+    (width - 1.0).max(1.0)
+}
+
+/// Width (column units, before padding) a bold header needs to fit on at
+/// most two lines without breaking a word.
+fn header_width(header: &str) -> f64 {
+    let parts: Vec<&str> = header.split('\n').collect();
+    let pieces: Vec<(f64, bool)> = parts.iter().flat_map(|p| wrap_pieces(p, BOLD)).collect();
+    let longest = pieces.iter().map(|p| p.0).fold(0.0, f64::max);
+    let line_width = |p: &str| -> f64 {
+        wrap_pieces(p, BOLD)
+            .iter()
+            .enumerate()
+            .map(|(i, (w, spaced))| w + if *spaced && i > 0 { BOLD * 0.5 } else { 0.0 })
+            .sum()
+    };
+    let full = parts.iter().map(|p| line_width(p)).fold(0.0, f64::max);
+    if parts.len() >= 2 {
         return full;
     }
-    let mut w = full.div_ceil(2);
-    while w < full && wrapped_lines(header, w) > 2 {
-        w += 1;
+    let mut w = (full / 2.0).max(longest);
+    while w < full && wrapped_lines(header, w, BOLD) > 2 {
+        w += 0.5;
     }
-    w
+    w.min(full)
 }
 
 /// Whether values of this kind are numbers that must fit their column.
@@ -441,7 +485,7 @@ fn is_numeric(kind: ColKind) -> bool {
 /// The width (in characters) a table's column wants, and whether its text
 /// wraps at that width.
 fn column_width(col: &Column, values: impl Iterator<Item = usize>, numbers: usize) -> f64 {
-    let content = values.max().unwrap_or(0).max(header_width(&col.header));
+    let content = (values.max().unwrap_or(0) as f64).max(header_width(&col.header) - 1.0);
     let max = col.max_width.unwrap_or(if col.kind == ColKind::LongText {
         MAX_LONG_WIDTH
     } else {
@@ -455,7 +499,7 @@ fn column_width(col: &Column, values: impl Iterator<Item = usize>, numbers: usiz
             MIN_EDIT_WIDTH
         };
     }
-    let w = (content as f64 + PADDING).min(max).max(min.min(max));
+    let w = (content + PADDING).min(max).max(min.min(max));
     // Numbers never show #####.
     w.max(numbers as f64 + PADDING).max(1.0)
 }
@@ -564,6 +608,16 @@ fn header_format() -> Format {
         .set_background_color(Color::RGB(HEADER_FILL))
 }
 
+/// Axis labels for a chart series of this kind.
+fn axis_format(kind: ColKind) -> &'static str {
+    match kind {
+        ColKind::Money => "¥#,##0",
+        ColKind::Percent => "0%",
+        ColKind::Ratio | ColKind::Score => "0.0",
+        _ => "#,##0",
+    }
+}
+
 /// `&` is a code character in headers and footers.
 fn escape_header_text(s: &str) -> String {
     s.replace('&', "&&")
@@ -590,6 +644,7 @@ struct Placed {
     header_row: u32,
     body_rows: Option<(u32, u32)>,
     ncols: usize,
+    kinds: Vec<ColKind>,
     width_px: u32,
 }
 
@@ -720,7 +775,7 @@ impl<'a> SheetWriter<'a> {
     /// A subtitle or note line: merged across the span and wrapped when longer.
     fn text_line(&mut self, text: &str) -> Result<(), XlsxError> {
         let span = self.span_chars();
-        let lines = wrapped_lines(text, (span - 1.0).max(1.0) as usize);
+        let lines = wrapped_lines(text, wrap_capacity(span), 1.0);
         let f = Format::new()
             .set_text_wrap()
             .set_align(FormatAlign::Left)
@@ -744,13 +799,14 @@ impl<'a> SheetWriter<'a> {
             self.ws
                 .write_string_with_format(header_row, cn, cell_text(&col.header), &hf)?;
             let w = self.widths.get(c).copied().unwrap_or(MIN_WIDTH);
-            header_lines = header_lines.max(wrapped_lines(&col.header, (w - 1.0) as usize));
+            header_lines = header_lines.max(wrapped_lines(&col.header, wrap_capacity(w), BOLD));
         }
         self.ws
-            .set_row_height(header_row, header_lines as f64 * LINE_HEIGHT + 4.0)?;
+            .set_row_height(header_row, header_lines as f64 * CJK_LINE_HEIGHT + 4.0)?;
         self.row += 1;
 
-        let formats: Vec<ColFormats> = t
+        // Columns whose text wraps, with the characters a line holds.
+        let wraps: Vec<Option<f64>> = t
             .columns
             .iter()
             .enumerate()
@@ -759,10 +815,17 @@ impl<'a> SheetWriter<'a> {
                 let wrap = col.kind == ColKind::LongText
                     || t.rows
                         .iter()
+                        .chain(t.total.as_ref())
                         .filter_map(|r| r.get(c))
                         .any(|v| text_width(&display_text(col.kind, v)) as f64 + 1.0 > w);
-                col_formats(col, wrap)
+                wrap.then(|| wrap_capacity(w))
             })
+            .collect();
+        let formats: Vec<ColFormats> = t
+            .columns
+            .iter()
+            .zip(&wraps)
+            .map(|(col, wrap)| col_formats(col, wrap.is_some()))
             .collect();
 
         let first_body = self.row;
@@ -771,6 +834,7 @@ impl<'a> SheetWriter<'a> {
                 let v = r.get(c).unwrap_or(&Value::Empty);
                 self.cell(c, col, v, &formats[c].body, col.editable.is_none())?;
             }
+            self.fit_row_height(t, r, &wraps)?;
             self.row += 1;
         }
         let body_rows = (!t.rows.is_empty()).then(|| (first_body, self.row - 1));
@@ -779,6 +843,7 @@ impl<'a> SheetWriter<'a> {
                 let v = total.get(c).unwrap_or(&Value::Empty);
                 self.cell(c, col, v, &formats[c].total, false)?;
             }
+            self.fit_row_height(t, total, &wraps)?;
             self.row += 1;
         }
 
@@ -802,10 +867,36 @@ impl<'a> SheetWriter<'a> {
                 header_row,
                 body_rows,
                 ncols: t.columns.len(),
+                kinds: t.columns.iter().map(|c| c.kind).collect(),
                 width_px,
             },
         );
         Ok(header_row)
+    }
+
+    /// Sets the current row tall enough for its wrapped cells (applications
+    /// do not all re-measure rows on opening, LibreOffice does not).
+    fn fit_row_height(
+        &mut self,
+        t: &Table,
+        row: &[Value],
+        wraps: &[Option<f64>],
+    ) -> Result<(), XlsxError> {
+        let height = t
+            .columns
+            .iter()
+            .zip(wraps)
+            .zip(row)
+            .filter_map(|((col, wrap), v)| {
+                let text = display_text(col.kind, v);
+                let lines = wrapped_lines(&text, (*wrap)?, 1.0);
+                (lines > 1).then(|| lines as f64 * line_height(&text) + 2.0)
+            })
+            .fold(0.0, f64::max);
+        if height > 0.0 {
+            self.ws.set_row_height(self.row, height)?;
+        }
+        Ok(())
     }
 
     fn dropdown(&mut self, choices: &[String]) -> Result<DataValidation, XlsxError> {
@@ -947,6 +1038,16 @@ impl<'a> SheetWriter<'a> {
                     .set_secondary_axis(true);
             }
             columns.combine(&line);
+        }
+        columns.y_axis().set_min(0);
+        columns
+            .y_axis()
+            .set_num_format(axis_format(placed.kinds[usize::from(series[0])]));
+        if let Some(&s) = series.get(1) {
+            columns.y2_axis().set_min(0);
+            columns
+                .y2_axis()
+                .set_num_format(axis_format(placed.kinds[usize::from(s)]));
         }
         let title = chart.title.trim_start_matches('=');
         if !title.is_empty() {

@@ -45,6 +45,10 @@ impl Labels {
 /// A realistic evaluation book: a summary sheet with two tables and a chart,
 /// and a 40-customer, 28-column evaluation sheet with editable columns.
 fn evaluation_book(zh: bool) -> Book {
+    evaluation_book_of(zh, 40)
+}
+
+fn evaluation_book_of(zh: bool, customers: u64) -> Book {
     let l = Labels { lang_zh: zh };
     let tiers: Vec<String> = ["A", "B", "C"].iter().map(|s| s.to_string()).collect();
     let mut rng = Lcg(7);
@@ -91,10 +95,10 @@ fn evaluation_book(zh: bool) -> Book {
     assert_eq!(cols.len(), 28);
     let mut rows = Vec::new();
     let mut total_sales = Decimal::ZERO;
-    for i in 0..40u64 {
-        let grade = &tiers[(i * 3 / 40) as usize];
+    for i in 0..customers {
+        let grade = &tiers[(i * 3 / customers) as usize];
         let sales = Decimal::new(
-            (9_000_000 - i as i64 * 210_000) * 100 + rng.next(100) as i64,
+            (9_000_000 - i as i64 * 8_400_000 / customers as i64) * 100 + rng.next(100) as i64,
             2,
         );
         total_sales += sales;
@@ -114,7 +118,7 @@ fn evaluation_book(zh: bool) -> Book {
             ),
         };
         let reasons = if zh {
-            format!("销售额 ¥{} 位于前 20%；回款率 96.5% 达到 A 类门槛 95%；价格指数 1.02 不低于 1.00；无逾期超过 90 天的欠款", crate::text::fmt_money(sales))
+            format!("销售额 {} 位于前 20%；回款率 96.5% 达到 A 类门槛 95%；价格指数 1.02 不低于 1.00；无逾期超过 90 天的欠款", crate::text::fmt_money(sales))
         } else {
             format!("sales {} in the top 20%; collection rate 96.5% meets the A threshold 95%; price index 1.02 at least 1.00; nothing overdue beyond 90 days", crate::text::fmt_money(sales))
         };
@@ -480,11 +484,17 @@ fn display_texts_match_the_number_formats() {
 
 #[test]
 fn headers_wrap_on_two_lines_and_numbers_always_fit() {
-    // "最长逾期天数" is 12 wide: 6 a line.
-    assert_eq!(header_width("最长逾期天数"), 6);
-    // "Max Days Overdue": "Max Days" / "Overdue".
-    assert_eq!(header_width("Max Days Overdue"), 8);
-    assert_eq!(wrapped_lines("Max Days Overdue", 8), 2);
+    // "最长逾期天数": three characters a line.
+    let w = header_width("最长逾期天数");
+    assert!((6.9..7.0).contains(&w), "{w}");
+    assert_eq!(wrapped_lines("最长逾期天数", w, BOLD), 2);
+    // "Max Days Overdue": "Max Days" / "Overdue", never "Chang/e".
+    let w = header_width("Max Days Overdue");
+    assert_eq!(wrapped_lines("Max Days Overdue", w, BOLD), 2);
+    assert!(header_width("Change") >= 6.0);
+    assert_eq!(wrapped_lines("Change", header_width("Change"), BOLD), 1);
+    let reasons = "销售额 ¥9,000,001 位于前 20%；回款率 96.5% 达到 A 类门槛 95%；价格指数 1.02 不低于 1.00；无逾期超过 90 天的欠款";
+    assert_eq!(wrapped_lines(reasons, wrap_capacity(40.0), 1.0), 3);
     let col = Column::new("销售额", ColKind::Money).max_width(8.0);
     let t = Table {
         id: "t".into(),
@@ -531,4 +541,6 @@ fn write_demo_books() {
     ] {
         std::fs::write(file, xlsx_bytes(&evaluation_book(zh)).expect("render")).expect("write");
     }
+    let long = xlsx_bytes(&evaluation_book_of(true, 150)).expect("render");
+    std::fs::write("/tmp/tierbook-demo-zh-150.xlsx", long).expect("write");
 }
