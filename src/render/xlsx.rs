@@ -774,6 +774,12 @@ impl<'a> SheetWriter<'a> {
 
     /// A subtitle or note line: merged across the span and wrapped when longer.
     fn text_line(&mut self, text: &str) -> Result<(), XlsxError> {
+        if self.span <= 1 {
+            // No table to align with: let the text run to the right.
+            self.ws.write_string(self.row, 0, cell_text(text))?;
+            self.row += 1;
+            return Ok(());
+        }
         let span = self.span_chars();
         let lines = wrapped_lines(text, wrap_capacity(span), 1.0);
         let f = Format::new()

@@ -544,3 +544,79 @@ fn write_demo_books() {
     let long = xlsx_bytes(&evaluation_book_of(true, 150)).expect("render");
     std::fs::write("/tmp/tierbook-demo-zh-150.xlsx", long).expect("write");
 }
+
+#[test]
+fn odd_books_render_without_failing() {
+    let table = Table {
+        id: "t".into(),
+        columns: vec![
+            Column::new("名称", ColKind::Text),
+            Column::new("金额", ColKind::Money).editable(vec!["1,000".into(), "2\"".into()]),
+        ],
+        rows: vec![
+            vec![Value::text("x".repeat(40_000)), Value::Number(Decimal::MAX)],
+            vec![Value::Date(date(1800, 1, 1)), Value::Number(Decimal::MIN)],
+            vec![Value::text("+1"), Value::text("@x")],
+            vec![],
+        ],
+        total: Some(vec![Value::Int(i64::MIN)]),
+        main: true,
+        autofilter: true,
+    };
+    let sheet = |name: &str, blocks: Vec<Block>| Sheet {
+        name: name.into(),
+        title: "=1+1".into(),
+        subtitle: vec!["&".repeat(300)],
+        blocks,
+        page: PageSetup {
+            landscape: false,
+            header: "R&D ".repeat(100),
+            footer: "&".repeat(300),
+            freeze_columns: 9,
+            repeat_header: true,
+            protect: true,
+            signature: Some(vec!["填表：".into(), "审核：".into(), "批准：".into()]),
+        },
+    };
+    let book = Book {
+        title: "odd".into(),
+        created: date(1200, 1, 1),
+        sheets: vec![
+            sheet(
+                "a[b]:c/d\\e?f*g'hhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhh",
+                vec![
+                    Block::Table(table),
+                    Block::Chart(Chart {
+                        title: "=".into(),
+                        table_id: "missing".into(),
+                        categories: 0,
+                        series: vec![1],
+                    }),
+                    Block::Chart(Chart {
+                        title: "c".into(),
+                        table_id: "t".into(),
+                        categories: 7,
+                        series: vec![9, 1],
+                    }),
+                ],
+            ),
+            sheet(
+                "notes",
+                vec![Block::Text(vec!["只有文字".into()]), Block::Gap],
+            ),
+        ],
+        hidden: Some(HiddenSheet {
+            name: "notes".into(),
+            lines: vec!["=cmd".into()],
+        }),
+        tiers: vec![],
+    };
+    let mut wb = open(xlsx_bytes(&book).expect("render"));
+    let names = wb.sheet_names();
+    assert_eq!(names[1], "notes");
+    assert_eq!(names[2], "notes (2)");
+    let first = wb.worksheet_range(&names[0]).expect("sheet");
+    assert_eq!(first.get_value((0, 0)), Some(&Data::String("=1+1".into())));
+    let hidden = wb.worksheet_range("notes (2)").expect("hidden");
+    assert_eq!(hidden.get_value((0, 0)), Some(&Data::String("=cmd".into())));
+}
