@@ -1,0 +1,622 @@
+use std::io::Cursor;
+use std::str::FromStr;
+
+use calamine::{open_workbook_from_rs, Data, Reader, SheetVisible, Xlsx};
+use chrono::NaiveDate;
+use rust_decimal::Decimal;
+
+use super::*;
+use crate::report::model::{Chart, HiddenSheet, PageSetup};
+
+fn d(s: &str) -> Decimal {
+    Decimal::from_str(s).expect("test decimal")
+}
+
+fn date(y: i32, m: u32, day: u32) -> NaiveDate {
+    NaiveDate::from_ymd_opt(y, m, day).expect("test date")
+}
+
+/// Small deterministic generator for fixture data.
+struct Lcg(u64);
+impl Lcg {
+    fn next(&mut self, n: u64) -> u64 {
+        self.0 = self
+            .0
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        (self.0 >> 33) % n
+    }
+}
+
+struct Labels {
+    lang_zh: bool,
+}
+
+impl Labels {
+    fn t<'a>(&self, zh: &'a str, en: &'a str) -> &'a str {
+        if self.lang_zh {
+            zh
+        } else {
+            en
+        }
+    }
+}
+
+/// A realistic evaluation book: a summary sheet with two tables and a chart,
+/// and a 40-customer, 28-column evaluation sheet with editable columns.
+fn evaluation_book(zh: bool) -> Book {
+    evaluation_book_of(zh, 40)
+}
+
+fn evaluation_book_of(zh: bool, customers: u64) -> Book {
+    let l = Labels { lang_zh: zh };
+    let tiers: Vec<String> = ["A", "B", "C"].iter().map(|s| s.to_string()).collect();
+    let mut rng = Lcg(7);
+    let regions = if zh {
+        ["华东区", "华南区", "华北区", "西南区"]
+    } else {
+        ["East", "South", "North", "Southwest"]
+    };
+    let reps = if zh {
+        ["张伟", "李娜", "王强", "刘洋"]
+    } else {
+        ["Zhang Wei", "Li Na", "Wang Qiang", "Liu Yang"]
+    };
+    let cols = vec![
+        Column::new(l.t("序号", "No."), ColKind::Index),
+        Column::new(l.t("客户编码", "Customer ID"), ColKind::Text),
+        Column::new(l.t("客户名称", "Customer"), ColKind::Text).max_width(30.0),
+        Column::new(l.t("区域", "Region"), ColKind::Text),
+        Column::new(l.t("业务员", "Sales Rep"), ColKind::Text),
+        Column::new(l.t("首次合作日期", "First Order"), ColKind::Date),
+        Column::new(l.t("活跃月数", "Months Active"), ColKind::Integer),
+        Column::new(l.t("销售额", "Sales"), ColKind::Money),
+        Column::new(l.t("上期销售额", "Prior Sales"), ColKind::Money),
+        Column::new(l.t("增长率", "Growth"), ColKind::Percent),
+        Column::new(l.t("数量", "Quantity"), ColKind::Number),
+        Column::new(l.t("订单数", "Orders"), ColKind::Integer),
+        Column::new(l.t("价格指数", "Price Index"), ColKind::Ratio),
+        Column::new(l.t("回款率", "Collection Rate"), ColKind::Percent),
+        Column::new(l.t("逾期金额", "Overdue"), ColKind::Money),
+        Column::new(l.t("最长逾期天数", "Max Days Overdue"), ColKind::Integer),
+        Column::new(l.t("综合得分", "Composite Score"), ColKind::Score),
+        Column::new(l.t("规模等级", "Volume Tier"), ColKind::Grade),
+        Column::new(l.t("综合等级", "Composite Tier"), ColKind::Grade),
+        Column::new(l.t("计算等级", "Computed Grade"), ColKind::Grade),
+        Column::new(l.t("上期等级", "Previous Grade"), ColKind::Grade),
+        Column::new(l.t("变动", "Change"), ColKind::Text),
+        Column::new(l.t("暂定", "Provisional"), ColKind::Text),
+        Column::new(l.t("信用等级", "Credit Rating"), ColKind::Text),
+        Column::new(l.t("评定理由", "Reasons"), ColKind::LongText).max_width(40.0),
+        Column::new(l.t("建议等级", "Proposed Grade"), ColKind::Grade).editable(tiers.clone()),
+        Column::new(l.t("会议决定", "Meeting Decision"), ColKind::Grade).editable(tiers.clone()),
+        Column::new(l.t("备注", "Remarks"), ColKind::Text).editable(vec![]),
+    ];
+    assert_eq!(cols.len(), 28);
+    let mut rows = Vec::new();
+    let mut total_sales = Decimal::ZERO;
+    for i in 0..customers {
+        let grade = &tiers[(i * 3 / customers) as usize];
+        let sales = Decimal::new(
+            (9_000_000 - i as i64 * 8_400_000 / customers as i64) * 100 + rng.next(100) as i64,
+            2,
+        );
+        total_sales += sales;
+        let prior = sales * d("0.87");
+        let name = match (i, zh) {
+            (3, true) => "=SUM(A1:A9)贸易有限公司".to_string(),
+            (3, false) => "=SUM(A1:A9) Trading Co.".to_string(),
+            (_, true) => format!(
+                "{}市{}机电设备有限公司",
+                ["杭州", "宁波", "苏州", "深圳"][i as usize % 4],
+                ["恒达", "华盛", "金鼎", "瑞丰", "东方"][i as usize % 5]
+            ),
+            (_, false) => format!(
+                "{} {} Machinery Co., Ltd.",
+                ["Hangzhou", "Ningbo", "Suzhou", "Shenzhen"][i as usize % 4],
+                ["Hengda", "Huasheng", "Jinding", "Ruifeng", "Dongfang"][i as usize % 5]
+            ),
+        };
+        let reasons = if zh {
+            format!("销售额 {} 位于前 20%；回款率 96.5% 达到 A 类门槛 95%；价格指数 1.02 不低于 1.00；无逾期超过 90 天的欠款", crate::text::fmt_money(sales))
+        } else {
+            format!("sales {} in the top 20%; collection rate 96.5% meets the A threshold 95%; price index 1.02 at least 1.00; nothing overdue beyond 90 days", crate::text::fmt_money(sales))
+        };
+        rows.push(vec![
+            Value::Int(i as i64 + 1),
+            Value::text(format!("C{:05}", 10023 + i)),
+            Value::Text(name),
+            Value::text(regions[i as usize % 4]),
+            Value::text(reps[(i as usize / 3) % 4]),
+            Value::Date(date(
+                2018 + (i % 6) as i32,
+                1 + (i % 12) as u32,
+                1 + (i % 28) as u32,
+            )),
+            Value::Int(12 - (i % 5) as i64),
+            Value::Number(sales),
+            Value::Number(prior.round_dp(2)),
+            Value::Number(d("0.1494") - Decimal::new(i as i64, 2)),
+            Value::Number(if i % 2 == 0 { d("12") } else { d("1234.5") }),
+            Value::Int(40 - i as i64 / 2),
+            Value::Number(d("1.0213")),
+            Value::Number(d("0.965")),
+            Value::Number(if i % 7 == 0 {
+                d("-1520.5")
+            } else {
+                Decimal::new(rng.next(5_000_000) as i64, 2)
+            }),
+            Value::Int(rng.next(120) as i64),
+            Value::Number(d("87.25") - Decimal::new(i as i64, 0)),
+            Value::text(grade),
+            Value::text(grade),
+            Value::text(grade),
+            if i % 9 == 0 {
+                Value::Empty
+            } else {
+                Value::text(grade)
+            },
+            Value::text(if i % 9 == 0 { l.t("新", "new") } else { "=" }),
+            Value::text(l.t(
+                if i % 9 == 0 { "是" } else { "否" },
+                if i % 9 == 0 { "yes" } else { "no" },
+            )),
+            Value::text(["AAA", "AA", "A", "BBB"][i as usize % 4]),
+            Value::Text(reasons),
+            Value::text(grade),
+            Value::Empty,
+            if i == 5 {
+                Value::text(l.t("-退货待核实", "-returns to check"))
+            } else {
+                Value::Empty
+            },
+        ]);
+    }
+    let mut total = vec![Value::Empty; 28];
+    total[2] = Value::text(l.t("合计", "Total"));
+    total[7] = Value::Number(total_sales);
+
+    let page = |landscape: bool, header: &str, sig: bool, protect: bool| PageSetup {
+        landscape,
+        header: header.to_string(),
+        footer: l.t("第 &P 页 共 &N 页", "Page &P of &N").to_string(),
+        freeze_columns: 3,
+        repeat_header: true,
+        protect,
+        signature: sig.then(|| {
+            if zh {
+                vec!["填表：", "审核：", "批准：", "日期："]
+            } else {
+                vec!["Prepared by:", "Reviewed by:", "Approved by:", "Date:"]
+            }
+            .into_iter()
+            .map(String::from)
+            .collect()
+        }),
+    };
+    let title = l
+        .t("客户质量等级评定表", "Customer Quality Grading")
+        .to_string();
+    let evaluation = Sheet {
+        name: l.t("评定表", "Evaluation").to_string(),
+        title: title.clone(),
+        subtitle: vec![
+            l.t(
+                "截至 2025-03-31 · 统计期间 2024-04-01 至 2025-03-31（12 个月）",
+                "As of 2025-03-31 · window 2024-04-01 to 2025-03-31 (12 months)",
+            )
+            .to_string(),
+            l.t(
+                "规则：内置三级（A/B/C） · R&D 部门复核",
+                "Rules: built-in three-tier (A/B/C) · reviewed by R&D",
+            )
+            .to_string(),
+        ],
+        blocks: vec![Block::Table(Table {
+            id: "evaluation".into(),
+            columns: cols,
+            rows,
+            total: Some(total),
+            main: true,
+            autofilter: true,
+        })],
+        page: page(true, &format!("{title} 2025-03-31 R&D"), true, true),
+    };
+
+    let tier_table = Table {
+        id: "tiers".into(),
+        columns: vec![
+            Column::new(l.t("等级", "Tier"), ColKind::Grade),
+            Column::new(l.t("客户数", "Customers"), ColKind::Integer),
+            Column::new(l.t("销售额", "Sales"), ColKind::Money),
+            Column::new(l.t("销售占比", "Share of Sales"), ColKind::Percent),
+        ],
+        rows: vec![
+            vec![
+                Value::text("A"),
+                Value::Int(14),
+                Value::Number(d("98765432.10")),
+                Value::Number(d("0.6012")),
+            ],
+            vec![
+                Value::text("B"),
+                Value::Int(13),
+                Value::Number(d("45678901.23")),
+                Value::Number(d("0.2781")),
+            ],
+            vec![
+                Value::text("C"),
+                Value::Int(13),
+                Value::Number(d("19876543.21")),
+                Value::Number(d("0.1207")),
+            ],
+        ],
+        total: Some(vec![
+            Value::text(l.t("合计", "Total")),
+            Value::Int(40),
+            Value::Number(d("164320876.54")),
+            Value::Number(d("1")),
+        ]),
+        main: true,
+        autofilter: false,
+    };
+    let controls = Table {
+        id: "controls".into(),
+        columns: vec![
+            Column::new(l.t("控制项目", "Control"), ColKind::Text),
+            Column::new(l.t("金额", "Amount"), ColKind::Money),
+            Column::new(l.t("行数", "Rows"), ColKind::Integer),
+        ],
+        rows: vec![
+            vec![
+                Value::text(l.t("台账已接受金额", "Ledger accepted amount")),
+                Value::Number(d("170000000.00")),
+                Value::Int(125_000),
+            ],
+            vec![
+                Value::text(l.t("统计期内金额", "In window")),
+                Value::Number(d("164320876.54")),
+                Value::Int(98_765),
+            ],
+            vec![
+                Value::text(l.t("统计期前金额", "Before window")),
+                Value::Number(d("5679123.46")),
+                Value::Int(26_235),
+            ],
+        ],
+        total: None,
+        main: false,
+        autofilter: false,
+    };
+    let summary = Sheet {
+        name: l.t("汇总", "Summary").to_string(),
+        title: l.t("客户分级汇总", "Customer Grading Summary").to_string(),
+        subtitle: vec![
+            l.t("截至 2025-03-31 · 统计期间 12 个月 · 规则：内置三级", "As of 2025-03-31 · window 12 months · rules: built-in three-tier").to_string(),
+            l.t("输入文件：销售台账2024.xlsx（1月…12月，读取 125,000 行，接受 124,990 行，拒绝 10 行，合计行 12 行）；回款台账.xlsx（读取 8,000 行）", "Inputs: sales-ledger-2024.xlsx (sheets Jan…Dec, 125,000 rows read, 124,990 accepted, 10 rejected, 12 totals rows); receipts.xlsx (8,000 rows read)").to_string(),
+        ],
+        blocks: vec![
+            Block::Heading(l.t("各等级客户分布", "Customers per tier").to_string()),
+            Block::Table(tier_table),
+            Block::Chart(Chart {
+                title: l.t("各等级客户数与销售额", "Customers and sales per tier").to_string(),
+                table_id: "tiers".into(),
+                categories: 0,
+                series: vec![1, 2],
+            }),
+            Block::Heading(l.t("控制合计", "Control totals").to_string()),
+            Block::Table(controls),
+            Block::Gap,
+            Block::Text(vec![l.t("说明：金额单位为元。", "Note: amounts in yuan.").to_string()]),
+        ],
+        page: page(false, &format!("{} 2025-03-31", l.t("客户分级汇总", "Customer Grading Summary")), false, false),
+    };
+    Book {
+        title,
+        created: date(2025, 3, 31),
+        sheets: vec![summary, evaluation],
+        hidden: Some(HiddenSheet {
+            name: "_rules".into(),
+            lines: vec!["[tiers]".into(), "names = [\"A\", \"B\", \"C\"]".into()],
+        }),
+        tiers,
+    }
+}
+
+fn open(bytes: Vec<u8>) -> Xlsx<Cursor<Vec<u8>>> {
+    open_workbook_from_rs(Cursor::new(bytes)).expect("read back")
+}
+
+/// Row (0-based) of the first cell holding `text` in column `col`.
+fn find_row(range: &calamine::Range<Data>, col: u32, text: &str) -> u32 {
+    (0..range.end().map_or(0, |e| e.0 + 1))
+        .find(|&r| matches!(range.get_value((r, col)), Some(Data::String(s)) if s == text))
+        .unwrap_or_else(|| panic!("{text:?} not found in column {col}"))
+}
+
+#[test]
+fn evaluation_book_reads_back() {
+    let book = evaluation_book(true);
+    let mut wb = open(xlsx_bytes(&book).expect("render"));
+    assert_eq!(wb.sheet_names(), vec!["汇总", "评定表", "_rules"]);
+    let meta = wb.sheets_metadata().to_vec();
+    assert_eq!(meta[0].visible, SheetVisible::Visible);
+    assert_eq!(meta[2].visible, SheetVisible::VeryHidden);
+
+    let eval = wb.worksheet_range("评定表").expect("sheet");
+    assert_eq!(
+        eval.get_value((0, 0)),
+        Some(&Data::String("客户质量等级评定表".into()))
+    );
+    let header = find_row(&eval, 0, "序号");
+    let headers: Vec<String> = (0..28)
+        .map(|c| {
+            eval.get_value((header, c))
+                .map(|v| v.to_string())
+                .unwrap_or_default()
+        })
+        .collect();
+    assert_eq!(headers[2], "客户名称");
+    assert_eq!(headers[7], "销售额");
+    assert_eq!(headers[27], "备注");
+    // First customer: sales 9,000,000.xx as a number.
+    match eval.get_value((header + 1, 7)) {
+        Some(Data::Float(x)) => assert!((x - 9_000_000.0).abs() < 1.0, "{x}"),
+        other => panic!("sales cell {other:?}"),
+    }
+    assert_eq!(eval.get_value((header + 1, 0)), Some(&Data::Float(1.0)));
+    // Text starting with '=' or '-' stays text, not a formula.
+    assert_eq!(
+        eval.get_value((header + 4, 2)),
+        Some(&Data::String("=SUM(A1:A9)贸易有限公司".into()))
+    );
+    assert_eq!(
+        eval.get_value((header + 6, 27)),
+        Some(&Data::String("-退货待核实".into()))
+    );
+    let formulas = wb.worksheet_formula("评定表").expect("formulas");
+    assert!(formulas.used_cells().all(|(_, _, f)| f.is_empty()));
+    // Dates are dates.
+    assert!(matches!(
+        eval.get_value((header + 1, 5)),
+        Some(Data::DateTime(_))
+    ));
+
+    let summary = wb.worksheet_range("汇总").expect("summary");
+    let tiers = find_row(&summary, 0, "等级");
+    assert_eq!(
+        summary.get_value((tiers + 1, 0)),
+        Some(&Data::String("A".into()))
+    );
+    assert_eq!(summary.get_value((tiers + 4, 1)), Some(&Data::Float(40.0)));
+    find_row(&summary, 0, "控制项目");
+
+    let hidden = wb.worksheet_range("_rules").expect("hidden");
+    assert_eq!(
+        hidden.get_value((0, 0)),
+        Some(&Data::String("[tiers]".into()))
+    );
+}
+
+#[test]
+fn same_book_same_bytes() {
+    let book = evaluation_book(false);
+    let a = xlsx_bytes(&book).expect("render");
+    let b = xlsx_bytes(&book).expect("render");
+    assert_eq!(a, b);
+    let text = String::from_utf8_lossy(&a);
+    assert!(!text.is_empty());
+}
+
+#[test]
+fn long_dropdowns_go_to_the_hidden_sheet() {
+    let choices: Vec<String> = (0..60).map(|i| format!("选项{i:02}号")).collect();
+    let mut book = evaluation_book(false);
+    book.hidden = None;
+    if let Block::Table(t) = &mut book.sheets[1].blocks[0] {
+        t.columns[27] = Column::new("Remarks", ColKind::Text).editable(choices.clone());
+    }
+    let mut wb = open(xlsx_bytes(&book).expect("render"));
+    assert_eq!(wb.sheet_names().last().map(String::as_str), Some("_lists"));
+    assert_eq!(wb.sheets_metadata()[2].visible, SheetVisible::VeryHidden);
+    let lists = wb.worksheet_range("_lists").expect("lists");
+    assert_eq!(
+        lists.get_value((0, 2)),
+        Some(&Data::String("选项00号".into()))
+    );
+    assert_eq!(
+        lists.get_value((59, 2)),
+        Some(&Data::String("选项59号".into()))
+    );
+}
+
+#[test]
+fn sheet_names_are_made_valid_and_unique() {
+    assert_eq!(sanitize_sheet_name("A/B:C*D?[E]\\", 1), "A_B_C_D__E__");
+    assert_eq!(sanitize_sheet_name("'quoted'", 2), "quoted");
+    assert_eq!(sanitize_sheet_name("   ", 3), "Sheet3");
+    let long = "客".repeat(40);
+    assert_eq!(sanitize_sheet_name(&long, 1).chars().count(), 31);
+    let mut book = evaluation_book(false);
+    book.sheets[1].name = "summary".into();
+    book.hidden = Some(HiddenSheet {
+        name: "Summary".into(),
+        lines: vec![],
+    });
+    let wb = open(xlsx_bytes(&book).expect("render"));
+    assert_eq!(
+        wb.sheet_names(),
+        vec!["Summary", "summary (2)", "Summary (3)"]
+    );
+}
+
+#[test]
+fn display_texts_match_the_number_formats() {
+    assert_eq!(
+        display_text(ColKind::Money, &Value::Number(d("1234567.5"))),
+        "¥1,234,567.50"
+    );
+    assert_eq!(
+        display_text(ColKind::Money, &Value::Number(d("-1520.5"))),
+        "-¥1,520.50"
+    );
+    assert_eq!(display_text(ColKind::Number, &Value::Number(d("12"))), "12");
+    assert_eq!(
+        display_text(ColKind::Number, &Value::Number(d("1234.5"))),
+        "1,234.5"
+    );
+    assert_eq!(
+        display_text(ColKind::Percent, &Value::Number(d("0.1494"))),
+        "14.9%"
+    );
+    assert_eq!(
+        display_text(ColKind::Ratio, &Value::Number(d("1.02134"))),
+        "1.021"
+    );
+    assert_eq!(
+        display_text(ColKind::Date, &Value::Date(date(2025, 3, 31))),
+        "2025-03-31"
+    );
+    assert_eq!(number_decimals(d("12.000")), 0);
+    assert_eq!(number_decimals(d("1.5")), 1);
+    assert_eq!(number_decimals(d("1.23456")), 2);
+}
+
+#[test]
+fn headers_wrap_on_two_lines_and_numbers_always_fit() {
+    // "最长逾期天数": three characters a line.
+    let w = header_width("最长逾期天数");
+    assert!((6.9..7.0).contains(&w), "{w}");
+    assert_eq!(wrapped_lines("最长逾期天数", w, BOLD), 2);
+    // "Max Days Overdue": "Max Days" / "Overdue", never "Chang/e".
+    let w = header_width("Max Days Overdue");
+    assert_eq!(wrapped_lines("Max Days Overdue", w, BOLD), 2);
+    assert!(header_width("Change") >= 6.0);
+    assert_eq!(wrapped_lines("Change", header_width("Change"), BOLD), 1);
+    let reasons = "销售额 ¥9,000,001 位于前 20%；回款率 96.5% 达到 A 类门槛 95%；价格指数 1.02 不低于 1.00；无逾期超过 90 天的欠款";
+    assert_eq!(wrapped_lines(reasons, wrap_capacity(40.0), 1.0), 3);
+    let col = Column::new("销售额", ColKind::Money).max_width(8.0);
+    let t = Table {
+        id: "t".into(),
+        columns: vec![col],
+        rows: vec![vec![Value::Number(d("123456789.12"))]],
+        total: None,
+        main: true,
+        autofilter: false,
+    };
+    // "¥123,456,789.12" is 15 characters: the max width gives way.
+    assert!(table_widths(&t)[0] >= 17.0);
+}
+
+#[test]
+fn header_strings_escape_ampersands_and_fit() {
+    assert_eq!(escape_header_text("R&D"), "R&&D");
+    let long = "&".repeat(400);
+    let s = header_string("&C", &escape_header_text(&long));
+    assert!(s.encode_utf16().count() <= 255);
+    assert_eq!(s.trim_start_matches("&C").len() % 2, 0);
+}
+
+#[test]
+fn an_empty_book_still_renders() {
+    let book = Book {
+        title: String::new(),
+        created: date(2025, 1, 1),
+        sheets: vec![],
+        hidden: None,
+        tiers: vec![],
+    };
+    let wb = open(xlsx_bytes(&book).expect("render"));
+    assert_eq!(wb.sheet_names().len(), 1);
+}
+
+/// Writes the demo books for a visual check:
+/// `cargo test --lib render::xlsx::tests::write_demo_books -- --ignored`.
+#[test]
+#[ignore]
+fn write_demo_books() {
+    for (zh, file) in [
+        (true, "/tmp/tierbook-demo-zh.xlsx"),
+        (false, "/tmp/tierbook-demo-en.xlsx"),
+    ] {
+        std::fs::write(file, xlsx_bytes(&evaluation_book(zh)).expect("render")).expect("write");
+    }
+    let long = xlsx_bytes(&evaluation_book_of(true, 150)).expect("render");
+    std::fs::write("/tmp/tierbook-demo-zh-150.xlsx", long).expect("write");
+}
+
+#[test]
+fn odd_books_render_without_failing() {
+    let table = Table {
+        id: "t".into(),
+        columns: vec![
+            Column::new("名称", ColKind::Text),
+            Column::new("金额", ColKind::Money).editable(vec!["1,000".into(), "2\"".into()]),
+        ],
+        rows: vec![
+            vec![Value::text("x".repeat(40_000)), Value::Number(Decimal::MAX)],
+            vec![Value::Date(date(1800, 1, 1)), Value::Number(Decimal::MIN)],
+            vec![Value::text("+1"), Value::text("@x")],
+            vec![],
+        ],
+        total: Some(vec![Value::Int(i64::MIN)]),
+        main: true,
+        autofilter: true,
+    };
+    let sheet = |name: &str, blocks: Vec<Block>| Sheet {
+        name: name.into(),
+        title: "=1+1".into(),
+        subtitle: vec!["&".repeat(300)],
+        blocks,
+        page: PageSetup {
+            landscape: false,
+            header: "R&D ".repeat(100),
+            footer: "&".repeat(300),
+            freeze_columns: 9,
+            repeat_header: true,
+            protect: true,
+            signature: Some(vec!["填表：".into(), "审核：".into(), "批准：".into()]),
+        },
+    };
+    let book = Book {
+        title: "odd".into(),
+        created: date(1200, 1, 1),
+        sheets: vec![
+            sheet(
+                "a[b]:c/d\\e?f*g'hhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhh",
+                vec![
+                    Block::Table(table),
+                    Block::Chart(Chart {
+                        title: "=".into(),
+                        table_id: "missing".into(),
+                        categories: 0,
+                        series: vec![1],
+                    }),
+                    Block::Chart(Chart {
+                        title: "c".into(),
+                        table_id: "t".into(),
+                        categories: 7,
+                        series: vec![9, 1],
+                    }),
+                ],
+            ),
+            sheet(
+                "notes",
+                vec![Block::Text(vec!["只有文字".into()]), Block::Gap],
+            ),
+        ],
+        hidden: Some(HiddenSheet {
+            name: "notes".into(),
+            lines: vec!["=cmd".into()],
+        }),
+        tiers: vec![],
+    };
+    let mut wb = open(xlsx_bytes(&book).expect("render"));
+    let names = wb.sheet_names();
+    assert_eq!(names[1], "notes");
+    assert_eq!(names[2], "notes (2)");
+    let first = wb.worksheet_range(&names[0]).expect("sheet");
+    assert_eq!(first.get_value((0, 0)), Some(&Data::String("=1+1".into())));
+    let hidden = wb.worksheet_range("notes (2)").expect("hidden");
+    assert_eq!(hidden.get_value((0, 0)), Some(&Data::String("=cmd".into())));
+}
