@@ -6,3 +6,4 @@
 //! header/footer and the signature block.
 
 pub mod xlsx;
+pub mod json;

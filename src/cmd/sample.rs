@@ -1,0 +1,74 @@
+//! `tierbook sample`: writes the synthetic ledger set. Files are generated in
+//! a temporary folder inside the target and moved into place only when all
+//! are written and none would replace an existing file (unless `--force`).
+
+use std::path::PathBuf;
+
+use anyhow::{bail, Context, Result};
+use clap::Args;
+
+use crate::sample::{generate, SampleOptions};
+
+#[derive(Debug, Clone, Args)]
+pub struct SampleArgs {
+    /// Folder to write the files in (created if missing).
+    #[arg(long, value_name = "D")]
+    pub out_dir: PathBuf,
+    /// Generate a big ledger of this many rows instead of the small sample set.
+    #[arg(long, value_name = "N")]
+    pub rows: Option<usize>,
+    /// Random seed: the same seed gives the same files.
+    #[arg(long, value_name = "S", default_value_t = 2025)]
+    pub seed: u64,
+    /// With --rows: write the ledger as CSV instead of xlsx.
+    #[arg(long)]
+    pub csv: bool,
+    /// With --csv: encode the CSV as GBK.
+    #[arg(long, requires = "csv")]
+    pub gbk: bool,
+    /// Replace existing files.
+    #[arg(long)]
+    pub force: bool,
+    #[arg(long, short)]
+    pub quiet: bool,
+}
+
+pub fn run(args: SampleArgs) -> Result<()> {
+    std::fs::create_dir_all(&args.out_dir)
+        .with_context(|| format!("{}: cannot create the folder", args.out_dir.display()))?;
+    let staging = tempfile::Builder::new()
+        .prefix(".tierbook-sample-")
+        .tempdir_in(&args.out_dir)
+        .with_context(|| format!("{}: cannot create a temporary folder", args.out_dir.display()))?;
+    let opts = SampleOptions {
+        rows: args.rows,
+        seed: args.seed,
+        csv: args.csv,
+        gbk: args.gbk,
+    };
+    let report = generate(staging.path(), &opts)?;
+    let mut moves = Vec::new();
+    for f in &report.files {
+        let name = f.path.file_name().context("sample file without a name")?;
+        let target = args.out_dir.join(name);
+        if target.exists() && !args.force {
+            bail!("{}: already exists; use --force to replace it", target.display());
+        }
+        moves.push((f.path.clone(), target));
+    }
+    for (from, to) in &moves {
+        std::fs::rename(from, to).with_context(|| format!("{}: cannot be written", to.display()))?;
+    }
+    if !args.quiet {
+        for (_, to) in &moves {
+            eprintln!("wrote {}", to.display());
+        }
+        eprintln!(
+            "{} ledger rows ({} of them bad on purpose), latest date {}",
+            report.ledger_rows,
+            report.rejected.len(),
+            report.as_of
+        );
+    }
+    Ok(())
+}
