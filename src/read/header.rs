@@ -401,7 +401,7 @@ pub fn missing_required(kind: InputKind, has: &dyn Fn(Field) -> bool) -> Vec<&'s
             if !customer {
                 missing.push("customer_id or customer_name");
             }
-            if !has(Field::Amount) && !(has(Field::Quantity) && has(Field::UnitPrice)) {
+            if !(has(Field::Amount) || has(Field::Quantity) && has(Field::UnitPrice)) {
                 missing.push("amount (or quantity and unit_price)");
             }
         }

@@ -94,6 +94,10 @@ pub fn display_path(p: &Path) -> String {
     p.display().to_string()
 }
 
+/// The sheets to read, the notices about sheets left out, and the sources
+/// opened while listing them.
+type Plan = (Vec<Task>, Vec<Issue>, Vec<Option<Source>>);
+
 /// A sheet to read: which file, which sheet.
 struct Task {
     file_index: usize,
@@ -105,7 +109,7 @@ struct Task {
 fn plan(
     files: &[PathBuf],
     opts: &ReadOptions,
-) -> Result<(Vec<Task>, Vec<Issue>, Vec<Option<Source>>), ReadError> {
+) -> Result<Plan, ReadError> {
     let mut tasks = Vec::new();
     let mut notices = Vec::new();
     let mut opened = Vec::new();

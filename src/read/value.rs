@@ -174,7 +174,7 @@ pub fn date_from_number(f: f64) -> Option<NaiveDate> {
 
 /// An Excel serial (1900 or 1904 system) as a calendar date; the time of day is dropped.
 pub fn date_from_serial(f: f64, is_1904: bool) -> Option<NaiveDate> {
-    if !f.is_finite() || f < 0.0 || f > 2_958_465.0 {
+    if !f.is_finite() || !(0.0..=2_958_465.0).contains(&f) {
         return None;
     }
     let days = f.floor() as i64;
@@ -204,7 +204,7 @@ pub fn parse_date_text(text: &str, order: DayMonthOrder) -> Result<NaiveDate, Va
         .next()
         .unwrap_or_default();
     let nums: Vec<&str> = date_part
-        .split(|c: char| matches!(c, '-' | '/' | '.' | '年' | '月' | '日'))
+        .split(['-', '/', '.', '年', '月', '日'])
         .filter(|p| !p.is_empty())
         .collect();
     let bad = ValueError::Unreadable;
