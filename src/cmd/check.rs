@@ -39,7 +39,14 @@ struct SheetLine<'a> {
     issues: Vec<&'a Issue>,
 }
 
-fn print_file(kind: &str, file: &str, lines: &[SheetLine], notices: &[&Issue], show: usize, lang: Lang) {
+fn print_file(
+    kind: &str,
+    file: &str,
+    lines: &[SheetLine],
+    notices: &[&Issue],
+    show: usize,
+    lang: Lang,
+) {
     println!("{kind} {file}");
     for l in lines {
         match l.header_row {
@@ -48,7 +55,11 @@ fn print_file(kind: &str, file: &str, lines: &[SheetLine], notices: &[&Issue], s
                     "  sheet \"{}\": header at row {r}; {} rows read, {} accepted, {} rejected, {} totals rows",
                     l.sheet, l.stats.rows_read, l.stats.accepted, l.stats.rejected, l.stats.totals_rows
                 );
-                let cols: Vec<String> = l.columns.iter().map(|(f, h)| format!("{f} ← {h}")).collect();
+                let cols: Vec<String> = l
+                    .columns
+                    .iter()
+                    .map(|(f, h)| format!("{f} ← {h}"))
+                    .collect();
                 println!("    columns: {}", cols.join(", "));
             }
             None => println!("  sheet \"{}\": skipped", l.sheet),
@@ -82,7 +93,10 @@ pub fn run(args: CheckArgs) -> Result<()> {
         bail!("nothing to check: give ledger files, --customers or --previous");
     }
     let rules = args.common.load_rules()?;
-    let opts = crate::read::ReadOptions { progress: false, ..args.common.read_options(&rules) };
+    let opts = crate::read::ReadOptions {
+        progress: false,
+        ..args.common.read_options(&rules)
+    };
     let lang = Lang::En;
     let mut failed: Vec<String> = Vec::new();
     let matcher = HeaderMatcher::new(InputKind::Ledger, rules.columns.get("ledger"));
@@ -93,13 +107,24 @@ pub fn run(args: CheckArgs) -> Result<()> {
             .map(|s| SheetLine {
                 sheet: &s.sheet,
                 header_row: s.header.as_ref().map(|h| h.row),
-                columns: s.header.as_ref().map(|h| h.columns().into_iter().collect()).unwrap_or_default(),
+                columns: s
+                    .header
+                    .as_ref()
+                    .map(|h| h.columns().into_iter().collect())
+                    .unwrap_or_default(),
                 stats: &s.stats,
                 issues: s.issues.iter().collect(),
             })
             .collect();
         let notices: Vec<&Issue> = notices.iter().collect();
-        print_file("ledger", &file.display().to_string(), &lines, &notices, args.show, lang);
+        print_file(
+            "ledger",
+            &file.display().to_string(),
+            &lines,
+            &notices,
+            args.show,
+            lang,
+        );
         if sheets.iter().all(|s| s.header.is_none()) {
             let missing: Vec<String> = sheets
                 .iter()
@@ -107,19 +132,40 @@ pub fn run(args: CheckArgs) -> Result<()> {
                 .filter(|i| i.kind == IssueKind::Notice)
                 .map(|i| format!("sheet \"{}\": {}", i.sheet, i.problem.message(lang)))
                 .collect();
-            failed.push(format!("{}: no sheet has the required columns ({})", file.display(), missing.join("; ")));
+            failed.push(format!(
+                "{}: no sheet has the required columns ({})",
+                file.display(),
+                missing.join("; ")
+            ));
         }
     }
-    let table_opts = crate::read::ReadOptions { sheets: Vec::new(), ..opts.clone() };
+    let table_opts = crate::read::ReadOptions {
+        sheets: Vec::new(),
+        ..opts.clone()
+    };
     for file in &args.customers {
         let m = HeaderMatcher::new(InputKind::Customers, rules.columns.get("customers"));
         let (sheets, issues) = read_master(std::slice::from_ref(file), &m, &table_opts)?;
-        report_tables("customers", file, sheets.iter().map(|s| (&s.sheet, &s.header, &s.stats)), &issues, args.show, &mut failed);
+        report_tables(
+            "customers",
+            file,
+            sheets.iter().map(|s| (&s.sheet, &s.header, &s.stats)),
+            &issues,
+            args.show,
+            &mut failed,
+        );
     }
     for file in &args.previous {
         let m = HeaderMatcher::new(InputKind::Previous, rules.columns.get("previous"));
         let (sheets, issues) = read_previous(std::slice::from_ref(file), &m, &table_opts)?;
-        report_tables("previous", file, sheets.iter().map(|s| (&s.sheet, &s.header, &s.stats)), &issues, args.show, &mut failed);
+        report_tables(
+            "previous",
+            file,
+            sheets.iter().map(|s| (&s.sheet, &s.header, &s.stats)),
+            &issues,
+            args.show,
+            &mut failed,
+        );
     }
     if !failed.is_empty() {
         bail!("{}", failed.join("\n"));
@@ -130,7 +176,13 @@ pub fn run(args: CheckArgs) -> Result<()> {
 fn report_tables<'a>(
     kind: &str,
     file: &std::path::Path,
-    sheets: impl Iterator<Item = (&'a String, &'a Option<crate::read::HeaderMap>, &'a SheetStats)>,
+    sheets: impl Iterator<
+        Item = (
+            &'a String,
+            &'a Option<crate::read::HeaderMap>,
+            &'a SheetStats,
+        ),
+    >,
     issues: &[Issue],
     show: usize,
     failed: &mut Vec<String>,
@@ -142,14 +194,33 @@ fn report_tables<'a>(
         .map(|(sheet, header, stats)| SheetLine {
             sheet,
             header_row: header.as_ref().map(|h| h.row),
-            columns: header.as_ref().map(|h| h.columns().into_iter().collect()).unwrap_or_default(),
+            columns: header
+                .as_ref()
+                .map(|h| h.columns().into_iter().collect())
+                .unwrap_or_default(),
             stats,
-            issues: issues.iter().filter(|i| &i.sheet == *sheet && i.kind != IssueKind::Notice).collect(),
+            issues: issues
+                .iter()
+                .filter(|i| &i.sheet == *sheet && i.kind != IssueKind::Notice)
+                .collect(),
         })
         .collect();
-    let notices: Vec<&Issue> = issues.iter().filter(|i| i.kind == IssueKind::Notice).collect();
-    print_file(kind, &file.display().to_string(), &lines, &notices, show, lang);
+    let notices: Vec<&Issue> = issues
+        .iter()
+        .filter(|i| i.kind == IssueKind::Notice)
+        .collect();
+    print_file(
+        kind,
+        &file.display().to_string(),
+        &lines,
+        &notices,
+        show,
+        lang,
+    );
     if sheets.is_empty() {
-        failed.push(format!("{}: no sheet has the required columns", file.display()));
+        failed.push(format!(
+            "{}: no sheet has the required columns",
+            file.display()
+        ));
     }
 }

@@ -44,7 +44,12 @@ pub struct Gathered {
 }
 
 /// Reads every input and builds the model (shared by the commands that grade).
-pub fn gather(ledgers: &[PathBuf], customers: &[PathBuf], previous: &[PathBuf], common: &Common) -> Result<Gathered> {
+pub fn gather(
+    ledgers: &[PathBuf],
+    customers: &[PathBuf],
+    previous: &[PathBuf],
+    common: &Common,
+) -> Result<Gathered> {
     let rules = common.load_rules()?;
     let opts = common.read_options(&rules);
     let ledger_matcher = HeaderMatcher::new(InputKind::Ledger, rules.columns.get("ledger"));
@@ -54,23 +59,47 @@ pub fn gather(ledgers: &[PathBuf], customers: &[PathBuf], previous: &[PathBuf], 
             .iter()
             .chain(sheets.iter().flat_map(|s| s.issues.iter()))
             .filter(|i| i.kind == IssueKind::Notice)
-            .map(|i| format!("  {} / {}: {}", i.file, i.sheet, i.problem.message(crate::labels::Lang::En)))
+            .map(|i| {
+                format!(
+                    "  {} / {}: {}",
+                    i.file,
+                    i.sheet,
+                    i.problem.message(crate::labels::Lang::En)
+                )
+            })
             .collect();
         bail!(
             "no sheet of the sales ledger has a header row with the required columns (date, customer, amount):\n{}",
             why.join("\n")
         );
     }
-    let table_opts = crate::read::ReadOptions { sheets: Vec::new(), ..opts.clone() };
-    let (master_sheets, master_issues) = read_master(customers, &HeaderMatcher::new(InputKind::Customers, rules.columns.get("customers")), &table_opts)?;
-    let (prev_sheets, prev_issues) = read_previous(previous, &HeaderMatcher::new(InputKind::Previous, rules.columns.get("previous")), &table_opts)?;
+    let table_opts = crate::read::ReadOptions {
+        sheets: Vec::new(),
+        ..opts.clone()
+    };
+    let (master_sheets, master_issues) = read_master(
+        customers,
+        &HeaderMatcher::new(InputKind::Customers, rules.columns.get("customers")),
+        &table_opts,
+    )?;
+    let (prev_sheets, prev_issues) = read_previous(
+        previous,
+        &HeaderMatcher::new(InputKind::Previous, rules.columns.get("previous")),
+        &table_opts,
+    )?;
     let mut inputs = Vec::new();
     let mut sheet_issues = Vec::new();
     for s in &sheets {
         sheet_issues.extend(s.issues.iter().cloned());
     }
-    let master: Vec<MasterRecord> = master_sheets.iter().flat_map(|s| s.records.iter().cloned()).collect();
-    let prev: Vec<PreviousRecord> = prev_sheets.iter().flat_map(|s| s.records.iter().cloned()).collect();
+    let master: Vec<MasterRecord> = master_sheets
+        .iter()
+        .flat_map(|s| s.records.iter().cloned())
+        .collect();
+    let prev: Vec<PreviousRecord> = prev_sheets
+        .iter()
+        .flat_map(|s| s.records.iter().cloned())
+        .collect();
     let model = build(
         sheets,
         &master,
@@ -93,8 +122,20 @@ pub fn gather(ledgers: &[PathBuf], customers: &[PathBuf], previous: &[PathBuf], 
         });
     }
     for (kind, list) in [
-        (InputKind::Customers, master_sheets.iter().map(|s| (&s.file, &s.sheet, &s.header, &s.stats)).collect::<Vec<_>>()),
-        (InputKind::Previous, prev_sheets.iter().map(|s| (&s.file, &s.sheet, &s.header, &s.stats)).collect()),
+        (
+            InputKind::Customers,
+            master_sheets
+                .iter()
+                .map(|s| (&s.file, &s.sheet, &s.header, &s.stats))
+                .collect::<Vec<_>>(),
+        ),
+        (
+            InputKind::Previous,
+            prev_sheets
+                .iter()
+                .map(|s| (&s.file, &s.sheet, &s.header, &s.stats))
+                .collect(),
+        ),
     ] {
         for (file, sheet, header, stats) in list {
             inputs.push(InputSheet {
@@ -135,7 +176,12 @@ pub fn run(args: EvaluateArgs) -> Result<()> {
     let json_out = args.common.json.as_ref().map(|j| outs.add(j)).transpose()?;
     let g = gather(&args.ledgers, &args.customers, &args.previous, &args.common)?;
     let lang = args.common.lang;
-    let previous: HashMap<String, String> = g.model.previous.iter().map(|(k, v)| (k.clone(), v.clone())).collect();
+    let previous: HashMap<String, String> = g
+        .model
+        .previous
+        .iter()
+        .map(|(k, v)| (k.clone(), v.clone()))
+        .collect();
     let grades = grade_all(&g.model.customers, &previous, &g.rules, lang);
     let ev = Evaluation {
         model: &g.model,
@@ -152,9 +198,9 @@ pub fn run(args: EvaluateArgs) -> Result<()> {
         Some(p) => p.display().to_string(),
         None => "built-in three-tier".to_string(),
     };
-    let json = json_out
-        .as_ref()
-        .map(|_| crate::render::json::to_bytes(&crate::render::json::evaluation_json(&ev, &source)));
+    let json = json_out.as_ref().map(|_| {
+        crate::render::json::to_bytes(&crate::render::json::evaluation_json(&ev, &source))
+    });
     let mut files: Vec<(&std::path::Path, &[u8])> = vec![(out.as_path(), xlsx.as_slice())];
     if let (Some(p), Some(j)) = (&json_out, &json) {
         files.push((p.as_path(), j.as_slice()));
@@ -178,9 +224,16 @@ fn print_summary(ev: &Evaluation, out: &std::path::Path, json: Option<&std::path
         ev.model.as_of
     );
     for (tier, label, n, sales, _) in ev.tier_table() {
-        eprintln!("  {tier} ({label}): {n} customers, sales {}", crate::text::fmt_money(sales));
+        eprintln!(
+            "  {tier} ({label}): {n} customers, sales {}",
+            crate::text::fmt_money(sales)
+        );
     }
-    let rejected = ev.issues.iter().filter(|i| i.kind == IssueKind::Rejected).count();
+    let rejected = ev
+        .issues
+        .iter()
+        .filter(|i| i.kind == IssueKind::Rejected)
+        .count();
     let other = ev.issues.len() - rejected;
     if rejected > 0 || other > 0 {
         let sheet = crate::report::labels::texts(ev.lang).sheet_issues;

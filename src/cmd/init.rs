@@ -23,7 +23,8 @@ pub struct InitArgs {
 
 pub fn run(args: InitArgs) -> Result<()> {
     let dir = args.dir.unwrap_or_else(|| PathBuf::from("."));
-    std::fs::create_dir_all(&dir).with_context(|| format!("{}: cannot create the folder", dir.display()))?;
+    std::fs::create_dir_all(&dir)
+        .with_context(|| format!("{}: cannot create the folder", dir.display()))?;
     let text = crate::rules::template_text(&args.template)
         .with_context(|| format!("no template named {}", args.template))?;
     let path = dir.join(format!("{}.toml", args.template));
@@ -31,7 +32,10 @@ pub fn run(args: InitArgs) -> Result<()> {
     let target = outs.add(&path)?;
     write_all(&[(target.as_path(), text.as_bytes())])?;
     if !args.quiet {
-        eprintln!("wrote {}: edit it, then pass it with --rules", path.display());
+        eprintln!(
+            "wrote {}: edit it, then pass it with --rules",
+            path.display()
+        );
     }
     Ok(())
 }

@@ -19,9 +19,13 @@ pub fn resolve(path: &Path) -> Result<PathBuf> {
         Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
         _ => PathBuf::from("."),
     };
-    let parent = parent
-        .canonicalize()
-        .with_context(|| format!("{}: the folder {} does not exist", path.display(), parent.display()))?;
+    let parent = parent.canonicalize().with_context(|| {
+        format!(
+            "{}: the folder {} does not exist",
+            path.display(),
+            parent.display()
+        )
+    })?;
     Ok(parent.join(name))
 }
 
@@ -37,7 +41,10 @@ impl Outputs {
     /// `inputs` are every file the command reads.
     pub fn new(inputs: &[PathBuf], force: bool) -> Outputs {
         Outputs {
-            inputs: inputs.iter().filter_map(|p| p.canonicalize().ok()).collect(),
+            inputs: inputs
+                .iter()
+                .filter_map(|p| p.canonicalize().ok())
+                .collect(),
             force,
             targets: Vec::new(),
         }
@@ -48,13 +55,22 @@ impl Outputs {
     pub fn add(&mut self, path: &Path) -> Result<PathBuf> {
         let resolved = resolve(path)?;
         if self.inputs.contains(&resolved) {
-            bail!("{}: refusing to write over an input file; choose another output name", path.display());
+            bail!(
+                "{}: refusing to write over an input file; choose another output name",
+                path.display()
+            );
         }
         if resolved.is_dir() {
-            bail!("{}: is a folder; give a file name for the output", path.display());
+            bail!(
+                "{}: is a folder; give a file name for the output",
+                path.display()
+            );
         }
         if resolved.exists() && !self.force {
-            bail!("{}: already exists; use --force to replace it", path.display());
+            bail!(
+                "{}: already exists; use --force to replace it",
+                path.display()
+            );
         }
         if self.targets.contains(&resolved) {
             bail!("{}: given twice as an output", path.display());
@@ -77,7 +93,13 @@ pub fn write_all(files: &[(&Path, &[u8])]) -> Result<()> {
             .prefix(".tierbook-")
             .suffix(".tmp")
             .tempfile_in(dir)
-            .with_context(|| format!("{}: cannot create a temporary file in {}", path.display(), dir.display()))?;
+            .with_context(|| {
+                format!(
+                    "{}: cannot create a temporary file in {}",
+                    path.display(),
+                    dir.display()
+                )
+            })?;
         tmp.write_all(bytes)
             .and_then(|_| tmp.as_file().sync_all())
             .with_context(|| format!("{}: cannot write", path.display()))?;
@@ -102,14 +124,23 @@ mod tests {
         let mut outs = Outputs::new(std::slice::from_ref(&input), false);
         let sneaky = dir.path().join("sub/../in.xlsx");
         std::fs::create_dir(dir.path().join("sub"))?;
-        assert!(outs.add(&sneaky).is_err(), "the input through a relative path");
+        assert!(
+            outs.add(&sneaky).is_err(),
+            "the input through a relative path"
+        );
         assert!(outs.add(dir.path()).is_err(), "a folder");
         let existing = dir.path().join("old.xlsx");
         std::fs::write(&existing, b"old")?;
-        assert!(outs.add(&existing).is_err(), "an existing file without --force");
+        assert!(
+            outs.add(&existing).is_err(),
+            "an existing file without --force"
+        );
         let mut forced = Outputs::new(std::slice::from_ref(&input), true);
         assert!(forced.add(&existing).is_ok());
-        assert!(outs.add(&dir.path().join("missing/out.xlsx")).is_err(), "a missing folder");
+        assert!(
+            outs.add(&dir.path().join("missing/out.xlsx")).is_err(),
+            "a missing folder"
+        );
         Ok(())
     }
 
@@ -120,7 +151,10 @@ mod tests {
         let b = dir.path().join("b.json");
         write_all(&[(&a, b"A"), (&b, b"B")])?;
         assert_eq!(std::fs::read(&a)?, b"A");
-        let names: Vec<_> = std::fs::read_dir(dir.path())?.filter_map(|e| e.ok()).map(|e| e.file_name()).collect();
+        let names: Vec<_> = std::fs::read_dir(dir.path())?
+            .filter_map(|e| e.ok())
+            .map(|e| e.file_name())
+            .collect();
         assert_eq!(names.len(), 2);
         Ok(())
     }

@@ -39,7 +39,12 @@ pub fn run(args: SampleArgs) -> Result<()> {
     let staging = tempfile::Builder::new()
         .prefix(".tierbook-sample-")
         .tempdir_in(&args.out_dir)
-        .with_context(|| format!("{}: cannot create a temporary folder", args.out_dir.display()))?;
+        .with_context(|| {
+            format!(
+                "{}: cannot create a temporary folder",
+                args.out_dir.display()
+            )
+        })?;
     let opts = SampleOptions {
         rows: args.rows,
         seed: args.seed,
@@ -52,12 +57,16 @@ pub fn run(args: SampleArgs) -> Result<()> {
         let name = f.path.file_name().context("sample file without a name")?;
         let target = args.out_dir.join(name);
         if target.exists() && !args.force {
-            bail!("{}: already exists; use --force to replace it", target.display());
+            bail!(
+                "{}: already exists; use --force to replace it",
+                target.display()
+            );
         }
         moves.push((f.path.clone(), target));
     }
     for (from, to) in &moves {
-        std::fs::rename(from, to).with_context(|| format!("{}: cannot be written", to.display()))?;
+        std::fs::rename(from, to)
+            .with_context(|| format!("{}: cannot be written", to.display()))?;
     }
     if !args.quiet {
         for (_, to) in &moves {

@@ -181,7 +181,12 @@ pub fn build(
     let mut remaps: Vec<Vec<u32>> = Vec::with_capacity(sheets.len());
     let mut name_ids: FxMap<u32, Vec<u32>> = FxMap::default();
     for s in &sheets {
-        let remap: Vec<u32> = s.strings.strings().iter().map(|t| strings.intern(t)).collect();
+        let remap: Vec<u32> = s
+            .strings
+            .strings()
+            .iter()
+            .map(|t| strings.intern(t))
+            .collect();
         for &(id, name) in &s.id_names {
             let (gid, gname) = (remap[id as usize], remap[name as usize]);
             let ids = name_ids.entry(gname).or_default();
@@ -333,7 +338,10 @@ pub fn build(
                 sheet: sheet.sheet.clone(),
                 row: after_first_row,
                 column: None,
-                problem: Problem::AfterAsOf { count: after_count, as_of },
+                problem: Problem::AfterAsOf {
+                    count: after_count,
+                    as_of,
+                },
                 cells: Vec::new(),
             });
         }
@@ -348,7 +356,11 @@ pub fn build(
             file: sheet.file.clone(),
             sheet: sheet.sheet.clone(),
             header_row: sheet.header.as_ref().map(|h| h.row),
-            columns: sheet.header.as_ref().map(|h| h.columns()).unwrap_or_default(),
+            columns: sheet
+                .header
+                .as_ref()
+                .map(|h| h.columns())
+                .unwrap_or_default(),
             stats: sheet.stats.clone(),
         });
         sheet.spill = None;
@@ -412,9 +424,12 @@ pub fn build(
             .unwrap_or_else(|| key_text.clone());
         let first_date = m.and_then(|m| m.first_date).or(acc.first_date);
         let months_active = first_date.map(|f| {
-            (as_of.year() as i64 * 12 + as_of.month() as i64) - (f.year() as i64 * 12 + f.month() as i64) + 1
+            (as_of.year() as i64 * 12 + as_of.month() as i64)
+                - (f.year() as i64 * 12 + f.month() as i64)
+                + 1
         });
-        let provisional = first_date.is_some_and(|f| add_months(f, opts.new_client_months as i32) > as_of);
+        let provisional =
+            first_date.is_some_and(|f| add_months(f, opts.new_client_months as i32) > as_of);
         let formal_evaluation_date = first_date
             .filter(|_| provisional)
             .map(|f| add_months(f, opts.new_client_months as i32));
@@ -443,7 +458,9 @@ pub fn build(
             id,
             name,
             region: m.and_then(|m| m.region.clone()).or_else(|| s(acc.region)),
-            sales_rep: m.and_then(|m| m.sales_rep.clone()).or_else(|| s(acc.sales_rep)),
+            sales_rep: m
+                .and_then(|m| m.sales_rep.clone())
+                .or_else(|| s(acc.sales_rep)),
             sales: acc.sales,
             prior_sales: acc.prior,
             growth,

@@ -737,7 +737,10 @@ pub enum Search {
 
 impl<'m> HeaderSearch<'m> {
     pub fn new(matcher: &'m HeaderMatcher) -> Self {
-        HeaderSearch { matcher, best: None }
+        HeaderSearch {
+            matcher,
+            best: None,
+        }
     }
 
     pub fn offer(&mut self, row: u32, cells: &[Cell]) -> Search {

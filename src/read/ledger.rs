@@ -530,7 +530,9 @@ pub fn value_problem(e: ValueError, field: &'static str, c: &Cell) -> Problem {
 impl RowVisitor for LedgerSheetReader<'_> {
     fn row(&mut self, row: u32, cells: &[Cell]) -> Result<bool, ReadError> {
         if self.out.header.is_none() {
-            let Some(search) = self.search.as_mut() else { return Ok(false) };
+            let Some(search) = self.search.as_mut() else {
+                return Ok(false);
+            };
             return Ok(match search.offer(row, cells) {
                 Search::Found(map) => {
                     self.out.header = Some(map);

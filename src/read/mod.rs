@@ -106,10 +106,7 @@ struct Task {
 
 /// Lists the sheets to read in each file: worksheets only, restricted by
 /// `--sheet`. Non-worksheets (charts, macros) become notices.
-fn plan(
-    files: &[PathBuf],
-    opts: &ReadOptions,
-) -> Result<Plan, ReadError> {
+fn plan(files: &[PathBuf], opts: &ReadOptions) -> Result<Plan, ReadError> {
     let mut tasks = Vec::new();
     let mut notices = Vec::new();
     let mut opened = Vec::new();

@@ -137,16 +137,17 @@ fn zip_kind(path: &Path) -> Option<Format> {
 fn check_zip(path: &Path, limits: &Limits) -> Result<(), ReadError> {
     let f = File::open(path).map_err(|e| ReadError::io(path, e))?;
     let packed = f.metadata().map(|m| m.len()).unwrap_or(0);
-    let mut zip =
-        match zip::ZipArchive::new(BufReader::new(f)) {
-            Ok(z) => z,
-            Err(e) => return Err(ReadError::file(
+    let mut zip = match zip::ZipArchive::new(BufReader::new(f)) {
+        Ok(z) => z,
+        Err(e) => {
+            return Err(ReadError::file(
                 path,
                 format!(
                     "is a damaged or truncated workbook ({e}); open it in Excel and save it again"
                 ),
-            )),
-        };
+            ))
+        }
+    };
     let mut total: u64 = 0;
     for i in 0..zip.len() {
         let entry = zip

@@ -65,12 +65,20 @@ pub struct TableSheet<R> {
 }
 
 /// Reads all sheets of all files of one small-table kind.
-pub fn read_master(files: &[PathBuf], matcher: &HeaderMatcher, opts: &ReadOptions) -> Result<(Vec<TableSheet<MasterRecord>>, Vec<Issue>), ReadError> {
+pub fn read_master(
+    files: &[PathBuf],
+    matcher: &HeaderMatcher,
+    opts: &ReadOptions,
+) -> Result<(Vec<TableSheet<MasterRecord>>, Vec<Issue>), ReadError> {
     read_kind(files, matcher, opts, master_row)
 }
 
 /// Reads all sheets of all previous-grade files.
-pub fn read_previous(files: &[PathBuf], matcher: &HeaderMatcher, opts: &ReadOptions) -> Result<(Vec<TableSheet<PreviousRecord>>, Vec<Issue>), ReadError> {
+pub fn read_previous(
+    files: &[PathBuf],
+    matcher: &HeaderMatcher,
+    opts: &ReadOptions,
+) -> Result<(Vec<TableSheet<PreviousRecord>>, Vec<Issue>), ReadError> {
     read_kind(files, matcher, opts, previous_row)
 }
 
@@ -107,7 +115,11 @@ fn read_kind<R: Placed>(
             match src.read_sheet(&info.name, &mut v) {
                 Ok(()) => {}
                 Err(ReadError::Sheet { message, .. }) => {
-                    issues.push(sheet_notice(&file, &info.name, Problem::SheetUnreadable { message }));
+                    issues.push(sheet_notice(
+                        &file,
+                        &info.name,
+                        Problem::SheetUnreadable { message },
+                    ));
                     continue;
                 }
                 Err(e) => return Err(e),
@@ -148,7 +160,9 @@ struct TableReader<'m, 'o, R> {
 impl<R: Placed> RowVisitor for TableReader<'_, '_, R> {
     fn row(&mut self, row: u32, cells: &[Cell]) -> Result<bool, ReadError> {
         let Some(header) = self.out.header.as_ref() else {
-            let Some(search) = self.search.as_mut() else { return Ok(false) };
+            let Some(search) = self.search.as_mut() else {
+                return Ok(false);
+            };
             return Ok(match search.offer(row, cells) {
                 Search::Found(map) => {
                     self.out.header = Some(map);
@@ -162,7 +176,10 @@ impl<R: Placed> RowVisitor for TableReader<'_, '_, R> {
             return Ok(true);
         }
         self.out.stats.rows_read += 1;
-        if cells.iter().any(|c| c.as_text().and_then(totals_word).is_some()) {
+        if cells
+            .iter()
+            .any(|c| c.as_text().and_then(totals_word).is_some())
+        {
             self.out.stats.totals_rows += 1;
             return Ok(true);
         }
@@ -206,7 +223,9 @@ fn who(h: &HeaderMap, cells: &[Cell]) -> Result<Who, (Problem, Option<usize>)> {
         other => Some(other.display()),
     };
     if id.is_none() && name.is_none() {
-        let all_text = cells.iter().all(|c| c.is_blank() || matches!(c, Cell::Text(_)));
+        let all_text = cells
+            .iter()
+            .all(|c| c.is_blank() || matches!(c, Cell::Text(_)));
         let p = if all_text && cells.iter().filter(|c| !c.is_blank()).count() == 1 {
             Problem::TextOnly
         } else {
@@ -225,25 +244,47 @@ fn text(h: &HeaderMap, cells: &[Cell], f: Field) -> Option<String> {
     }
 }
 
-fn master_row(h: &HeaderMap, cells: &[Cell], opts: &ReadOptions) -> Result<MasterRecord, (Problem, Option<usize>)> {
+fn master_row(
+    h: &HeaderMap,
+    cells: &[Cell],
+    opts: &ReadOptions,
+) -> Result<MasterRecord, (Problem, Option<usize>)> {
     let who = who(h, cells)?;
     let col = |f: Field| h.col(f);
-    let first_date = parse_date(at(cells, col(Field::FirstDate)), opts.date_order)
-        .map_err(|e| (value_problem(e, "first_date", at(cells, col(Field::FirstDate))), col(Field::FirstDate)))?;
-    let terms = parse_number(at(cells, col(Field::TermsDays)))
-        .map_err(|e| (value_problem(e, "terms_days", at(cells, col(Field::TermsDays))), col(Field::TermsDays)))?;
+    let first_date =
+        parse_date(at(cells, col(Field::FirstDate)), opts.date_order).map_err(|e| {
+            (
+                value_problem(e, "first_date", at(cells, col(Field::FirstDate))),
+                col(Field::FirstDate),
+            )
+        })?;
+    let terms = parse_number(at(cells, col(Field::TermsDays))).map_err(|e| {
+        (
+            value_problem(e, "terms_days", at(cells, col(Field::TermsDays))),
+            col(Field::TermsDays),
+        )
+    })?;
     let terms_days = match terms {
-        Some(t) if t.fract().is_zero() && t >= Decimal::ZERO && t <= Decimal::from(3650) => i64::try_from(t).ok(),
+        Some(t) if t.fract().is_zero() && t >= Decimal::ZERO && t <= Decimal::from(3650) => {
+            i64::try_from(t).ok()
+        }
         Some(_) => {
             return Err((
-                Problem::Unreadable { field: "terms_days", raw: at(cells, col(Field::TermsDays)).display() },
+                Problem::Unreadable {
+                    field: "terms_days",
+                    raw: at(cells, col(Field::TermsDays)).display(),
+                },
                 col(Field::TermsDays),
             ))
         }
         None => None,
     };
-    let credit_limit = parse_number(at(cells, col(Field::CreditLimit)))
-        .map_err(|e| (value_problem(e, "credit_limit", at(cells, col(Field::CreditLimit))), col(Field::CreditLimit)))?;
+    let credit_limit = parse_number(at(cells, col(Field::CreditLimit))).map_err(|e| {
+        (
+            value_problem(e, "credit_limit", at(cells, col(Field::CreditLimit))),
+            col(Field::CreditLimit),
+        )
+    })?;
     let mapped: Vec<usize> = h.fields.values().copied().collect();
     let mut attrs = BTreeMap::new();
     for (i, c) in cells.iter().enumerate() {
@@ -271,9 +312,16 @@ fn master_row(h: &HeaderMap, cells: &[Cell], opts: &ReadOptions) -> Result<Maste
     })
 }
 
-fn previous_row(h: &HeaderMap, cells: &[Cell], _opts: &ReadOptions) -> Result<PreviousRecord, (Problem, Option<usize>)> {
+fn previous_row(
+    h: &HeaderMap,
+    cells: &[Cell],
+    _opts: &ReadOptions,
+) -> Result<PreviousRecord, (Problem, Option<usize>)> {
     let who = who(h, cells)?;
-    let grade = text(h, cells, Field::Grade).ok_or((Problem::MissingValue { field: "grade" }, h.col(Field::Grade)))?;
+    let grade = text(h, cells, Field::Grade).ok_or((
+        Problem::MissingValue { field: "grade" },
+        h.col(Field::Grade),
+    ))?;
     Ok(PreviousRecord {
         who,
         place: Place::default(),

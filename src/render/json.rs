@@ -56,7 +56,10 @@ pub fn evaluation_json(ev: &Evaluation, source: &str) -> Value {
         "prior_window".into(),
         json!({"start": date(m.window.prior_start), "end": date(m.window.prior_end)}),
     );
-    root.insert("rules".into(), json!({"name": ev.rules.name, "source": source}));
+    root.insert(
+        "rules".into(),
+        json!({"name": ev.rules.name, "source": source}),
+    );
     // Inputs grouped by (kind, file), sheets in order.
     let mut inputs: Vec<Value> = Vec::new();
     let mut last: Option<(String, String)> = None;
@@ -127,17 +130,28 @@ pub fn evaluation_json(ev: &Evaluation, source: &str) -> Value {
             o.insert("first_date".into(), opt(c.first_date, date));
             o.insert("months_active".into(), json!(c.months_active));
             o.insert("provisional".into(), json!(c.provisional));
-            o.insert("formal_evaluation_date".into(), opt(c.formal_evaluation_date, date));
+            o.insert(
+                "formal_evaluation_date".into(),
+                opt(c.formal_evaluation_date, date),
+            );
             o.insert("basis_sales".into(), money(c.basis_sales));
             o.insert("price_index".into(), opt(c.price_index, ratio));
             o.insert("receipts".into(), opt(c.receipts, money));
             o.insert("collection_rate".into(), opt(c.collection_rate, ratio));
             o.insert("outstanding".into(), opt(c.outstanding, money));
             o.insert("overdue".into(), opt(c.overdue, money));
-            o.insert("aging".into(), match &c.aging {
-                Some(buckets) => Value::Object(keys.iter().cloned().zip(buckets.iter().map(|d| money(*d))).collect()),
-                None => Value::Object(keys.iter().map(|k| (k.clone(), Value::Null)).collect()),
-            });
+            o.insert(
+                "aging".into(),
+                match &c.aging {
+                    Some(buckets) => Value::Object(
+                        keys.iter()
+                            .cloned()
+                            .zip(buckets.iter().map(|d| money(*d)))
+                            .collect(),
+                    ),
+                    None => Value::Object(keys.iter().map(|k| (k.clone(), Value::Null)).collect()),
+                },
+            );
             o.insert("max_days_overdue".into(), json!(c.max_days_overdue));
             o.insert("on_time_ratio".into(), opt(c.on_time_ratio, ratio));
             o.insert("avg_days_to_pay".into(), opt(c.avg_days_to_pay, ratio));
@@ -145,11 +159,22 @@ pub fn evaluation_json(ev: &Evaluation, source: &str) -> Value {
             o.insert("credit_usage".into(), opt(c.credit_usage, ratio));
             o.insert(
                 "attrs".into(),
-                Value::Object(c.attrs.iter().map(|(k, v)| (k.clone(), money(*v))).collect()),
+                Value::Object(
+                    c.attrs
+                        .iter()
+                        .map(|(k, v)| (k.clone(), money(*v)))
+                        .collect(),
+                ),
             );
-            o.insert("volume_tier".into(), json!(ev.rules.tier_name(g.volume_tier)));
+            o.insert(
+                "volume_tier".into(),
+                json!(ev.rules.tier_name(g.volume_tier)),
+            );
             o.insert("composite_score".into(), opt(g.composite_score, ratio));
-            o.insert("composite_tier".into(), json!(g.composite_tier.map(|t| ev.rules.tier_name(t))));
+            o.insert(
+                "composite_tier".into(),
+                json!(g.composite_tier.map(|t| ev.rules.tier_name(t))),
+            );
             o.insert("grade".into(), json!(ev.rules.tier_name(g.grade)));
             o.insert("credit_rating".into(), json!(g.credit_rating));
             o.insert("previous_grade".into(), json!(g.previous_grade));
@@ -198,14 +223,27 @@ mod tests {
     #[test]
     fn money_is_exact() {
         let d = Decimal::from_str("12345678901234567.89").expect("d");
-        assert_eq!(serde_json::to_string(&money(d)).expect("json"), "12345678901234567.89");
-        assert_eq!(serde_json::to_string(&money(Decimal::new(1500, 2))).expect("json"), "15");
-        assert_eq!(serde_json::to_string(&ratio(Decimal::from_str("0.12345678").expect("d"))).expect("json"), "0.123457");
+        assert_eq!(
+            serde_json::to_string(&money(d)).expect("json"),
+            "12345678901234567.89"
+        );
+        assert_eq!(
+            serde_json::to_string(&money(Decimal::new(1500, 2))).expect("json"),
+            "15"
+        );
+        assert_eq!(
+            serde_json::to_string(&ratio(Decimal::from_str("0.12345678").expect("d")))
+                .expect("json"),
+            "0.123457"
+        );
     }
 
     #[test]
     fn aging_keys_follow_edges() {
-        assert_eq!(aging_keys(&[30, 60, 90, 180]), vec!["not_due", "d1_30", "d31_60", "d61_90", "d91_180", "over_180"]);
+        assert_eq!(
+            aging_keys(&[30, 60, 90, 180]),
+            vec!["not_due", "d1_30", "d31_60", "d61_90", "d91_180", "over_180"]
+        );
         assert_eq!(aging_keys(&[45]), vec!["not_due", "d1_45", "over_45"]);
     }
 }

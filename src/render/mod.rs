@@ -5,5 +5,5 @@
 //! colours, editable dropdown columns, freeze panes, print titles, page
 //! header/footer and the signature block.
 
-pub mod xlsx;
 pub mod json;
+pub mod xlsx;

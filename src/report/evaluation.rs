@@ -6,7 +6,9 @@
 use rust_decimal::Decimal;
 
 use super::labels::{texts, Texts};
-use super::model::{Block, Book, Chart, ColKind, Column, HiddenSheet, PageSetup, Sheet, Table, Value};
+use super::model::{
+    Block, Book, Chart, ColKind, Column, HiddenSheet, PageSetup, Sheet, Table, Value,
+};
 use crate::grade::{Change, CustomerGrade};
 use crate::labels::Lang;
 use crate::model::ledger::Model;
@@ -90,21 +92,19 @@ impl Evaluation<'_> {
     fn subtitle(&self) -> Vec<String> {
         let t = self.t();
         let w = &self.model.window;
-        vec![
-            format!(
-                "{}：{}    {}：{} ~ {}（{} {}）    {}：{}",
-                t.as_of,
-                self.model.as_of,
-                t.window,
-                w.start,
-                w.end,
-                w.months,
-                self.lang.pick("个月", "個月", "months"),
-                t.rules,
-                self.rules.name
-            )
-            .replace("：", if self.lang.is_chinese() { "：" } else { ": " }),
-        ]
+        vec![format!(
+            "{}：{}    {}：{} ~ {}（{} {}）    {}：{}",
+            t.as_of,
+            self.model.as_of,
+            t.window,
+            w.start,
+            w.end,
+            w.months,
+            self.lang.pick("个月", "個月", "months"),
+            t.rules,
+            self.rules.name
+        )
+        .replace("：", if self.lang.is_chinese() { "：" } else { ": " })]
     }
 
     fn page(&self, title: &str, freeze: u16, signature: bool) -> PageSetup {
@@ -124,7 +124,12 @@ impl Evaluation<'_> {
     pub fn book(&self) -> Book {
         let t = self.t();
         let mut sheets = vec![self.summary(), self.evaluation(), self.top_tier()];
-        if self.model.customers.iter().any(|c| c.special_policy.is_some()) {
+        if self
+            .model
+            .customers
+            .iter()
+            .any(|c| c.special_policy.is_some())
+        {
             sheets.push(self.special_policy());
         }
         sheets.push(self.new_clients());
@@ -206,7 +211,13 @@ impl Evaluation<'_> {
             .map(|(name, label, n, s, share)| {
                 n_all += *n as i64;
                 s_all += *s;
-                vec![Value::text(name), Value::text(label), Value::Int(*n as i64), Value::Number(*s), Value::opt_num(*share)]
+                vec![
+                    Value::text(name),
+                    Value::text(label),
+                    Value::Int(*n as i64),
+                    Value::Number(*s),
+                    Value::opt_num(*share),
+                ]
             })
             .collect();
         blocks.push(Block::Table(Table {
@@ -224,7 +235,11 @@ impl Evaluation<'_> {
                 Value::Empty,
                 Value::Int(n_all),
                 Value::Number(s_all),
-                if s_all > Decimal::ZERO { Value::Number(Decimal::ONE) } else { Value::Empty },
+                if s_all > Decimal::ZERO {
+                    Value::Number(Decimal::ONE)
+                } else {
+                    Value::Empty
+                },
             ]),
             main: false,
             autofilter: false,
@@ -323,11 +338,19 @@ impl Evaluation<'_> {
         rows_keys.push(None);
         let mut counts = vec![vec![0i64; tiers.len() + 1]; rows_keys.len()];
         for g in self.grades {
-            let r = match g.previous_grade.as_deref().and_then(|p| self.rules.tier_index(p)) {
+            let r = match g
+                .previous_grade
+                .as_deref()
+                .and_then(|p| self.rules.tier_index(p))
+            {
                 Some(p) => p,
                 None => tiers.len(),
             };
-            let c = if g.change == Change::Lost { tiers.len() } else { g.grade };
+            let c = if g.change == Change::Lost {
+                tiers.len()
+            } else {
+                g.grade
+            };
             counts[r][c] += 1;
         }
         let rows = rows_keys
@@ -394,7 +417,9 @@ impl Evaluation<'_> {
             Column::new(t.h_to_next, ColKind::LongText).max_width(30.0),
             Column::new(t.h_proposed, ColKind::Grade).editable(tiers.clone()),
             Column::new(t.h_decision, ColKind::Grade).editable(tiers.clone()),
-            Column::new(t.h_remarks, ColKind::LongText).editable(Vec::new()).max_width(24.0),
+            Column::new(t.h_remarks, ColKind::LongText)
+                .editable(Vec::new())
+                .max_width(24.0),
         ]);
         let mut rows = Vec::new();
         for (n, &i) in self.order().iter().enumerate() {
@@ -422,12 +447,17 @@ impl Evaluation<'_> {
             row.extend([
                 Value::opt_num(g.composite_score),
                 Value::text(self.tier(g.volume_tier)),
-                g.composite_tier.map_or(Value::Empty, |x| Value::text(self.tier(x))),
+                g.composite_tier
+                    .map_or(Value::Empty, |x| Value::text(self.tier(x))),
                 Value::text(self.tier(g.grade)),
                 Value::opt_text(g.previous_grade.as_deref()),
                 Value::text(g.change.symbol()),
                 Value::text(if c.provisional { t.yes } else { t.no }),
-                if g.near_boundary { Value::text(t.near) } else { Value::Empty },
+                if g.near_boundary {
+                    Value::text(t.near)
+                } else {
+                    Value::Empty
+                },
                 Value::text(g.reasons.join("\n")),
                 Value::opt_text(g.to_next_tier.as_deref()),
                 Value::Empty,
@@ -479,9 +509,15 @@ impl Evaluation<'_> {
             Column::new(t.h_growth, ColKind::Percent),
             Column::new(t.h_previous, ColKind::Text),
             Column::new(t.h_change, ColKind::Text),
-            Column::new(t.h_production, ColKind::LongText).editable(Vec::new()).max_width(22.0),
-            Column::new(t.h_service, ColKind::LongText).editable(Vec::new()).max_width(22.0),
-            Column::new(t.h_visits, ColKind::LongText).editable(Vec::new()).max_width(22.0),
+            Column::new(t.h_production, ColKind::LongText)
+                .editable(Vec::new())
+                .max_width(22.0),
+            Column::new(t.h_service, ColKind::LongText)
+                .editable(Vec::new())
+                .max_width(22.0),
+            Column::new(t.h_visits, ColKind::LongText)
+                .editable(Vec::new())
+                .max_width(22.0),
         ];
         let rows: Vec<Vec<Value>> = self
             .order()
@@ -544,7 +580,9 @@ impl Evaluation<'_> {
             Column::new(t.h_grade, ColKind::Grade),
             Column::new(t.h_on_time, ColKind::Percent),
             Column::new(t.h_review, ColKind::Text),
-            Column::new(t.h_remarks, ColKind::LongText).editable(Vec::new()).max_width(24.0),
+            Column::new(t.h_remarks, ColKind::LongText)
+                .editable(Vec::new())
+                .max_width(24.0),
         ];
         let rows = self
             .order()
@@ -611,7 +649,8 @@ impl Evaluation<'_> {
             .filter(|&i| self.model.customers[i].provisional)
             .enumerate()
             .map(|(n, i)| {
-                let (c, g): (&Metrics, &CustomerGrade) = (&self.model.customers[i], &self.grades[i]);
+                let (c, g): (&Metrics, &CustomerGrade) =
+                    (&self.model.customers[i], &self.grades[i]);
                 vec![
                     Value::Int(n as i64 + 1),
                     Value::opt_text(c.id.as_deref()),
@@ -699,7 +738,10 @@ impl Evaluation<'_> {
 
 /// The raw cells of a row as one line: blanks dropped at the end, ` | ` between.
 pub fn raw_cells(cells: &[String]) -> String {
-    let end = cells.iter().rposition(|c| !c.trim().is_empty()).map_or(0, |p| p + 1);
+    let end = cells
+        .iter()
+        .rposition(|c| !c.trim().is_empty())
+        .map_or(0, |p| p + 1);
     cells[..end].join(" | ")
 }
 
