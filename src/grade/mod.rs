@@ -279,11 +279,12 @@ fn grade_one(
     let credit = rules.credit.as_ref().and_then(|c| {
         let r = credit_rating(c, m);
         match &r {
+            // Unrated (no credit factor available) says nothing: the rating column is empty.
             Some((rating, score)) => reasons.push(fill(
                 p.credit,
                 &[("rating", rating), ("score", &fmt_score(*score))],
             )),
-            None => reasons.push(p.no_credit.to_string()),
+            None => {}
         }
         r.map(|(rating, _)| rating)
     });
