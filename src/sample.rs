@@ -606,7 +606,7 @@ fn make_customers(rng: &mut Rng, n: usize, large: bool) -> Vec<Customer> {
             // full-width letters instead of the core word
             23 | 41 => {
                 let a = char::from_u32(0xFF21 + (i / 50 % 26) as u32).unwrap_or('Ａ');
-                let b = char::from_u32(0xFF21 + ((i / 50 + 7 + i % 3) % 26) as u32).unwrap_or('Ｂ');
+                let b = char::from_u32(0xFF21 + ((i / 50 + 7 + i % 7) % 26) as u32).unwrap_or('Ｂ');
                 format!("{city}{a}{b}{trade}{suffix}")
             }
             _ => format!("{city}{core}{trade}{suffix}"),
@@ -815,9 +815,21 @@ impl Gen {
 
     /// The orders of month `mi`, expanded to exactly `target` lines (large
     /// mode) or about `target` lines plus first orders (default set).
-    fn month_lines(&mut self, mi: usize, target: usize) -> Vec<Line> {
+    fn month_lines(&mut self, mi: usize, target: usize, returns: usize) -> Vec<Line> {
         let mut orders: Vec<Order> = Vec::new();
         let mut rows = 0usize;
+        for _ in 0..returns.min(target) {
+            let c = self.pick_active(mi);
+            let date = self.order_date(c, mi);
+            orders.push(Order {
+                date,
+                cust: c as u32,
+                lines: 1,
+                is_return: true,
+                plain: false,
+            });
+            rows += 1;
+        }
         if mi == MONTHS - 1 && target > 0 {
             // the as-of anchor: the best customer orders on the last day
             orders.push(Order {
@@ -1291,6 +1303,8 @@ pub fn generate(out_dir: &Path, opts: &SampleOptions) -> Result<SampleReport> {
 struct MonthPlan {
     good: usize,
     bad: Vec<Bad>,
+    /// Return orders that must be there (they follow the note row).
+    returns: usize,
 }
 
 fn month_plan(rng: &mut Rng, rows: Option<usize>) -> Vec<MonthPlan> {
@@ -1307,6 +1321,7 @@ fn month_plan(rng: &mut Rng, rows: Option<usize>) -> Vec<MonthPlan> {
                     "2025年6月" => vec![Bad::Note],
                     _ => Vec::new(),
                 },
+                returns: if mi == 17 { 2 } else { 0 },
             })
             .collect(),
         Some(n) => {
@@ -1317,6 +1332,7 @@ fn month_plan(rng: &mut Rng, rows: Option<usize>) -> Vec<MonthPlan> {
                     // month always has the as-of anchor line
                     good: n / MONTHS + usize::from(mi >= MONTHS - n % MONTHS),
                     bad: Vec::new(),
+                    returns: 0,
                 })
                 .collect();
             let mut placed = 0;
@@ -1337,7 +1353,7 @@ fn month_plan(rng: &mut Rng, rows: Option<usize>) -> Vec<MonthPlan> {
 
 /// The ledger rows of month `mi`, good and bad, in sheet order.
 fn month_rows(gen: &mut Gen, mi: usize, plan: &MonthPlan) -> Vec<LedgerRow<'static>> {
-    let lines = gen.month_lines(mi, plan.good);
+    let lines = gen.month_lines(mi, plan.good, plan.returns);
     let mut rows: Vec<LedgerRow> = lines.iter().map(|l| gen.line_row(l)).collect();
     for (k, &kind) in plan.bad.iter().enumerate() {
         let row = gen.bad_row(kind, mi, k + 1);
@@ -1380,14 +1396,16 @@ fn write_ledger_xlsx(
 ) -> Result<()> {
     let f = Formats::new();
     let mut wb = new_workbook(books.as_of + chrono::Duration::days(5))?;
+    if gen.large {
+        // deflate dominates the time of a million-row file; level 1 is
+        // about twice as fast for a file ~30% larger
+        wb.set_zip_compression_level(1);
+    }
     let file = file_name(path);
     for (mi, p) in plan.iter().enumerate() {
         let rows = month_rows(gen, mi, p);
         let name = sheet_name(mi);
-        // Large ledgers would want `add_worksheet_with_constant_memory()`
-        // (rows are written strictly in order, so it is a drop-in change),
-        // but that needs rust_xlsxwriter's `constant_memory` feature.
-        let ws = wb.add_worksheet();
+        let ws = ledger_sheet(&mut wb, gen.large)?;
         ws.set_name(&name)?;
         ws.merge_range(0, 0, 0, NCOL as u16 - 1, &ledger_title(Some(mi)), &f.title)?;
         ws.set_row_height(0, 24)?;
@@ -1421,6 +1439,17 @@ fn write_ledger_xlsx(
     wb.save(path)
         .with_context(|| format!("cannot write {}", path.display()))?;
     Ok(())
+}
+
+/// A new ledger sheet. Rows are written strictly in order (title, header,
+/// data, totals), so large ledgers can use a constant-memory worksheet
+/// (`wb.add_worksheet_with_constant_memory()?` when `large`): flat memory and
+/// no shared-string table. That needs rust_xlsxwriter's `constant_memory`
+/// feature, which Cargo.toml does not enable yet; until then every sheet is
+/// a standard one (a million rows take about 2 GB while writing).
+fn ledger_sheet(wb: &mut Workbook, large: bool) -> Result<&mut Worksheet> {
+    let _ = large;
+    Ok(wb.add_worksheet())
 }
 
 fn file_name(path: &Path) -> String {
@@ -1902,6 +1931,45 @@ mod tests {
         assert_eq!(xr.accepted_amount, r.accepted_amount);
         assert_eq!(xr.customers, r.customers);
         assert_eq!(xr.totals_rows, 24);
+    }
+
+    /// By hand: `TIERBOOK_SAMPLE_OUT=dir [TIERBOOK_SAMPLE_ROWS=n]
+    /// [TIERBOOK_SAMPLE_CSV=1|gbk] cargo test --lib write_sample_by_hand -- --ignored --nocapture`
+    #[test]
+    #[ignore = "writes into $TIERBOOK_SAMPLE_OUT, run by hand"]
+    fn write_sample_by_hand() {
+        let Ok(out) = std::env::var("TIERBOOK_SAMPLE_OUT") else {
+            return;
+        };
+        let rows = std::env::var("TIERBOOK_SAMPLE_ROWS")
+            .ok()
+            .and_then(|s| s.parse().ok());
+        let csv = std::env::var("TIERBOOK_SAMPLE_CSV").unwrap_or_default();
+        let opts = SampleOptions {
+            rows,
+            seed: 1,
+            csv: !csv.is_empty(),
+            gbk: csv == "gbk",
+        };
+        let t = std::time::Instant::now();
+        let r = generate(Path::new(&out), &opts).unwrap();
+        eprintln!("generated in {:?}", t.elapsed());
+        eprintln!(
+            "as_of {} rows {} totals {} accepted {} customers {}",
+            r.as_of,
+            r.ledger_rows,
+            r.totals_rows,
+            r.accepted_amount,
+            r.customers.len()
+        );
+        for x in &r.rejected {
+            eprintln!("rejected {x:?}");
+        }
+        if rows.is_none() {
+            for c in &r.customers {
+                eprintln!("{c:?}");
+            }
+        }
     }
 
     #[test]
