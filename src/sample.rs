@@ -1447,9 +1447,14 @@ fn write_ledger_xlsx(
 /// no shared-string table. That needs rust_xlsxwriter's `constant_memory`
 /// feature, which Cargo.toml does not enable yet; until then every sheet is
 /// a standard one (a million rows take about 2 GB while writing).
+/// Large ledgers stream each sheet's rows to a temporary file (rows are
+/// written in order) and keep a shared-strings table, as Excel's own files do.
 fn ledger_sheet(wb: &mut Workbook, large: bool) -> Result<&mut Worksheet> {
-    let _ = large;
-    Ok(wb.add_worksheet())
+    if large {
+        Ok(wb.add_worksheet_with_low_memory()?)
+    } else {
+        Ok(wb.add_worksheet())
+    }
 }
 
 fn file_name(path: &Path) -> String {
