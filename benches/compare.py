@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Checks that tierbook and every peer found the same customers per tier and window sales.
 
-  compare.py [--tierbook EVAL.json] --peer NAME=PEER.json [--peer ...]
+  compare.py [--tierbook [NAME=]EVAL.json ...] [--peer NAME=PEER.json ...]
 
 tierbook's JSON is `evaluate --json` (SPEC 7.3): customers[].key, .sales (an exact decimal
 JSON number) and .volume_tier; a peer's JSON is {"as_of", "customers": {key: [tier,
@@ -62,14 +62,17 @@ def diff(ref_name, ref, name, other, limit=10):
 
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument("--tierbook")
+    ap.add_argument("--tierbook", action="append", default=[], metavar="[NAME=]FILE")
     ap.add_argument("--peer", action="append", default=[], metavar="NAME=FILE")
     a = ap.parse_args()
     inputs = []
-    if a.tierbook:
-        inputs.append(("tierbook",) + load_tierbook(a.tierbook))
+    for t in a.tierbook:
+        name, _, path = t.partition("=") if "=" in t else ("tierbook", "", t)
+        inputs.append((name or "tierbook",) + load_tierbook(path))
     for p in a.peer:
         name, _, path = p.partition("=")
+        if not path:
+            ap.error(f"--peer wants NAME=FILE, got {p!r}")
         inputs.append((name,) + load_peer(path))
     if len(inputs) < 2:
         print("compare: need at least two results", file=sys.stderr)
