@@ -80,7 +80,7 @@ def read_ledger(path):
         sheets = {"csv": raw}
     else:
         sheets = pl.read_excel(path, sheet_id=0, engine="calamine", has_header=False,
-                               read_options={"dtypes": "string"})
+                               read_options={"dtypes": "string"}, raise_if_empty=False)
     parts = []
     for name, df in sheets.items():
         part = take_sheet(df)
