@@ -87,7 +87,8 @@ gen_desc() {
 make_ledger() { # rows fmt -> path
   local rows=$1 fmt=$2 dir="$work/ledger-$1-$2" flag=()
   [[ $fmt == csv ]] && flag=(--csv)
-  local want="$(gen_desc) rows=$rows seed=$seed fmt=$fmt"
+  local want
+  want="$(gen_desc) rows=$rows seed=$seed fmt=$fmt"
   if [[ ${BENCH_REGEN:-0} == 1 || ! -f "$dir/.made" || "$(cat "$dir/.made")" != "$want" ]]; then
     log "making the $rows-row $fmt ledger"
     rm -rf "$dir" && mkdir -p "$dir"
@@ -104,6 +105,7 @@ make_ledger() { # rows fmt -> path
 }
 
 # ---- timing ----------------------------------------------------------------------------
+load_before="$(cut -d' ' -f1-3 /proc/loadavg)"
 results="$work/results.tsv"
 printf 'tool\trows\tformat\trun\twall_s\trss_kib\n' >"$results"
 
@@ -184,10 +186,12 @@ done
   echo
   echo "- cores: $(nproc); $(lscpu | grep -m1 'Model name' | sed 's/  */ /g')"
   echo "- memory: $(awk '/MemTotal/ {printf "%.1f GiB", $2/1048576}' /proc/meminfo)"
+  echo "- load average (1, 5, 15 min) before the runs: $load_before; after: $(cut -d' ' -f1-3 /proc/loadavg)"
+  echo "  (anything else busy on the machine skews the timings: on 2 cores a load above ~0.5 shows)"
   echo "- tierbook: $([[ $with_tb == 1 ]] && "$TB" --version 2>/dev/null || echo 'not run'), commit $(git rev-parse --short HEAD 2>/dev/null || echo '?')"
   echo "- peers: $("$PY" -c 'import polars, fastexcel, pandas, openpyxl; print(f"polars {polars.__version__}, fastexcel {fastexcel.__version__}, pandas {pandas.__version__}, openpyxl {openpyxl.__version__}")')"
   echo "- ledgers: $(gen_desc), seed $seed; $runs run(s) per tool, median"
-} 
+}
 set +e
 "$PY" "$here/report.py" "$results"
 status=$?
