@@ -20,6 +20,31 @@ pub fn fold_width(c: char) -> char {
     }
 }
 
+/// [`normalize_name`] without allocating when the text is already normal.
+pub fn normalize_name_cow(s: &str) -> std::borrow::Cow<'_, str> {
+    let mut prev_space = true;
+    let mut normal = true;
+    for c in s.chars() {
+        if is_space(c) {
+            if c != ' ' || prev_space {
+                normal = false;
+                break;
+            }
+            prev_space = true;
+        } else if ('\u{ff01}'..='\u{ff5e}').contains(&c) {
+            normal = false;
+            break;
+        } else {
+            prev_space = false;
+        }
+    }
+    if normal && !prev_space {
+        std::borrow::Cow::Borrowed(s)
+    } else {
+        std::borrow::Cow::Owned(normalize_name(s))
+    }
+}
+
 /// Trims, collapses inner runs of spaces to one space, and folds full-width
 /// ASCII to half-width (the customer-name key of SPEC 3.3).
 pub fn normalize_name(s: &str) -> String {
@@ -134,6 +159,10 @@ mod tests {
         );
         assert_eq!(normalize_name("ＡＢＣ　Ｌｔｄ．"), "ABC Ltd.");
         assert_eq!(normalize_name("\t"), "");
+        for s in ["华东机械", "ABC Ltd.", " x", "x ", "a  b", "ＡＢＣ", "", "a\u{3000}b"] {
+            assert_eq!(normalize_name_cow(s), normalize_name(s), "{s:?}");
+        }
+        assert!(matches!(normalize_name_cow("华东 机械"), std::borrow::Cow::Borrowed(_)));
     }
 
     #[test]

@@ -4,6 +4,7 @@
 //! and spills accepted lines to an anonymous temporary file in a compact
 //! binary form, so memory follows customers and orders, never rows.
 
+use std::borrow::Cow;
 use std::fs::File;
 use std::hash::Hasher;
 use std::io::{BufReader, BufWriter, Read, Seek, SeekFrom, Write};
@@ -215,6 +216,7 @@ pub struct LedgerSheetReader<'m> {
     out: LedgerSheet,
     running_sum: Decimal,
     id_names: FxSet<(u32, u32)>,
+    cols: Cols,
 }
 
 /// Column indexes resolved once per sheet.
@@ -262,19 +264,23 @@ fn cell<'c, 'a>(cells: &'c [Cell<'a>], col: Option<usize>) -> &'c Cell<'a> {
 
 /// An identifier cell as text: trimmed text, a number by its digits ("10023").
 pub fn ident_text(c: &Cell) -> Option<String> {
+    ident_cow(c).map(Cow::into_owned)
+}
+
+fn ident_cow<'c>(c: &'c Cell) -> Option<Cow<'c, str>> {
     match c {
         Cell::Empty => None,
-        Cell::Text(_) => c.as_text().filter(|t| !t.is_empty()).map(str::to_string),
+        Cell::Text(_) => c.as_text().filter(|t| !t.is_empty()).map(Cow::Borrowed),
         Cell::Error(_) | Cell::NoValue => None,
-        other => Some(other.display()),
+        other => Some(Cow::Owned(other.display())),
     }
 }
 
-fn name_text(c: &Cell) -> Option<String> {
+fn name_cow<'c>(c: &'c Cell) -> Option<Cow<'c, str>> {
     let s = match c {
-        Cell::Text(t) => crate::text::normalize_name(t),
+        Cell::Text(t) => crate::text::normalize_name_cow(t),
         Cell::Empty | Cell::Error(_) | Cell::NoValue => return None,
-        other => other.display(),
+        other => Cow::Owned(other.display()),
     };
     (!s.is_empty()).then_some(s)
 }
@@ -345,6 +351,7 @@ impl<'m> LedgerSheetReader<'m> {
             },
             running_sum: Decimal::ZERO,
             id_names: FxSet::default(),
+            cols: Cols::default(),
         })
     }
 
@@ -394,8 +401,8 @@ impl<'m> LedgerSheetReader<'m> {
 
     fn classify(&mut self, row: u32, cells: &[Cell], c: &Cols) -> Outcome {
         let date = parse_date(cell(cells, c.date), self.order);
-        let id = ident_text(cell(cells, c.id));
-        let name = name_text(cell(cells, c.name));
+        let id = ident_cow(cell(cells, c.id));
+        let name = name_cow(cell(cells, c.name));
         let amount_cell = cell(cells, c.amount);
         let amount = parse_number(amount_cell);
         let has_customer = id.is_some() || name.is_some();
@@ -483,14 +490,14 @@ impl<'m> LedgerSheetReader<'m> {
             }
         }
         let s = &mut self.out.strings;
-        let mut intern_opt = |v: Option<String>| v.map_or(NONE, |t| s.intern(&t));
+        let mut intern_opt = |v: Option<Cow<str>>| v.map_or(NONE, |t| s.intern(&t));
         let id = intern_opt(id);
         let name = intern_opt(name);
-        let product = intern_opt(ident_text(cell(cells, c.product)));
-        let order = intern_opt(ident_text(cell(cells, c.order)));
-        let region = intern_opt(name_text(cell(cells, c.region)));
-        let sales_rep = intern_opt(name_text(cell(cells, c.sales_rep)));
-        let source_order = intern_opt(ident_text(cell(cells, c.source_order)));
+        let product = intern_opt(ident_cow(cell(cells, c.product)));
+        let order = intern_opt(ident_cow(cell(cells, c.order)));
+        let region = intern_opt(name_cow(cell(cells, c.region)));
+        let sales_rep = intern_opt(name_cow(cell(cells, c.sales_rep)));
+        let source_order = intern_opt(ident_cow(cell(cells, c.source_order)));
         Outcome::Accepted(Box::new(LineRecord {
             row,
             date,
@@ -535,6 +542,7 @@ impl RowVisitor for LedgerSheetReader<'_> {
             };
             return Ok(match search.offer(row, cells) {
                 Search::Found(map) => {
+                    self.cols = Cols::of(&map);
                     self.out.header = Some(map);
                     true
                 }
