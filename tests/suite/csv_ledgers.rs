@@ -87,21 +87,12 @@ fn the_text_fixture_as_xlsx() {
     assert_text_rows_figures(&j, "ledger.xlsx", "3月");
 }
 
-#[test]
-fn every_csv_encoding_and_delimiter_gives_the_xlsx_figures() {
+/// Writes each case and checks the hand figures, collecting every failure.
+fn check_cases(rows: &[Vec<String>], cases: &[(&str, u8, Enc)], crlf: bool) {
     let w = Workdir::new();
-    let rows = fixture::text_rows();
-    let cases: [(&str, u8, Enc); 6] = [
-        ("utf8_comma.csv", b',', Enc::Utf8),
-        ("bom_comma.csv", b',', Enc::Utf8Bom),
-        ("gbk_comma.csv", b',', Enc::Gb18030),
-        ("utf8_semicolon.csv", b';', Enc::Utf8),
-        ("utf8_tab.csv", b'\t', Enc::Utf8),
-        ("gbk_tab.csv", b'\t', Enc::Gb18030),
-    ];
     let mut failures = Vec::new();
-    for (name, delim, enc) in cases {
-        write_csv(&w.join(name), &rows, delim, enc);
+    for &(name, delim, enc) in cases {
+        write_csv(&w.join(name), rows, delim, enc, crlf);
         let json = format!("{name}.json");
         let out = format!("{name}.out.xlsx");
         let o = w.run(&["evaluate", name, "--out", &out, "--json", &json, "--quiet"]);
@@ -128,11 +119,48 @@ fn every_csv_encoding_and_delimiter_gives_the_xlsx_figures() {
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
 
+const CASES: [(&str, u8, Enc); 6] = [
+    ("utf8_comma.csv", b',', Enc::Utf8),
+    ("bom_comma.csv", b',', Enc::Utf8Bom),
+    ("gbk_comma.csv", b',', Enc::Gb18030),
+    ("utf8_semicolon.csv", b';', Enc::Utf8),
+    ("utf8_tab.csv", b'\t', Enc::Utf8),
+    ("gbk_tab.csv", b'\t', Enc::Gb18030),
+];
+
+#[test]
+fn every_csv_encoding_and_delimiter_gives_the_xlsx_figures() {
+    check_cases(&fixture::text_rows(), &CASES, false);
+}
+
+#[test]
+#[ignore = "bug: CSV with CRLF line ends (Excel on Windows) reports every row number one too low"]
+fn crlf_line_ends_keep_the_line_numbers() {
+    // Same rows with CRLF: the ambiguous date is still on line 7, the note on
+    // line 9, the header on line 3.
+    check_cases(&fixture::text_rows(), &CASES, true);
+}
+
+#[test]
+#[ignore = "bug: CSV header_row is one too low when an empty line precedes the header"]
+fn an_empty_line_above_the_header_is_still_counted() {
+    // Line 2 truly empty (not padded with delimiters): header still on line 3.
+    let mut rows = fixture::text_rows();
+    rows[1] = Vec::new();
+    check_cases(&rows, &CASES[..1], false);
+}
+
 #[test]
 fn gbk_bytes_really_are_gbk() {
     // Guard on the fixture writer itself: the GBK file is not valid UTF-8.
     let w = Workdir::new();
-    write_csv(&w.join("g.csv"), &fixture::text_rows(), b',', Enc::Gb18030);
+    write_csv(
+        &w.join("g.csv"),
+        &fixture::text_rows(),
+        b',',
+        Enc::Gb18030,
+        true,
+    );
     let bytes = std::fs::read(w.join("g.csv")).unwrap();
     assert!(std::str::from_utf8(&bytes).is_err());
     let (text, _, bad) = encoding_rs::GB18030.decode(&bytes);

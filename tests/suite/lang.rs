@@ -2,7 +2,7 @@
 //! in zh-CN (default), zh-TW and en (SPEC 2, 7.2).
 
 use crate::fixture;
-use crate::util::{find_row, read_book, sheet_xml, text, Workdir};
+use crate::util::{find_row, read_book, sheet_xml, text, write_xlsx, Workdir, C::S};
 
 struct Expect {
     lang: Option<&'static str>,
@@ -69,9 +69,29 @@ const CASES: [Expect; 3] = [
 fn sheet_names_and_headers_follow_the_language() {
     let w = Workdir::new();
     fixture::write_two_months(&w.join("ledger.xlsx"));
+    // A master with one special-policy customer, so that every sheet is there.
+    write_xlsx(
+        &w.join("master.xlsx"),
+        &[(
+            "客户档案",
+            vec![
+                vec![S("客户编码"), S("客户名称"), S("特殊政策")],
+                vec![S("K001"), S("甲公司"), S("月结90天")],
+                vec![S("K002"), S("乙公司")],
+            ],
+        )],
+    );
     for (n, case) in CASES.iter().enumerate() {
         let out = format!("e{n}.xlsx");
-        let mut args = vec!["evaluate", "ledger.xlsx", "--out", &out, "--quiet"];
+        let mut args = vec![
+            "evaluate",
+            "ledger.xlsx",
+            "--customers",
+            "master.xlsx",
+            "--out",
+            &out,
+            "--quiet",
+        ];
         if let Some(l) = case.lang {
             args.extend(["--lang", l]);
         }
@@ -79,6 +99,8 @@ fn sheet_names_and_headers_follow_the_language() {
         let book = read_book(&w.join(&out));
         let names: Vec<&str> = book.iter().map(|(n, _)| n.as_str()).collect();
         let lang = case.lang.unwrap_or("zh-CN");
+        assert_eq!(names.len(), 7, "{lang}: {names:?}");
+        assert_eq!(names[6], "tierbook_rules", "{lang}");
         for (i, want) in case.sheets.iter().enumerate() {
             if !want.is_empty() {
                 assert_eq!(names.get(i), Some(want), "{lang}: {names:?}");

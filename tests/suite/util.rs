@@ -190,17 +190,23 @@ pub enum Enc {
 }
 
 /// Writes rows of text as CSV with `delim`, quoting as Excel does, short
-/// rows left short.
-pub fn write_csv(path: &Path, rows: &[Vec<String>], delim: u8, enc: Enc) {
-    let mut w = csv::WriterBuilder::new()
-        .delimiter(delim)
-        .flexible(true)
-        .terminator(csv::Terminator::CRLF)
-        .from_writer(Vec::new());
+/// rows left short; lines end in CRLF (Excel on Windows) when `crlf`.
+pub fn write_csv(path: &Path, rows: &[Vec<String>], delim: u8, enc: Enc, crlf: bool) {
+    let eol = if crlf { "\r\n" } else { "\n" };
+    let mut text = String::new();
     for r in rows {
-        w.write_record(r).expect("csv row");
+        // An empty row is an empty line (the csv writer would write `""`).
+        if !r.is_empty() {
+            let mut w = csv::WriterBuilder::new()
+                .delimiter(delim)
+                .terminator(csv::Terminator::Any(b'\n'))
+                .from_writer(Vec::new());
+            w.write_record(r).expect("csv row");
+            let line = String::from_utf8(w.into_inner().expect("csv bytes")).expect("utf-8");
+            text.push_str(line.trim_end_matches('\n'));
+        }
+        text.push_str(eol);
     }
-    let text = String::from_utf8(w.into_inner().expect("csv bytes")).expect("utf-8");
     let bytes = match enc {
         Enc::Utf8 => text.into_bytes(),
         Enc::Utf8Bom => {
