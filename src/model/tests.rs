@@ -411,7 +411,7 @@ fn price_index_with_list_prices_product_means_and_exclusions() {
     // A: counted lines a1 (list price) and a2 (product P):
     //   Σ amount 110 + 60 = 170, Σ reference 10 × 10 + 5 × 9 = 145 → 170 / 145.
     //   a3 has neither list price nor product: out of both sums.
-    //   a4 has quantity −1: out of both sums.
+    //   a4 has quantity −1, a5 quantity 0: out of both sums.
     // B: 100 / (15 × 9) = 100 / 135.
     // D: list prices only: 110 / (4 × 25) = 1.1.
     // N: one line with neither list price nor product: none.
@@ -440,6 +440,13 @@ fn price_index_with_list_prices_product_means_and_exclusions() {
                 price: "12",
                 product: "P",
                 ..l("2025-03-04", "A", "-12")
+            },
+            // a5: quantity 0: out of both sums and out of P's mean.
+            L {
+                qty: "0",
+                price: "12",
+                product: "P",
+                ..l("2025-03-04", "A", "5")
             },
             L {
                 qty: "15",
@@ -636,6 +643,26 @@ fn a_row_without_id_joins_the_one_id_customer_of_its_name() {
         }
     );
     assert_eq!(joined[0].row, Some(3));
+}
+
+#[test]
+fn a_row_without_id_joins_a_customer_known_by_id_from_the_master() {
+    // The master pairs ID M1 with 主档公司; the ledger row has only the name.
+    let master = vec![MasterRecord {
+        who: Who {
+            id: Some("M1".into()),
+            name: Some("主档公司".into()),
+        },
+        ..MasterRecord::default()
+    }];
+    let lines = [L {
+        name: "主档公司",
+        ..l("2025-03-01", "", "42")
+    }];
+    let m = build(vec![sheet(&lines)], &master, &[], &opts(day(2025, 12, 31))).expect("model");
+    assert_eq!(keys(&m), vec!["M1"]);
+    assert_eq!(cust(&m, "M1").sales, d("42"));
+    assert_eq!(cust(&m, "M1").name, "主档公司");
 }
 
 #[test]

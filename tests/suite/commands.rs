@@ -1,7 +1,7 @@
 //! `check`, `init`, rules files and the safety of writes (SPEC 2, 6, 8, 9).
 
 use crate::fixture;
-use crate::util::{write_xlsx, Workdir, C::S};
+use crate::util::{rewrite_xlsx, write_xlsx, Workdir, C::S};
 
 // ---------------------------------------------------------------------------
 // check
@@ -61,6 +61,31 @@ fn check_fails_naming_what_is_missing() {
     let err = w.fails(&["evaluate", "names.xlsx", "--out", "e.xlsx"]);
     assert!(err.contains("names.xlsx"), "{err}");
     assert_eq!(w.files(), before);
+}
+
+#[test]
+#[ignore = "bug: evaluate on a workbook with no sheets at all exits 1 without naming the file"]
+fn a_workbook_without_sheets_is_named() {
+    // Regression: corpus excelize/BadWorkbook.xlsx (workbook.xml has an empty
+    // <sheets/>): "error: no sheet of the sales ledger has a header row with
+    // the required columns (date, customer, amount):" and nothing after it.
+    let w = Workdir::new();
+    fixture::write_two_months(&w.join("empty.xlsx"));
+    rewrite_xlsx(&w.join("empty.xlsx"), |name, xml| {
+        if name != "xl/workbook.xml" {
+            return xml;
+        }
+        let (a, b) = (
+            xml.find("<sheets>").unwrap(),
+            xml.find("</sheets>").unwrap(),
+        );
+        format!("{}<sheets/>{}", &xml[..a], &xml[b + "</sheets>".len()..])
+    });
+    let err = w.fails(&["evaluate", "empty.xlsx", "--out", "e.xlsx"]);
+    assert!(err.contains("empty.xlsx"), "{err}");
+    let err = w.fails(&["check", "empty.xlsx"]);
+    assert!(err.contains("empty.xlsx"), "{err}");
+    assert!(!w.join("e.xlsx").exists());
 }
 
 #[test]

@@ -148,6 +148,28 @@ pub fn write_xlsx(path: &Path, sheets: &[(&str, Vec<Vec<C>>)]) {
 
 /// Rewrites every worksheet of `path`, dropping the marked formula results.
 fn strip_formula_results(path: &Path) {
+    rewrite_xlsx(path, |name, xml| {
+        if !(name.starts_with("xl/worksheets/") && name.ends_with(".xml")) {
+            return xml;
+        }
+        let mut xml = xml;
+        let v = format!("<v>{NO_VALUE_MARK}</v>");
+        while let Some(at) = xml.find(&v) {
+            xml.replace_range(at..at + v.len(), "");
+            // The cell's t="str" (a string result) goes too.
+            if let Some(open) = xml[..at].rfind("<c ") {
+                if let Some(t) = xml[open..at].find(r#" t="str""#) {
+                    let t = open + t;
+                    xml.replace_range(t..t + r#" t="str""#.len(), "");
+                }
+            }
+        }
+        xml
+    });
+}
+
+/// Rewrites the XML parts of an xlsx through `edit(part name, text)`.
+pub fn rewrite_xlsx(path: &Path, edit: impl Fn(&str, String) -> String) {
     use std::io::{Read, Write};
     let bytes = std::fs::read(path).expect("read fixture");
     let mut zin = zip::ZipArchive::new(std::io::Cursor::new(bytes)).expect("fixture zip");
@@ -159,20 +181,9 @@ fn strip_formula_results(path: &Path) {
         let name = f.name().expect("zip entry name").to_string();
         let mut data = Vec::new();
         f.read_to_end(&mut data).expect("zip read");
-        if name.starts_with("xl/worksheets/") && name.ends_with(".xml") {
-            let mut xml = String::from_utf8(data).expect("utf-8 xml");
-            let v = format!("<v>{NO_VALUE_MARK}</v>");
-            while let Some(at) = xml.find(&v) {
-                xml.replace_range(at..at + v.len(), "");
-                // The cell's t="str" (a string result) goes too.
-                if let Some(open) = xml[..at].rfind("<c ") {
-                    if let Some(t) = xml[open..at].find(r#" t="str""#) {
-                        let t = open + t;
-                        xml.replace_range(t..t + r#" t="str""#.len(), "");
-                    }
-                }
-            }
-            data = xml.into_bytes();
+        if name.ends_with(".xml") {
+            let xml = String::from_utf8(data).expect("utf-8 xml");
+            data = edit(&name, xml).into_bytes();
         }
         out.start_file(name, opts).expect("zip write");
         out.write_all(&data).expect("zip write");
