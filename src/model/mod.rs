@@ -3,3 +3,6 @@
 pub mod ledger;
 pub mod metrics;
 pub use metrics::Metrics;
+
+#[cfg(test)]
+mod tests;
