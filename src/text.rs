@@ -159,10 +159,22 @@ mod tests {
         );
         assert_eq!(normalize_name("ＡＢＣ　Ｌｔｄ．"), "ABC Ltd.");
         assert_eq!(normalize_name("\t"), "");
-        for s in ["华东机械", "ABC Ltd.", " x", "x ", "a  b", "ＡＢＣ", "", "a\u{3000}b"] {
+        for s in [
+            "华东机械",
+            "ABC Ltd.",
+            " x",
+            "x ",
+            "a  b",
+            "ＡＢＣ",
+            "",
+            "a\u{3000}b",
+        ] {
             assert_eq!(normalize_name_cow(s), normalize_name(s), "{s:?}");
         }
-        assert!(matches!(normalize_name_cow("华东 机械"), std::borrow::Cow::Borrowed(_)));
+        assert!(matches!(
+            normalize_name_cow("华东 机械"),
+            std::borrow::Cow::Borrowed(_)
+        ));
     }
 
     #[test]

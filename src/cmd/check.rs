@@ -129,6 +129,7 @@ pub fn run(args: CheckArgs) -> Result<()> {
             let missing: Vec<String> = sheets
                 .iter()
                 .flat_map(|s| s.issues.iter())
+                .chain(notices.iter().copied())
                 .filter(|i| i.kind == IssueKind::Notice)
                 .map(|i| format!("sheet \"{}\": {}", i.sheet, i.problem.message(lang)))
                 .collect();

@@ -238,16 +238,6 @@ pub fn build(
                         _ => Key::Name(name),
                     }
                 };
-                let ci = *index.entry(key).or_insert_with(|| {
-                    accs.push(Acc {
-                        key: Some(key),
-                        name: NONE,
-                        region: NONE,
-                        sales_rep: NONE,
-                        ..Acc::default()
-                    });
-                    accs.len() - 1
-                });
                 if !fingerprints.insert(rec.fingerprint) {
                     issues.push(Issue {
                         kind: IssueKind::Warning,
@@ -259,6 +249,24 @@ pub fn build(
                         cells: Vec::new(),
                     });
                 }
+                // Lines after as-of are counted, not graded; a customer seen only
+                // after as-of is not in the population (SPEC 4).
+                if rec.date > as_of {
+                    totals.after_as_of += rec.amount;
+                    after_count += 1;
+                    after_first_row.get_or_insert(rec.row);
+                    continue;
+                }
+                let ci = *index.entry(key).or_insert_with(|| {
+                    accs.push(Acc {
+                        key: Some(key),
+                        name: NONE,
+                        region: NONE,
+                        sales_rep: NONE,
+                        ..Acc::default()
+                    });
+                    accs.len() - 1
+                });
                 let acc = &mut accs[ci];
                 if let Key::Id(_) = key {
                     if name != NONE && !acc.names.contains(&name) {
@@ -267,12 +275,6 @@ pub fn build(
                             acc.name_change_at = Some((si, rec.row));
                         }
                     }
-                }
-                if rec.date > as_of {
-                    totals.after_as_of += rec.amount;
-                    after_count += 1;
-                    after_first_row.get_or_insert(rec.row);
-                    continue;
                 }
                 if acc.first_date.is_none_or(|f| rec.date < f) {
                     acc.first_date = Some(rec.date);

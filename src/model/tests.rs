@@ -263,7 +263,6 @@ fn dates_after_as_of_are_counted_and_warned() {
 }
 
 #[test]
-#[ignore = "bug: a customer whose only ledger lines are after as_of is still added to the population (sales 0)"]
 fn a_customer_seen_only_after_as_of_is_not_in_the_population() {
     // SPEC 4: "The population is every customer seen in any input on or
     // before as_of". C2's only line is dated after as_of.

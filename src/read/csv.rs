@@ -175,6 +175,68 @@ impl<R: Read> Read for DecodingReader<R> {
     }
 }
 
+/// Marks empty lines (outside quotes) with a single space, so the `csv`
+/// crate reads them as blank records instead of skipping them: it would
+/// otherwise give the next record the empty line's number.
+struct BlankLineMarker<R> {
+    inner: R,
+    buf: Vec<u8>,
+    start: usize,
+    end: usize,
+    in_quotes: bool,
+    /// Whether only `\r` has been seen since the last `\n` (or the start).
+    line_empty: bool,
+}
+
+impl<R: Read> BlankLineMarker<R> {
+    fn new(inner: R) -> Self {
+        BlankLineMarker {
+            inner,
+            buf: vec![0; 1 << 16],
+            start: 0,
+            end: 0,
+            in_quotes: false,
+            line_empty: true,
+        }
+    }
+}
+
+impl<R: Read> Read for BlankLineMarker<R> {
+    fn read(&mut self, out: &mut [u8]) -> std::io::Result<usize> {
+        if self.start == self.end {
+            self.start = 0;
+            self.end = self.inner.read(&mut self.buf)?;
+            if self.end == 0 {
+                return Ok(0);
+            }
+        }
+        let mut n = 0;
+        // Leave room for one inserted space.
+        while self.start < self.end && n + 1 < out.len() {
+            let b = self.buf[self.start];
+            match b {
+                b'"' => {
+                    self.in_quotes = !self.in_quotes;
+                    self.line_empty = false;
+                }
+                b'\n' if !self.in_quotes => {
+                    if self.line_empty {
+                        out[n] = b' ';
+                        n += 1;
+                    }
+                    self.line_empty = true;
+                }
+                b'\r' => {}
+                _ => self.line_empty = false,
+            }
+            out[n] = b;
+            n += 1;
+            self.start += 1;
+        }
+        Ok(n)
+    }
+}
+
 /// Streams a CSV file's records to `visitor` as one sheet.
 pub fn read_csv(
     path: &Path,
@@ -201,13 +263,16 @@ pub fn read_csv(
     let delimiter = detect_delimiter(&text_sample);
     let rest = std::io::Cursor::new(sample).chain(BufReader::with_capacity(1 << 16, file));
     let reader: Box<dyn Read> = match encoding {
-        Encoding::Utf8 => Box::new(rest),
-        Encoding::Gbk => Box::new(DecodingReader::new(rest)),
+        Encoding::Utf8 => Box::new(BlankLineMarker::new(rest)),
+        Encoding::Gbk => Box::new(BlankLineMarker::new(DecodingReader::new(rest))),
     };
     let mut csv = csv::ReaderBuilder::new()
         .has_headers(false)
         .flexible(true)
         .delimiter(delimiter)
+        // Lines end at \n; a \r before it is dropped below. (With the crate's
+        // CRLF terminator a record's line number is one short after \r\n.)
+        .terminator(csv::Terminator::Any(b'\n'))
         .buffer_capacity(1 << 16)
         .from_reader(reader);
     let mut record = csv::ByteRecord::new();
@@ -222,8 +287,12 @@ pub fn read_csv(
         }
         let line = record.position().map_or(0, |p| p.line()) as u32;
         let mut cells: Vec<Cell> = Vec::with_capacity(record.len());
+        let last = record.len().saturating_sub(1);
         for (i, field) in record.iter().enumerate() {
             let mut field = field;
+            if i == last {
+                field = field.strip_suffix(b"\r").unwrap_or(field);
+            }
             if first && i == 0 {
                 field = field.strip_prefix(&[0xEF, 0xBB, 0xBF]).unwrap_or(field);
             }
@@ -290,6 +359,16 @@ mod tests {
         assert_eq!(detect_delimiter("a,b,c\n1,2,3\n"), b',');
         assert_eq!(detect_delimiter("a;b;c\n1;\"2,5\";3\n"), b';');
         assert_eq!(detect_delimiter("a\tb\tc\n1\t2,5\t3\n"), b'\t');
+    }
+
+    #[test]
+    fn blank_lines_are_marked_outside_quotes() {
+        let mut out = String::new();
+        BlankLineMarker::new(std::io::Cursor::new(b"\na\r\n\r\n\"x\n\ny\"\n\n".to_vec()))
+            .read_to_string(&mut out)
+            .expect("read");
+        // The space lands just before the \n: a blank field either way.
+        assert_eq!(out, " \na\r\n\r \n\"x\n\ny\"\n \n");
     }
 
     #[test]

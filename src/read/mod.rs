@@ -112,7 +112,21 @@ fn plan(files: &[PathBuf], opts: &ReadOptions) -> Result<Plan, ReadError> {
     let mut opened = Vec::new();
     for (i, path) in files.iter().enumerate() {
         let src = Source::open(path, opts.limits)?;
-        for s in src.sheets() {
+        let infos = src.sheets();
+        if !infos.iter().any(|s| s.is_worksheet) {
+            notices.push(Issue {
+                kind: IssueKind::Notice,
+                file: display_path(path),
+                sheet: String::new(),
+                row: None,
+                column: None,
+                problem: Problem::SheetUnreadable {
+                    message: "the workbook has no worksheets".into(),
+                },
+                cells: Vec::new(),
+            });
+        }
+        for s in infos {
             if !opts.sheets.is_empty() && !opts.sheets.iter().any(|w| w == &s.name) {
                 continue;
             }

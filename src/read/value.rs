@@ -255,7 +255,8 @@ pub enum TotalsKind {
 /// Whether a cell's text is a totals word (after trimming and folding spaces).
 pub fn totals_word(text: &str) -> Option<TotalsKind> {
     // Cheap test first: every totals word holds 计/計 or a t (Total, Subtotal).
-    if text.len() > 40 || !(text.contains(['计', '計']) || text.bytes().any(|b| b | 0x20 == b't')) {
+    if text.len() > 40 || !(text.contains(['计', '計']) || text.bytes().any(|b| b | 0x20 == b't'))
+    {
         return None;
     }
     let key = crate::text::header_key(text);

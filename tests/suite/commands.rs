@@ -64,7 +64,6 @@ fn check_fails_naming_what_is_missing() {
 }
 
 #[test]
-#[ignore = "bug: evaluate on a workbook with no sheets at all exits 1 without naming the file"]
 fn a_workbook_without_sheets_is_named() {
     // Regression: corpus excelize/BadWorkbook.xlsx (workbook.xml has an empty
     // <sheets/>): "error: no sheet of the sales ledger has a header row with

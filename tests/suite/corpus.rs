@@ -13,10 +13,7 @@ const DEADLINE: Duration = Duration::from_secs(20);
 
 /// Known bugs, reported and left out of the assertion until fixed (each has
 /// an ignored regression test elsewhere).
-const KNOWN: &[(&str, &str)] = &[(
-    "excelize/BadWorkbook.xlsx",
-    "commands::a_workbook_without_sheets_is_named",
-)];
+const KNOWN: &[(&str, &str)] = &[];
 const THREADS: usize = 2;
 
 struct Entry {

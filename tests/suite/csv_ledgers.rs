@@ -134,7 +134,6 @@ fn every_csv_encoding_and_delimiter_gives_the_xlsx_figures() {
 }
 
 #[test]
-#[ignore = "bug: CSV with CRLF line ends (Excel on Windows) reports every row number one too low"]
 fn crlf_line_ends_keep_the_line_numbers() {
     // Same rows with CRLF: the ambiguous date is still on line 7, the note on
     // line 9, the header on line 3.
@@ -142,7 +141,6 @@ fn crlf_line_ends_keep_the_line_numbers() {
 }
 
 #[test]
-#[ignore = "bug: CSV header_row is one too low when an empty line precedes the header"]
 fn an_empty_line_above_the_header_is_still_counted() {
     // Line 2 truly empty (not padded with delimiters): header still on line 3.
     let mut rows = fixture::text_rows();
