@@ -278,13 +278,12 @@ fn grade_one(
     // Credit rating.
     let credit = rules.credit.as_ref().and_then(|c| {
         let r = credit_rating(c, m);
-        match &r {
-            // Unrated (no credit factor available) says nothing: the rating column is empty.
-            Some((rating, score)) => reasons.push(fill(
+        // Unrated (no credit factor available) says nothing: the rating column is empty.
+        if let Some((rating, score)) = &r {
+            reasons.push(fill(
                 p.credit,
                 &[("rating", rating), ("score", &fmt_score(*score))],
-            )),
-            None => {}
+            ));
         }
         r.map(|(rating, _)| rating)
     });
