@@ -14,6 +14,18 @@ fn run(path: &str) -> Result<(u64, u64, usize), Box<dyn std::error::Error>> {
     let names = wb.sheet_names();
     let (mut cells, mut non_empty) = (0u64, 0u64);
     match &mut wb {
+        Sheets::Xlsx(x) if std::env::var_os("CALAMINE_READ_FORMULAS").is_some() => {
+            // The variant tierbook uses: values plus formula metadata.
+            for name in &names {
+                let mut reader = x.worksheet_cells_reader(name)?;
+                while let Some(cell) = reader.next_cell_with_formula_metadata()? {
+                    cells += 1;
+                    if !cell.value.is_empty() {
+                        non_empty += 1;
+                    }
+                }
+            }
+        }
         Sheets::Xlsx(x) => {
             for name in &names {
                 let mut reader = x.worksheet_cells_reader(name)?;

@@ -43,6 +43,36 @@ pub struct Gathered {
     pub has_previous: bool,
 }
 
+/// Prints how long each phase took when `TIERBOOK_TIMINGS` is set (for profiling).
+pub struct Timer {
+    start: std::time::Instant,
+    on: bool,
+}
+
+impl Timer {
+    pub fn new() -> Timer {
+        Timer {
+            start: std::time::Instant::now(),
+            on: std::env::var_os("TIERBOOK_TIMINGS").is_some(),
+        }
+    }
+    pub fn lap(&mut self, what: &str) {
+        if self.on {
+            eprintln!(
+                "timing: {what:<8} {:>8.3} s",
+                self.start.elapsed().as_secs_f64()
+            );
+            self.start = std::time::Instant::now();
+        }
+    }
+}
+
+impl Default for Timer {
+    fn default() -> Self {
+        Timer::new()
+    }
+}
+
 /// Reads every input and builds the model (shared by the commands that grade).
 pub fn gather(
     ledgers: &[PathBuf],
@@ -50,10 +80,12 @@ pub fn gather(
     previous: &[PathBuf],
     common: &Common,
 ) -> Result<Gathered> {
+    let mut timer = Timer::new();
     let rules = common.load_rules()?;
     let opts = common.read_options(&rules);
     let ledger_matcher = HeaderMatcher::new(InputKind::Ledger, rules.columns.get("ledger"));
     let (sheets, mut issues) = read_ledgers(ledgers, &ledger_matcher, &opts)?;
+    timer.lap("read");
     if sheets.iter().all(|s| s.header.is_none()) {
         let why: Vec<String> = issues
             .iter()
@@ -111,6 +143,7 @@ pub fn gather(
             annualize: rules.new_clients.annualize,
         },
     )?;
+    timer.lap("model");
     for s in &model.sheets {
         inputs.push(InputSheet {
             kind: InputKind::Ledger,
@@ -175,6 +208,7 @@ pub fn run(args: EvaluateArgs) -> Result<()> {
     let out = outs.add(&args.out)?;
     let json_out = args.common.json.as_ref().map(|j| outs.add(j)).transpose()?;
     let g = gather(&args.ledgers, &args.customers, &args.previous, &args.common)?;
+    let mut timer = Timer::new();
     let lang = args.common.lang;
     let previous: HashMap<String, String> = g
         .model
@@ -183,6 +217,7 @@ pub fn run(args: EvaluateArgs) -> Result<()> {
         .map(|(k, v)| (k.clone(), v.clone()))
         .collect();
     let grades = grade_all(&g.model.customers, &previous, &g.rules, lang);
+    timer.lap("grade");
     let ev = Evaluation {
         model: &g.model,
         grades: &grades,
@@ -193,7 +228,10 @@ pub fn run(args: EvaluateArgs) -> Result<()> {
         has_previous: g.has_previous,
         has_receivables: false,
     };
-    let xlsx = crate::render::xlsx::xlsx_bytes(&ev.book())?;
+    let book = ev.book();
+    timer.lap("report");
+    let xlsx = crate::render::xlsx::xlsx_bytes(&book)?;
+    timer.lap("xlsx");
     let source = match &args.common.rules {
         Some(p) => p.display().to_string(),
         None => "built-in three-tier".to_string(),
@@ -206,6 +244,7 @@ pub fn run(args: EvaluateArgs) -> Result<()> {
         files.push((p.as_path(), j.as_slice()));
     }
     write_all(&files)?;
+    timer.lap("write");
     if !args.common.quiet {
         print_summary(&ev, &args.out, args.common.json.as_deref());
     }

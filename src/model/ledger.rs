@@ -209,7 +209,9 @@ pub fn build(
     let mut index: FxMap<Key, usize> = FxMap::default();
     let mut accs: Vec<Acc> = Vec::new();
     let mut products: FxMap<u32, ProductAcc> = FxMap::default();
-    let mut fingerprints: FxSet<u64> = FxSet::default();
+    let lines: u64 = sheets.iter().map(|s| s.stats.accepted).sum();
+    let mut fingerprints: FxSet<u64> =
+        FxSet::with_capacity_and_hasher(lines as usize, Default::default());
     let mut totals = LedgerTotals::default();
     let mut issues = Vec::new();
     let mut by_name: BTreeMap<(u32, u32), (u64, usize, u32)> = BTreeMap::new();

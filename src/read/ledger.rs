@@ -141,31 +141,44 @@ impl SpillReader {
             return Ok(None);
         }
         self.left -= 1;
-        let r = &mut self.reader;
-        let flags = read_array::<1>(r)?[0];
-        let row = u32::from_le_bytes(read_array(r)?);
-        let date = from_days(i32::from_le_bytes(read_array(r)?))?;
+        let flags = read_array::<1>(&mut self.reader)?[0];
+        let decimals = [FLAG_QTY, FLAG_PRICE, FLAG_LIST]
+            .iter()
+            .filter(|&&f| flags & f != 0)
+            .count();
+        let len =
+            4 + 4 + 7 * 4 + 16 + 16 * decimals + if flags & FLAG_DUE != 0 { 4 } else { 0 } + 8;
+        let mut buf = [0u8; 128];
+        self.reader.read_exact(&mut buf[..len])?;
+        let mut at = 0;
+        let mut take = |n: usize| {
+            let s = &buf[at..at + n];
+            at += n;
+            s
+        };
+        let u32_at = |b: &[u8]| u32::from_le_bytes([b[0], b[1], b[2], b[3]]);
+        let row = u32_at(take(4));
+        let date = from_days(u32_at(take(4)) as i32)?;
         let mut ids = [0u32; 7];
         for v in &mut ids {
-            *v = u32::from_le_bytes(read_array(r)?);
+            *v = u32_at(take(4));
         }
-        let amount = Decimal::deserialize(read_array(r)?);
-        let mut opt = |flag: u8| -> std::io::Result<Option<Decimal>> {
-            Ok(if flags & flag != 0 {
-                Some(Decimal::deserialize(read_array(r)?))
-            } else {
-                None
-            })
+        let mut dec = || {
+            let mut d = [0u8; 16];
+            d.copy_from_slice(take(16));
+            Decimal::deserialize(d)
         };
-        let quantity = opt(FLAG_QTY)?;
-        let unit_price = opt(FLAG_PRICE)?;
-        let list_price = opt(FLAG_LIST)?;
+        let amount = dec();
+        let quantity = (flags & FLAG_QTY != 0).then(&mut dec);
+        let unit_price = (flags & FLAG_PRICE != 0).then(&mut dec);
+        let list_price = (flags & FLAG_LIST != 0).then(&mut dec);
         let due_date = if flags & FLAG_DUE != 0 {
-            Some(from_days(i32::from_le_bytes(read_array(r)?))?)
+            Some(from_days(u32_at(take(4)) as i32)?)
         } else {
             None
         };
-        let fingerprint = u64::from_le_bytes(read_array(r)?);
+        let mut fp = [0u8; 8];
+        fp.copy_from_slice(take(8));
         Ok(Some(LineRecord {
             row,
             date,
@@ -181,7 +194,7 @@ impl SpillReader {
             sales_rep: ids[5],
             due_date,
             source_order: ids[6],
-            fingerprint,
+            fingerprint: u64::from_le_bytes(fp),
         }))
     }
 }
@@ -217,6 +230,8 @@ pub struct LedgerSheetReader<'m> {
     running_sum: Decimal,
     id_names: FxSet<(u32, u32)>,
     cols: Cols,
+    /// The interned number of each string field of the previous accepted row.
+    last: [u32; 7],
 }
 
 /// Column indexes resolved once per sheet.
@@ -352,6 +367,7 @@ impl<'m> LedgerSheetReader<'m> {
             running_sum: Decimal::ZERO,
             id_names: FxSet::default(),
             cols: Cols::default(),
+            last: [NONE; 7],
         })
     }
 
@@ -490,14 +506,27 @@ impl<'m> LedgerSheetReader<'m> {
             }
         }
         let s = &mut self.out.strings;
-        let mut intern_opt = |v: Option<Cow<str>>| v.map_or(NONE, |t| s.intern(&t));
-        let id = intern_opt(id);
-        let name = intern_opt(name);
-        let product = intern_opt(ident_cow(cell(cells, c.product)));
-        let order = intern_opt(ident_cow(cell(cells, c.order)));
-        let region = intern_opt(name_cow(cell(cells, c.region)));
-        let sales_rep = intern_opt(name_cow(cell(cells, c.sales_rep)));
-        let source_order = intern_opt(ident_cow(cell(cells, c.source_order)));
+        let last = &mut self.last;
+        // Consecutive rows often repeat a value (same order, customer, region):
+        // compare with the previous row's text before hashing.
+        let mut intern_opt = |slot: usize, v: Option<Cow<str>>| match v {
+            None => NONE,
+            Some(t) => match last[slot] {
+                i if i != NONE && s.get(i) == Some(&*t) => i,
+                _ => {
+                    let i = s.intern(&t);
+                    last[slot] = i;
+                    i
+                }
+            },
+        };
+        let id = intern_opt(0, id);
+        let name = intern_opt(1, name);
+        let product = intern_opt(2, ident_cow(cell(cells, c.product)));
+        let order = intern_opt(3, ident_cow(cell(cells, c.order)));
+        let region = intern_opt(4, name_cow(cell(cells, c.region)));
+        let sales_rep = intern_opt(5, name_cow(cell(cells, c.sales_rep)));
+        let source_order = intern_opt(6, ident_cow(cell(cells, c.source_order)));
         Outcome::Accepted(Box::new(LineRecord {
             row,
             date,
@@ -553,10 +582,10 @@ impl RowVisitor for LedgerSheetReader<'_> {
         if cells.iter().all(Cell::is_blank) {
             return Ok(true);
         }
-        let Some(header) = self.out.header.as_ref() else {
+        if self.out.header.is_none() {
             return Ok(true);
-        };
-        let cols = Cols::of(header);
+        }
+        let cols = self.cols;
         self.out.stats.rows_read += 1;
         if let Some(kind) = cells.iter().find_map(|c| c.as_text().and_then(totals_word)) {
             self.out.stats.totals_rows += 1;

@@ -83,6 +83,8 @@ const FLOOR_FILL: u32 = 0xD9_D9_D9;
 /// shortened or moved rather than failing.
 pub fn xlsx_bytes(book: &Book) -> anyhow::Result<Vec<u8>> {
     let mut workbook = Workbook::new();
+    // Level 3 saves about 30% of the time of the default 6 for a few percent of size.
+    workbook.set_zip_compression_level(3);
     workbook.set_properties(
         &DocProperties::new()
             .set_title(&book.title)
