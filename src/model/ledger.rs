@@ -135,7 +135,7 @@ struct Acc {
     sales: Decimal,
     prior: Decimal,
     quantity: Decimal,
-    orders: FxSet<u32>,
+    orders: FxSet<u64>,
     unnumbered_lines: u64,
     first_date: Option<NaiveDate>,
     has_window_lines: bool,
@@ -304,11 +304,10 @@ pub fn build(
                 totals.in_window += rec.amount;
                 acc.sales += rec.amount;
                 acc.has_window_lines = true;
-                let order = g(rec.order);
-                if order == NONE {
+                if rec.order == crate::read::ledger::NO_ORDER {
                     acc.unnumbered_lines += 1;
                 } else {
-                    acc.orders.insert(order);
+                    acc.orders.insert(rec.order);
                 }
                 let Some(q) = rec.quantity else { continue };
                 acc.quantity += q;

@@ -34,11 +34,13 @@ pub struct LineRecord {
     pub unit_price: Option<Decimal>,
     pub list_price: Option<Decimal>,
     pub product: u32,
-    pub order: u32,
+    /// Hash of the order number ([`NO_ORDER`] when none): orders are only
+    /// counted and matched, so their texts are not kept.
+    pub order: u64,
     pub region: u32,
     pub sales_rep: u32,
     pub due_date: Option<NaiveDate>,
-    pub source_order: u32,
+    pub source_order: u64,
     /// Hash of the whole row, for the exact-duplicate warning.
     pub fingerprint: u64,
 }
@@ -53,6 +55,9 @@ const FLAG_QTY: u8 = 1;
 const FLAG_PRICE: u8 = 2;
 const FLAG_LIST: u8 = 4;
 const FLAG_DUE: u8 = 8;
+/// Bytes of a record after its flags byte, optional fields aside: row, date,
+/// five string numbers, two order keys, amount, fingerprint.
+const FIXED_LEN: usize = 4 + 4 + 5 * 4 + 2 * 8 + 16 + 8;
 
 impl Spill {
     pub fn new() -> std::io::Result<Spill> {
@@ -79,17 +84,11 @@ impl Spill {
         put(&[flags]);
         put(&r.row.to_le_bytes());
         put(&days(r.date).to_le_bytes());
-        for v in [
-            r.id,
-            r.name,
-            r.product,
-            r.order,
-            r.region,
-            r.sales_rep,
-            r.source_order,
-        ] {
+        for v in [r.id, r.name, r.product, r.region, r.sales_rep] {
             put(&v.to_le_bytes());
         }
+        put(&r.order.to_le_bytes());
+        put(&r.source_order.to_le_bytes());
         put(&r.amount.serialize());
         for d in [r.quantity, r.unit_price, r.list_price]
             .into_iter()
@@ -146,8 +145,7 @@ impl SpillReader {
             .iter()
             .filter(|&&f| flags & f != 0)
             .count();
-        let len =
-            4 + 4 + 7 * 4 + 16 + 16 * decimals + if flags & FLAG_DUE != 0 { 4 } else { 0 } + 8;
+        let len = FIXED_LEN + 16 * decimals + if flags & FLAG_DUE != 0 { 4 } else { 0 };
         let mut buf = [0u8; 128];
         self.reader.read_exact(&mut buf[..len])?;
         let mut at = 0;
@@ -159,10 +157,17 @@ impl SpillReader {
         let u32_at = |b: &[u8]| u32::from_le_bytes([b[0], b[1], b[2], b[3]]);
         let row = u32_at(take(4));
         let date = from_days(u32_at(take(4)) as i32)?;
-        let mut ids = [0u32; 7];
+        let mut ids = [0u32; 5];
         for v in &mut ids {
             *v = u32_at(take(4));
         }
+        let u64_at = |b: &[u8]| {
+            let mut a = [0u8; 8];
+            a.copy_from_slice(b);
+            u64::from_le_bytes(a)
+        };
+        let order = u64_at(take(8));
+        let source_order = u64_at(take(8));
         let mut dec = || {
             let mut d = [0u8; 16];
             d.copy_from_slice(take(16));
@@ -189,11 +194,11 @@ impl SpillReader {
             unit_price,
             list_price,
             product: ids[2],
-            order: ids[3],
-            region: ids[4],
-            sales_rep: ids[5],
+            order,
+            region: ids[3],
+            sales_rep: ids[4],
             due_date,
-            source_order: ids[6],
+            source_order,
             fingerprint: u64::from_le_bytes(fp),
         }))
     }
@@ -298,6 +303,21 @@ fn name_cow<'c>(c: &'c Cell) -> Option<Cow<'c, str>> {
         other => Cow::Owned(other.display()),
     };
     (!s.is_empty()).then_some(s)
+}
+
+/// "No order number" in [`LineRecord::order`].
+pub const NO_ORDER: u64 = 0;
+
+/// The 64-bit key of an order number (never [`NO_ORDER`]).
+pub fn order_key(order: Option<&str>) -> u64 {
+    match order {
+        None => NO_ORDER,
+        Some(t) => {
+            let mut h = FxHasher::default();
+            h.write(t.as_bytes());
+            h.finish().max(1)
+        }
+    }
 }
 
 /// Hash of a row's cells, for exact-duplicate detection.
@@ -523,10 +543,10 @@ impl<'m> LedgerSheetReader<'m> {
         let id = intern_opt(0, id);
         let name = intern_opt(1, name);
         let product = intern_opt(2, ident_cow(cell(cells, c.product)));
-        let order = intern_opt(3, ident_cow(cell(cells, c.order)));
         let region = intern_opt(4, name_cow(cell(cells, c.region)));
         let sales_rep = intern_opt(5, name_cow(cell(cells, c.sales_rep)));
-        let source_order = intern_opt(6, ident_cow(cell(cells, c.source_order)));
+        let order = order_key(ident_cow(cell(cells, c.order)).as_deref());
+        let source_order = order_key(ident_cow(cell(cells, c.source_order)).as_deref());
         Outcome::Accepted(Box::new(LineRecord {
             row,
             date,
