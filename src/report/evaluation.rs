@@ -266,7 +266,7 @@ impl Evaluation<'_> {
                 Column::new(t.h_check, ColKind::Text),
                 Column::new(t.h_left, ColKind::Number),
                 Column::new(t.h_right, ColKind::Text),
-                Column::new(t.h_right, ColKind::Number),
+                Column::new(t.h_right_value, ColKind::Number),
                 Column::new(t.h_result, ColKind::Text),
             ],
             rows: vec![
