@@ -172,11 +172,13 @@ pub fn read_ledgers(
             format!("has no sheet named {}", opts.sheets.join(", ")),
         ));
     }
-    let threads = match opts.threads {
+    let cores = match opts.threads {
         0 => std::thread::available_parallelism().map_or(1, |n| n.get()),
         n => n,
-    }
-    .clamp(1, tasks.len().max(1));
+    };
+    let threads = cores.clamp(1, tasks.len().max(1));
+    // Fewer sheets than cores: each sheet's cells are parsed on a second thread.
+    let pipeline = cores > tasks.len();
     let progress = progress_bar(opts.progress, tasks.len() as u64);
     let next = AtomicUsize::new(0);
     let pool: Mutex<Vec<Option<Source>>> = Mutex::new(opened);
@@ -190,7 +192,7 @@ pub fn read_ledgers(
                 loop {
                     let t = next.fetch_add(1, Ordering::Relaxed);
                     let Some(task) = tasks.get(t) else { break };
-                    let result = read_one(files, task, matcher, opts, &mut mine, pool);
+                    let result = read_one(files, task, matcher, opts, &mut mine, pool, pipeline);
                     if let Some(p) = progress {
                         p.inc(1);
                     }
@@ -244,6 +246,7 @@ fn read_one(
     opts: &ReadOptions,
     mine: &mut [Option<Source>],
     pool: &Mutex<Vec<Option<Source>>>,
+    pipeline: bool,
 ) -> Result<LedgerSheet, ReadError> {
     let path = &files[task.file_index];
     if mine[task.file_index].is_none() {
@@ -260,6 +263,7 @@ fn read_one(
     let Some(src) = mine[task.file_index].as_mut() else {
         return Err(ReadError::file(path, "could not be opened"));
     };
+    src.set_pipeline(pipeline);
     let file = display_path(path);
     let mut reader = LedgerSheetReader::new(
         matcher,

@@ -184,6 +184,8 @@ pub struct Source {
     pub format: Format,
     book: Option<Sheets<BufReader<File>>>,
     limits: Limits,
+    /// Parse cells on a second thread while this one handles the rows.
+    pipeline: bool,
 }
 
 /// What we know of a sheet before reading it.
@@ -255,6 +257,7 @@ impl Source {
             format,
             book,
             limits,
+            pipeline: false,
         })
     }
 
@@ -293,6 +296,12 @@ impl Source {
         })
     }
 
+    /// Parse a sheet's cells on a second thread while the calling thread
+    /// handles the rows (worth it when there are fewer sheets than cores).
+    pub fn set_pipeline(&mut self, on: bool) {
+        self.pipeline = on;
+    }
+
     /// The file's sheets in workbook order (a CSV file is one sheet named after the file).
     pub fn sheets(&self) -> Vec<SheetInfo> {
         match &self.book {
@@ -321,6 +330,7 @@ impl Source {
         let path = self.path.clone();
         let limits = self.limits;
         let format = self.format;
+        let pipeline = self.pipeline;
         let Some(book) = self.book.as_mut() else {
             return csvread::read_csv(&path, visitor, &limits);
         };
@@ -329,29 +339,38 @@ impl Source {
                 let mut reader = x.worksheet_cells_reader(sheet).map_err(|e| {
                     ReadError::sheet(&path, sheet, format!("could not be read ({e})"))
                 })?;
+                let path_ref: &Path = &path;
+                let mut next_cell = move || -> Result<Option<((u32, u32), Cell<'_>)>, ReadError> {
+                    let next = reader.next_cell_with_formula_metadata().map_err(|e| {
+                        ReadError::sheet(path_ref, sheet, format!("is damaged ({e})"))
+                    })?;
+                    Ok(next.map(|rec| {
+                        let cell = if rec.formula.is_some() && matches!(rec.value, DataRef::Empty) {
+                            Cell::NoValue
+                        } else {
+                            from_data_ref(rec.value)
+                        };
+                        (rec.pos, cell)
+                    }))
+                };
+                if pipeline {
+                    return pipelined(&path, sheet, limits, &mut next_cell, visitor);
+                }
+                let mut sink = VisitorSink(visitor);
                 let mut rows = RowAssembler::new(&path, sheet, limits);
-                loop {
-                    let next = reader
-                        .next_cell_with_formula_metadata()
-                        .map_err(|e| ReadError::sheet(&path, sheet, format!("is damaged ({e})")))?;
-                    let Some(rec) = next else { break };
-                    let (r, c) = rec.pos;
-                    let cell = if rec.formula.is_some() && matches!(rec.value, DataRef::Empty) {
-                        Cell::NoValue
-                    } else {
-                        from_data_ref(rec.value)
-                    };
-                    rows.push(r, c, cell, visitor)?;
+                while let Some(((r, c), cell)) = next_cell()? {
+                    rows.push(r, c, cell, &mut sink)?;
                     if rows.stopped {
                         break;
                     }
                 }
-                rows.finish(visitor)
+                rows.finish(&mut sink)
             }
             Sheets::Xlsb(x) => {
                 let mut reader = x.worksheet_cells_reader(sheet).map_err(|e| {
                     ReadError::sheet(&path, sheet, format!("could not be read ({e})"))
                 })?;
+                let mut sink = VisitorSink(visitor);
                 let mut rows = RowAssembler::new(&path, sheet, limits);
                 loop {
                     let next = reader
@@ -359,12 +378,12 @@ impl Source {
                         .map_err(|e| ReadError::sheet(&path, sheet, format!("is damaged ({e})")))?;
                     let Some(cell) = next else { break };
                     let (r, c) = cell.get_position();
-                    rows.push(r, c, from_data_ref(cell.get_value().clone()), visitor)?;
+                    rows.push(r, c, from_data_ref(cell.get_value().clone()), &mut sink)?;
                     if rows.stopped {
                         break;
                     }
                 }
-                rows.finish(visitor)
+                rows.finish(&mut sink)
             }
             Sheets::Xls(_) | Sheets::Ods(_) => {
                 let range = match book {
@@ -382,18 +401,93 @@ impl Source {
                     ));
                 }
                 let start = range.start().unwrap_or((0, 0));
+                let mut sink = VisitorSink(visitor);
                 let mut rows = RowAssembler::new(&path, sheet, limits);
                 for (r, c, v) in range.used_cells() {
                     let cell = from_data(v, format);
-                    rows.push(start.0 + r as u32, start.1 + c as u32, cell, visitor)?;
+                    rows.push(start.0 + r as u32, start.1 + c as u32, cell, &mut sink)?;
                     if rows.stopped {
                         break;
                     }
                 }
-                rows.finish(visitor)
+                rows.finish(&mut sink)
             }
         })
     }
+}
+
+/// Rows handed from the parsing thread to the row thread, in batches.
+type Batch<'a> = Vec<(u32, Vec<Cell<'a>>)>;
+
+const BATCH_ROWS: usize = 256;
+
+/// Collects assembled rows into batches for the row thread.
+struct Batcher<'a> {
+    batch: Batch<'a>,
+    tx: std::sync::mpsc::SyncSender<Batch<'a>>,
+}
+
+impl<'a> Batcher<'a> {
+    fn send(&mut self) -> bool {
+        let batch = std::mem::replace(&mut self.batch, Vec::with_capacity(BATCH_ROWS));
+        batch.is_empty() || self.tx.send(batch).is_ok()
+    }
+}
+
+impl<'a> RowSink<'a> for Batcher<'a> {
+    fn take_row(&mut self, row: u32, cells: &mut Vec<Cell<'a>>) -> Result<bool, ReadError> {
+        self.batch.push((row, std::mem::take(cells)));
+        Ok(self.batch.len() < BATCH_ROWS || self.send())
+    }
+}
+
+/// Reads a sheet with two threads: this one runs `visitor` on rows, a scoped
+/// one parses cells and assembles rows. Output is identical to one thread.
+fn pipelined<'a>(
+    path: &Path,
+    sheet: &str,
+    limits: Limits,
+    next_cell: &mut (dyn FnMut() -> Result<Option<((u32, u32), Cell<'a>)>, ReadError> + Send),
+    visitor: &mut dyn RowVisitor,
+) -> Result<(), ReadError> {
+    let (tx, rx) = std::sync::mpsc::sync_channel::<Batch<'a>>(16);
+    std::thread::scope(|scope| {
+        let parser = scope.spawn(move || -> Result<(), ReadError> {
+            let mut batcher = Batcher {
+                batch: Vec::with_capacity(BATCH_ROWS),
+                tx,
+            };
+            let mut rows = RowAssembler::new(path, sheet, limits);
+            while let Some(((r, c), cell)) = next_cell()? {
+                rows.push(r, c, cell, &mut batcher)?;
+                if rows.stopped {
+                    return Ok(());
+                }
+            }
+            rows.finish(&mut batcher)?;
+            batcher.send();
+            Ok(())
+        });
+        let mut result = Ok(());
+        'rows: for batch in rx.iter() {
+            for (r, cells) in &batch {
+                match visitor.row(*r, cells) {
+                    Ok(true) => {}
+                    Ok(false) => break 'rows,
+                    Err(e) => {
+                        result = Err(e);
+                        break 'rows;
+                    }
+                }
+            }
+        }
+        drop(rx);
+        let parsed = match parser.join() {
+            Ok(r) => r,
+            Err(p) => std::panic::resume_unwind(p),
+        };
+        result.and(parsed)
+    })
 }
 
 /// A CSV file's "sheet": the file name without its extension (SPEC 7.3).
@@ -435,7 +529,7 @@ impl<'a, 'p> RowAssembler<'a, 'p> {
         row: u32,
         col: u32,
         cell: Cell<'a>,
-        visitor: &mut dyn RowVisitor,
+        sink: &mut impl RowSink<'a>,
     ) -> Result<(), ReadError> {
         self.count += 1;
         if self.count > self.limits.max_cells {
@@ -449,7 +543,7 @@ impl<'a, 'p> RowAssembler<'a, 'p> {
             ));
         }
         if self.current != Some(row) {
-            self.flush(visitor)?;
+            self.flush(sink)?;
             self.current = Some(row);
         }
         if col >= MAX_COLUMNS || matches!(cell, Cell::Empty) {
@@ -463,9 +557,9 @@ impl<'a, 'p> RowAssembler<'a, 'p> {
         Ok(())
     }
 
-    fn flush(&mut self, visitor: &mut dyn RowVisitor) -> Result<(), ReadError> {
+    fn flush(&mut self, sink: &mut impl RowSink<'a>) -> Result<(), ReadError> {
         if let Some(r) = self.current.take() {
-            if !self.cells.is_empty() && !self.stopped && !visitor.row(r + 1, &self.cells)? {
+            if !self.cells.is_empty() && !self.stopped && !sink.take_row(r + 1, &mut self.cells)? {
                 self.stopped = true;
             }
             self.cells.clear();
@@ -473,8 +567,23 @@ impl<'a, 'p> RowAssembler<'a, 'p> {
         Ok(())
     }
 
-    fn finish(mut self, visitor: &mut dyn RowVisitor) -> Result<(), ReadError> {
-        self.flush(visitor)
+    fn finish(mut self, sink: &mut impl RowSink<'a>) -> Result<(), ReadError> {
+        self.flush(sink)
+    }
+}
+
+/// Where assembled rows go: straight to a visitor, or into batches for
+/// another thread. A sink may take the cells out of `cells`.
+trait RowSink<'a> {
+    fn take_row(&mut self, row: u32, cells: &mut Vec<Cell<'a>>) -> Result<bool, ReadError>;
+}
+
+/// Hands rows to a [`RowVisitor`] on this thread.
+struct VisitorSink<'v>(&'v mut dyn RowVisitor);
+
+impl<'a> RowSink<'a> for VisitorSink<'_> {
+    fn take_row(&mut self, row: u32, cells: &mut Vec<Cell<'a>>) -> Result<bool, ReadError> {
+        self.0.row(row, cells)
     }
 }
 
