@@ -340,7 +340,7 @@ impl Source {
                     ReadError::sheet(&path, sheet, format!("could not be read ({e})"))
                 })?;
                 let path_ref: &Path = &path;
-                let mut next_cell = move || -> Result<Option<((u32, u32), Cell<'_>)>, ReadError> {
+                let mut next_cell = move || -> NextCell<'_> {
                     let next = reader.next_cell_with_formula_metadata().map_err(|e| {
                         ReadError::sheet(path_ref, sheet, format!("is damaged ({e})"))
                     })?;
@@ -416,6 +416,9 @@ impl Source {
     }
 }
 
+/// The next cell of a sheet with its (row, column), or the end of the sheet.
+type NextCell<'a> = Result<Option<((u32, u32), Cell<'a>)>, ReadError>;
+
 /// Rows handed from the parsing thread to the row thread, in batches.
 type Batch<'a> = Vec<(u32, Vec<Cell<'a>>)>;
 
@@ -447,7 +450,7 @@ fn pipelined<'a>(
     path: &Path,
     sheet: &str,
     limits: Limits,
-    next_cell: &mut (dyn FnMut() -> Result<Option<((u32, u32), Cell<'a>)>, ReadError> + Send),
+    next_cell: &mut (dyn FnMut() -> NextCell<'a> + Send),
     visitor: &mut dyn RowVisitor,
 ) -> Result<(), ReadError> {
     let (tx, rx) = std::sync::mpsc::sync_channel::<Batch<'a>>(16);
