@@ -4,3 +4,5 @@
 mod util;
 
 mod evaluate;
+mod hardening;
+mod properties;

@@ -169,16 +169,33 @@ impl<'a> Cfb<'a> {
     }
 }
 
-/// The largest sheet grid an `.xls` file would make calamine build: the bounding box of its
-/// cell records, or the area of a DIMENSIONS record (calamine reserves that much), whichever
-/// is larger. `None` when the file is not a compound file holding a workbook stream.
-pub fn xls_grid(data: &[u8]) -> Option<Grid> {
-    let cfb = Cfb::new(data)?;
-    let stream = cfb.stream(&["Workbook", "Book"])?;
-    Some(biff_grid(&stream))
+/// What a look inside an `.xls` file found.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum XlsScan {
+    /// Not a compound file holding a workbook stream that we could follow.
+    Unknown,
+    /// A FILEPASS record: the workbook is encrypted (RC4, CryptoAPI or XOR
+    /// obfuscation, which calamine reports as a missing code page).
+    Encrypted,
+    /// The largest sheet grid calamine would build.
+    Grid(Grid),
 }
 
-fn biff_grid(stream: &[u8]) -> Grid {
+/// The largest sheet grid an `.xls` file would make calamine build: the bounding box of its
+/// cell records, or the area of a DIMENSIONS record (calamine reserves that much), whichever
+/// is larger.
+pub fn xls_scan(data: &[u8]) -> XlsScan {
+    let Some(stream) = Cfb::new(data).and_then(|cfb| cfb.stream(&["Workbook", "Book"])) else {
+        return XlsScan::Unknown;
+    };
+    match biff_grid(&stream) {
+        Some(g) => XlsScan::Grid(g),
+        None => XlsScan::Encrypted,
+    }
+}
+
+/// `None` when the globals hold a FILEPASS record (the rest is ciphertext).
+fn biff_grid(stream: &[u8]) -> Option<Grid> {
     let mut best = Grid::default();
     let mut depth = 0u32;
     let mut substream = 0u32;
@@ -222,6 +239,7 @@ fn biff_grid(stream: &[u8]) -> Grid {
                 }
                 depth = depth.saturating_sub(1);
             }
+            0x002F if substream == 1 => return None,
             0x0085 if substream == 1 => {
                 // BOUNDSHEET: the name follows 6 bytes of position and flags.
                 let n = r.get(6).copied().unwrap_or(0) as usize;
@@ -294,7 +312,7 @@ fn biff_grid(stream: &[u8]) -> Grid {
     if depth >= 1 && substream >= 2 {
         close(&mut bbox, &mut dims, sheet_name(substream, &names), &mut best);
     }
-    best
+    Some(best)
 }
 
 // ---------------------------------------------------------------- ods (content.xml)
@@ -490,7 +508,7 @@ mod tests {
         s.extend(rec(0x0203, &[0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]));
         s.extend(rec(0x0203, &[0xFF, 0xFF, 0xFF, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]));
         s.extend(rec(0x000A, &[]));
-        let g = biff_grid(&s);
+        let g = biff_grid(&s).expect("not encrypted");
         assert_eq!((g.rows, g.cols), (65536, 256));
     }
 }

@@ -251,8 +251,12 @@ fn check_xls_grid(path: &Path, limits: &Limits) -> Result<(), ReadError> {
         ));
     }
     let data = std::fs::read(path).map_err(|e| ReadError::io(path, e))?;
-    match prescan::xls_grid(&data) {
-        Some(grid) if grid.cells() > limits.max_grid_cells() => {
+    match prescan::xls_scan(&data) {
+        prescan::XlsScan::Encrypted => Err(ReadError::file(
+            path,
+            "is password-protected: save an unprotected copy and try again",
+        )),
+        prescan::XlsScan::Grid(grid) if grid.cells() > limits.max_grid_cells() => {
             Err(grid_error(path, &grid, limits))
         }
         _ => Ok(()),
@@ -568,12 +572,12 @@ impl<'a, 'p> RowAssembler<'a, 'p> {
     ) -> Result<(), ReadError> {
         self.count += 1;
         if self.count > self.limits.max_cells {
-            return Err(ReadError::sheet(
+            // A limit breached fails the run: dropping the sheet would change the figures.
+            return Err(ReadError::file(
                 self.path,
-                self.sheet,
                 format!(
-                    "has more than {} cells (--max-cells)",
-                    self.limits.max_cells
+                    "sheet \"{}\" has more than {} cells (--max-cells)",
+                    self.sheet, self.limits.max_cells
                 ),
             ));
         }
@@ -656,4 +660,21 @@ fn iso_date(s: &str) -> Cell<'static> {
         Ok(d) => Cell::Date(d),
         Err(_) => Cell::Text(Cow::Owned(s.to_string())),
     }
+}
+
+/// Runs `f` on `bytes` saved as a temporary file named `file_name`, so that a
+/// workbook held in memory (a fuzzer's input, a test's) is read through the
+/// very path every input file takes, format detection and guards included.
+///
+/// # Errors
+/// Only when the temporary file cannot be written.
+pub fn with_bytes_as_file<T>(
+    bytes: &[u8],
+    file_name: &str,
+    f: impl FnOnce(&Path) -> T,
+) -> std::io::Result<T> {
+    let dir = tempfile::tempdir()?;
+    let path = dir.path().join(file_name);
+    std::fs::write(&path, bytes)?;
+    Ok(f(&path))
 }
