@@ -93,18 +93,33 @@ fn xlsx_parts(dimension: &str, sheet_data: &[u8], sst: &[u8]) -> Vec<Part<'stati
     .into_bytes();
     sheet.extend_from_slice(sheet_data);
     sheet.extend_from_slice(b"</sheetData></worksheet>");
-    let mut sst_xml = format!(r#"<?xml version="1.0" encoding="UTF-8"?><sst xmlns="{NS}">"#).into_bytes();
+    let mut sst_xml =
+        format!(r#"<?xml version="1.0" encoding="UTF-8"?><sst xmlns="{NS}">"#).into_bytes();
     sst_xml.extend_from_slice(sst);
     sst_xml.extend_from_slice(b"</sst>");
     vec![
-        part("[Content_Types].xml", format!(
-            r#"<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/><Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/><Override PartName="/xl/sharedStrings.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/></Types>"#)),
-        part("_rels/.rels", format!(
-            r#"<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="{rel}/officeDocument" Target="xl/workbook.xml"/></Relationships>"#)),
-        part("xl/workbook.xml", format!(
-            r#"<?xml version="1.0" encoding="UTF-8"?><workbook xmlns="{NS}" xmlns:r="{rel}"><sheets><sheet name="账" sheetId="1" r:id="rId1"/></sheets></workbook>"#)),
-        part("xl/_rels/workbook.xml.rels", format!(
-            r#"<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="{rel}/worksheet" Target="worksheets/sheet1.xml"/><Relationship Id="rId2" Type="{rel}/sharedStrings" Target="sharedStrings.xml"/></Relationships>"#)),
+        part(
+            "[Content_Types].xml",
+            r#"<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/><Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/><Override PartName="/xl/sharedStrings.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/></Types>"#.to_string(),
+        ),
+        part(
+            "_rels/.rels",
+            format!(
+                r#"<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="{rel}/officeDocument" Target="xl/workbook.xml"/></Relationships>"#
+            ),
+        ),
+        part(
+            "xl/workbook.xml",
+            format!(
+                r#"<?xml version="1.0" encoding="UTF-8"?><workbook xmlns="{NS}" xmlns:r="{rel}"><sheets><sheet name="账" sheetId="1" r:id="rId1"/></sheets></workbook>"#
+            ),
+        ),
+        part(
+            "xl/_rels/workbook.xml.rels",
+            format!(
+                r#"<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="{rel}/worksheet" Target="worksheets/sheet1.xml"/><Relationship Id="rId2" Type="{rel}/sharedStrings" Target="sharedStrings.xml"/></Relationships>"#
+            ),
+        ),
         part("xl/sharedStrings.xml", sst_xml),
         part("xl/worksheets/sheet1.xml", sheet),
     ]
@@ -138,7 +153,14 @@ fn cfb(streams: &[(&str, Vec<u8>)]) -> Vec<u8> {
     let mut fat = vec![0xFFFF_FFFDu32, END];
     let mut body = Vec::new();
     let mut dir = vec![0u8; 512];
-    let entry = |dir: &mut Vec<u8>, i: usize, name: &str, typ: u8, child: u32, right: u32, start: u32, size: u32| {
+    let entry = |dir: &mut Vec<u8>,
+                 i: usize,
+                 name: &str,
+                 typ: u8,
+                 child: u32,
+                 right: u32,
+                 start: u32,
+                 size: u32| {
         let e = &mut dir[i * 128..i * 128 + 128];
         let units: Vec<u16> = name.encode_utf16().chain([0]).collect();
         for (k, u) in units.iter().enumerate() {
@@ -160,10 +182,27 @@ fn cfb(streams: &[(&str, Vec<u8>)]) -> Vec<u8> {
         let start = fat.len() as u32;
         let n = data.len() / 512;
         for k in 0..n {
-            fat.push(if k + 1 == n { END } else { start + k as u32 + 1 });
+            fat.push(if k + 1 == n {
+                END
+            } else {
+                start + k as u32 + 1
+            });
         }
-        let right = if i + 1 < streams.len() { i as u32 + 2 } else { FREE };
-        entry(&mut dir, i + 1, name, 2, FREE, right, start, data.len() as u32);
+        let right = if i + 1 < streams.len() {
+            i as u32 + 2
+        } else {
+            FREE
+        };
+        entry(
+            &mut dir,
+            i + 1,
+            name,
+            2,
+            FREE,
+            right,
+            start,
+            data.len() as u32,
+        );
         body.extend(data);
     }
     for i in streams.len() + 1..4 {
@@ -320,7 +359,12 @@ fn encrypted_xlsx_says_password() {
         ("EncryptedPackage", vec![0x5A; 600]),
     ]);
     std::fs::write(w.join("locked.xlsx"), f).unwrap();
-    refused(&w, "locked.xlsx", &[], &["password-protected", "unprotected copy"]);
+    refused(
+        &w,
+        "locked.xlsx",
+        &[],
+        &["password-protected", "unprotected copy"],
+    );
 }
 
 #[test]
@@ -365,7 +409,10 @@ fn empty_file_and_empty_sheet_are_refused() {
 fn absurd_dimension_in_xlsx_is_not_allocated() {
     let w = Workdir::new();
     let cells = br#"<row r="1"><c r="A1" t="inlineStr"><is><t>x</t></is></c></row><row r="1048576"><c r="XFD1048576"><v>1</v></c></row>"#;
-    zip_file(&w.join("dim.xlsx"), &xlsx_parts("A1:XFD1048576", cells, b""));
+    zip_file(
+        &w.join("dim.xlsx"),
+        &xlsx_parts("A1:XFD1048576", cells, b""),
+    );
     let start = std::time::Instant::now();
     refused(&w, "dim.xlsx", &[], &["账", "no header row"]);
     assert!(start.elapsed().as_secs() < 20, "took {:?}", start.elapsed());
@@ -381,8 +428,17 @@ fn xls_with_cells_in_far_corners_is_refused_before_reading() {
         number(65535, 0, 1.0),
         number(65535, 255, 1.0),
     ];
-    std::fs::write(w.join("corners.xls"), cfb(&[("Workbook", biff8(&[], &cells))])).unwrap();
-    refused(&w, "corners.xls", &[], &["sheet \"S\"", "65536 rows × 256 columns", "--max-cells"]);
+    std::fs::write(
+        w.join("corners.xls"),
+        cfb(&[("Workbook", biff8(&[], &cells))]),
+    )
+    .unwrap();
+    refused(
+        &w,
+        "corners.xls",
+        &[],
+        &["sheet \"S\"", "65536 rows × 256 columns", "--max-cells"],
+    );
     // The same cells a few rows apart are read (and found to have no header).
     let near = [number(0, 0, 1.0), number(3, 2, 1.0)];
     std::fs::write(w.join("near.xls"), cfb(&[("Workbook", biff8(&[], &near))])).unwrap();
@@ -405,7 +461,9 @@ fn xls_dimensions_record_that_lies_is_refused() {
 
 #[test]
 fn corpus_51535_xls_is_refused_quickly() {
-    let Some(p) = corpus("poi/51535.xls") else { return };
+    let Some(p) = corpus("poi/51535.xls") else {
+        return;
+    };
     let w = Workdir::new();
     std::fs::copy(p, w.join("51535.xls")).unwrap();
     refused(&w, "51535.xls", &[], &["65536 rows × 256 columns"]);
@@ -422,10 +480,18 @@ fn ods_with_repeated_rows_is_refused_before_reading() {
         &[
             mime,
             part("content.xml", content),
-            part("META-INF/manifest.xml", r#"<?xml version="1.0" encoding="UTF-8"?><manifest:manifest xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0"><manifest:file-entry manifest:full-path="/" manifest:media-type="application/vnd.oasis.opendocument.spreadsheet"/></manifest:manifest>"#),
+            part(
+                "META-INF/manifest.xml",
+                r#"<?xml version="1.0" encoding="UTF-8"?><manifest:manifest xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0"><manifest:file-entry manifest:full-path="/" manifest:media-type="application/vnd.oasis.opendocument.spreadsheet"/></manifest:manifest>"#,
+            ),
         ],
     );
-    refused(&w, "rep.ods", &[], &["sheet \"S\"", "90000 rows × 1000 columns"]);
+    refused(
+        &w,
+        "rep.ods",
+        &[],
+        &["sheet \"S\"", "90000 rows × 1000 columns"],
+    );
 }
 
 #[test]
@@ -437,14 +503,22 @@ fn zip_bomb_is_refused_by_ratio_and_by_limit() {
     declare_size(&w.join("bomb.xlsx"), "xl/worksheets/sheet1.xml", 3 << 30);
     refused(&w, "bomb.xlsx", &[], &["zip bomb"]);
     // Under an explicit limit, the same file fails on the limit first.
-    refused(&w, "bomb.xlsx", &["--max-unzipped-mb", "100"], &["--max-unzipped-mb"]);
+    refused(
+        &w,
+        "bomb.xlsx",
+        &["--max-unzipped-mb", "100"],
+        &["--max-unzipped-mb"],
+    );
 }
 
 #[test]
 fn huge_shared_strings_table_is_refused() {
     let w = Workdir::new();
     let rows = br#"<row r="1"><c r="A1" t="s"><v>0</v></c></row>"#;
-    zip_file(&w.join("sst.xlsx"), &xlsx_parts("A1", rows, b"<si><t>a</t></si>"));
+    zip_file(
+        &w.join("sst.xlsx"),
+        &xlsx_parts("A1", rows, b"<si><t>a</t></si>"),
+    );
     // A shared-strings table declaring 2 GB: calamine would hold it all in memory.
     declare_size(&w.join("sst.xlsx"), "xl/sharedStrings.xml", 2 << 30);
     refused(&w, "sst.xlsx", &[], &["xl/sharedStrings.xml", "2048 MB"]);
@@ -455,7 +529,10 @@ fn zip_entry_larger_than_it_declares_is_refused() {
     let w = Workdir::new();
     let rows = br#"<row r="1"><c r="A1" t="s"><v>0</v></c></row>"#;
     let strings = "<si><t>客户</t></si>".repeat(50_000);
-    zip_file(&w.join("liar.xlsx"), &xlsx_parts("A1", rows, strings.as_bytes()));
+    zip_file(
+        &w.join("liar.xlsx"),
+        &xlsx_parts("A1", rows, strings.as_bytes()),
+    );
     declare_size(&w.join("liar.xlsx"), "xl/sharedStrings.xml", 1000);
     refused(&w, "liar.xlsx", &[], &["could not be read"]);
 }
@@ -490,8 +567,16 @@ fn enormous_sheet_hits_the_cell_limit_and_fails_the_run() {
             r#"<row r="{r}"><c r="A{r}"><v>45667</v></c><c r="B{r}" t="inlineStr"><is><t>客户{r}</t></is></c><c r="C{r}"><v>10</v></c></row>"#
         ));
     }
-    zip_file(&w.join("big.xlsx"), &xlsx_parts("A1:C1999", rows.as_bytes(), b""));
-    refused(&w, "big.xlsx", &["--max-cells", "1000"], &["sheet \"账\"", "--max-cells"]);
+    zip_file(
+        &w.join("big.xlsx"),
+        &xlsx_parts("A1:C1999", rows.as_bytes(), b""),
+    );
+    refused(
+        &w,
+        "big.xlsx",
+        &["--max-cells", "1000"],
+        &["sheet \"账\"", "--max-cells"],
+    );
     // Within the default limit it is an ordinary ledger.
     w.ok(&["evaluate", "big.xlsx", "--out", "ok.xlsx"]);
 }
@@ -502,13 +587,25 @@ fn enormous_sheet_hits_the_cell_limit_and_fails_the_run() {
 fn csv_neither_utf8_nor_gbk_is_refused() {
     let w = Workdir::new();
     // Latin-1 "café" and Shift-JIS kana.
-    std::fs::write(w.join("latin1.csv"), b"Date,Customer,Amount\n2025-01-05,caf\xE9 na\xEFf,12\n").unwrap();
+    std::fs::write(
+        w.join("latin1.csv"),
+        b"Date,Customer,Amount\n2025-01-05,caf\xE9 na\xEFf,12\n",
+    )
+    .unwrap();
     refused(&w, "latin1.csv", &[], &["neither UTF-8 nor GBK"]);
-    std::fs::write(w.join("sjis.csv"), b"Date,Customer,Amount\n2025-01-05,\x82\xA0\x82\xA2\x82\xA4,12\n").unwrap();
+    std::fs::write(
+        w.join("sjis.csv"),
+        b"Date,Customer,Amount\n2025-01-05,\x82\xA0\x82\xA2\x82\xA4,12\n",
+    )
+    .unwrap();
     refused(&w, "sjis.csv", &[], &["neither UTF-8 nor GBK"]);
     let utf16: Vec<u8> = [0xFF, 0xFE]
         .into_iter()
-        .chain("日期,客户名称,金额\n".encode_utf16().flat_map(|u| u.to_le_bytes()))
+        .chain(
+            "日期,客户名称,金额\n"
+                .encode_utf16()
+                .flat_map(|u| u.to_le_bytes()),
+        )
         .collect();
     std::fs::write(w.join("utf16.csv"), utf16).unwrap();
     refused(&w, "utf16.csv", &[], &["UTF-16"]);
@@ -546,7 +643,11 @@ fn unreadable_file_is_refused() {
     use std::os::unix::fs::PermissionsExt;
     let w = Workdir::new();
     ledger(&w.join("secret.xlsx"));
-    std::fs::set_permissions(w.join("secret.xlsx"), std::fs::Permissions::from_mode(0)).unwrap();
+    std::fs::set_permissions(
+        w.join("secret.xlsx"),
+        std::fs::Permissions::from_mode(0o000),
+    )
+    .unwrap();
     if std::fs::File::open(w.join("secret.xlsx")).is_ok() {
         eprintln!("skipped: running as root, permissions do not stop reads");
         return;
@@ -556,7 +657,9 @@ fn unreadable_file_is_refused() {
 
 #[test]
 fn xlsb_that_panics_calamine_is_an_error_without_panic_output() {
-    let Some(p) = corpus("poi/Simple.xlsb") else { return };
+    let Some(p) = corpus("poi/Simple.xlsb") else {
+        return;
+    };
     let w = Workdir::new();
     std::fs::copy(p, w.join("Simple.xlsb")).unwrap();
     let err = refused(&w, "Simple.xlsb", &[], &["malformed"]);
@@ -606,7 +709,9 @@ fn existing_output_needs_force_and_failure_leaves_nothing() {
     assert!(err.contains("out.xlsx") && err.contains("--force"), "{err}");
     assert_eq!(std::fs::read(w.join("out.xlsx")).unwrap(), b"keep me");
     // The same name twice.
-    let err = w.fails(&["evaluate", "in.xlsx", "--out", "a.xlsx", "--json", "./a.xlsx"]);
+    let err = w.fails(&[
+        "evaluate", "in.xlsx", "--out", "a.xlsx", "--json", "./a.xlsx",
+    ]);
     assert!(err.contains("twice"), "{err}");
     // A failing read with --force leaves the old output alone and no temporary file.
     std::fs::write(w.join("bad.xlsx"), b"PK\x03\x04junk").unwrap();
@@ -616,14 +721,26 @@ fn existing_output_needs_force_and_failure_leaves_nothing() {
     let err = w.fails(&["evaluate", "in.xlsx", "--out", "nowhere/out.xlsx"]);
     assert!(err.contains("nowhere"), "{err}");
     // With --force it is replaced, and only the outputs are there.
-    w.ok(&["evaluate", "in.xlsx", "--out", "out.xlsx", "--json", "out.json", "--force"]);
+    w.ok(&[
+        "evaluate", "in.xlsx", "--out", "out.xlsx", "--json", "out.json", "--force",
+    ]);
     assert_ne!(std::fs::read(w.join("out.xlsx")).unwrap(), b"keep me");
-    assert_eq!(w.files(), vec!["bad.xlsx", "in.xlsx", "out.json", "out.xlsx"]);
+    assert_eq!(
+        w.files(),
+        vec!["bad.xlsx", "in.xlsx", "out.json", "out.xlsx"]
+    );
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
-        let mode = std::fs::metadata(w.join("out.xlsx")).unwrap().permissions().mode();
-        assert_ne!(mode & 0o044, 0, "output readable like any saved file: {mode:o}");
+        let mode = std::fs::metadata(w.join("out.xlsx"))
+            .unwrap()
+            .permissions()
+            .mode();
+        assert_ne!(
+            mode & 0o044,
+            0,
+            "output readable like any saved file: {mode:o}"
+        );
     }
 }
 
@@ -655,10 +772,20 @@ fn init_and_sample_refuse_existing_files() {
 #[test]
 fn text_that_looks_like_a_formula_is_written_as_text() {
     let w = Workdir::new();
-    let names = ["=1+1", "+SUM(A1:A9)", "-2+3", "@cmd", "=HYPERLINK(\"http://x\",\"y\")"];
+    let names = [
+        "=1+1",
+        "+SUM(A1:A9)",
+        "-2+3",
+        "@cmd",
+        "=HYPERLINK(\"http://x\",\"y\")",
+    ];
     let mut rows = vec![vec![C::S("日期"), C::S("客户名称"), C::S("金额")]];
     for (i, n) in names.iter().enumerate() {
-        rows.push(vec![C::D(2025, 1, 5 + i as u8), C::S(n), C::N(100.0 * (i + 1) as f64)]);
+        rows.push(vec![
+            C::D(2025, 1, 5 + i as u8),
+            C::S(n),
+            C::N(100.0 * (i + 1) as f64),
+        ]);
     }
     write_xlsx(&w.join("in.xlsx"), &[("1月", rows)]);
     w.ok(&["evaluate", "in.xlsx", "--out", "out.xlsx"]);

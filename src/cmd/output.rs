@@ -95,15 +95,13 @@ pub fn write_all(files: &[(&Path, &[u8])]) -> Result<()> {
         // usual permissions (0666 less the umask), like any file the user saves.
         #[cfg(unix)]
         builder.permissions(std::os::unix::fs::PermissionsExt::from_mode(0o666));
-        let mut tmp = builder
-            .tempfile_in(dir)
-            .with_context(|| {
-                format!(
-                    "{}: cannot create a temporary file in {}",
-                    path.display(),
-                    dir.display()
-                )
-            })?;
+        let mut tmp = builder.tempfile_in(dir).with_context(|| {
+            format!(
+                "{}: cannot create a temporary file in {}",
+                path.display(),
+                dir.display()
+            )
+        })?;
         tmp.write_all(bytes)
             .and_then(|_| tmp.as_file().sync_all())
             .with_context(|| format!("{}: cannot write", path.display()))?;

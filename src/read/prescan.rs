@@ -108,7 +108,14 @@ impl<'a> Cfb<'a> {
     /// The bytes of the chain starting at `start`, cut to `size`. Sector `n` of `source` sits
     /// at `(n + skip) * unit` (`skip` is 1 for the file, whose header fills sector −1; 0 for
     /// the mini stream).
-    fn chain(source: &[u8], skip: usize, unit: usize, table: &[u32], start: u32, size: usize) -> Option<Vec<u8>> {
+    fn chain(
+        source: &[u8],
+        skip: usize,
+        unit: usize,
+        table: &[u32],
+        start: u32,
+        size: usize,
+    ) -> Option<Vec<u8>> {
         let mut out = Vec::with_capacity(size.min(source.len()));
         let mut s = start;
         let mut steps = 0;
@@ -204,12 +211,12 @@ fn biff_grid(stream: &[u8]) -> Option<Grid> {
     let mut bbox: Option<(u32, u32, u32, u32)> = None;
     let mut dims = Grid::default();
     let mut at = 0usize;
-    let sheet_name = |substream: u32, names: &[String]| {
-        names
-            .get(substream.saturating_sub(2) as usize)
-            .cloned()
-    };
-    let close = |bbox: &mut Option<(u32, u32, u32, u32)>, dims: &mut Grid, name: Option<String>, best: &mut Grid| {
+    let sheet_name =
+        |substream: u32, names: &[String]| names.get(substream.saturating_sub(2) as usize).cloned();
+    let close = |bbox: &mut Option<(u32, u32, u32, u32)>,
+                 dims: &mut Grid,
+                 name: Option<String>,
+                 best: &mut Grid| {
         if let Some((r0, r1, c0, c1)) = bbox.take() {
             best.keep_larger(Grid {
                 rows: (r1 - r0) as u64 + 1,
@@ -235,7 +242,12 @@ fn biff_grid(stream: &[u8]) -> Option<Grid> {
             }
             0x000A => {
                 if depth == 1 && substream >= 2 {
-                    close(&mut bbox, &mut dims, sheet_name(substream, &names), &mut best);
+                    close(
+                        &mut bbox,
+                        &mut dims,
+                        sheet_name(substream, &names),
+                        &mut best,
+                    );
                 }
                 depth = depth.saturating_sub(1);
             }
@@ -310,7 +322,12 @@ fn biff_grid(stream: &[u8]) -> Option<Grid> {
         }
     }
     if depth >= 1 && substream >= 2 {
-        close(&mut bbox, &mut dims, sheet_name(substream, &names), &mut best);
+        close(
+            &mut bbox,
+            &mut dims,
+            sheet_name(substream, &names),
+            &mut best,
+        );
     }
     Some(best)
 }
@@ -417,7 +434,8 @@ impl OdsScan {
         match name {
             b"table:table" => {
                 self.close_table();
-                self.name = attr(tag, b"table:name").map(|n| String::from_utf8_lossy(n).into_owned());
+                self.name =
+                    attr(tag, b"table:name").map(|n| String::from_utf8_lossy(n).into_owned());
                 self.row = 0;
             }
             b"/table:table" => self.close_table(),
@@ -452,12 +470,9 @@ impl OdsScan {
             let last = self.row.saturating_add(self.rows_repeat - 1);
             self.bbox = Some(match self.bbox {
                 None => (self.row, last, self.row_col_min, self.row_col_max),
-                Some((r0, _, c0, c1)) => (
-                    r0,
-                    last,
-                    c0.min(self.row_col_min),
-                    c1.max(self.row_col_max),
-                ),
+                Some((r0, _, c0, c1)) => {
+                    (r0, last, c0.min(self.row_col_min), c1.max(self.row_col_max))
+                }
             });
         }
         self.row = self.row.saturating_add(self.rows_repeat);
@@ -506,7 +521,10 @@ mod tests {
         s.extend(rec(0x0809, &[0; 16]));
         // NUMBER at (0,0) and at (65535, 255)
         s.extend(rec(0x0203, &[0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]));
-        s.extend(rec(0x0203, &[0xFF, 0xFF, 0xFF, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]));
+        s.extend(rec(
+            0x0203,
+            &[0xFF, 0xFF, 0xFF, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0],
+        ));
         s.extend(rec(0x000A, &[]));
         let g = biff_grid(&s).expect("not encrypted");
         assert_eq!((g.rows, g.cols), (65536, 256));
