@@ -459,6 +459,29 @@ fn xls_dimensions_record_that_lies_is_refused() {
     refused(&w, "dims.xls", &[], &["--max-cells"]);
 }
 
+/// Found by the `workbook` fuzz target within seconds: a compound file whose
+/// directory chain loops made calamine grow a buffer until memory ran out
+/// (24 GB and a timeout here).
+#[test]
+fn xls_with_looping_sector_chain_is_refused() {
+    let w = Workdir::new();
+    let good = cfb(&[("Workbook", biff8(&[], &[number(0, 0, 1.0)]))]);
+    // FAT entry 1 (the directory's sector) points back to itself.
+    let mut dir_loop = good.clone();
+    dir_loop[512 + 4..512 + 8].copy_from_slice(&1u32.to_le_bytes());
+    std::fs::write(w.join("dirloop.xls"), dir_loop).unwrap();
+    refused(&w, "dirloop.xls", &[], &["damaged", "loops"]);
+    // The workbook stream's last sector points back to its first, and the stream
+    // declares 4 GB.
+    let mut stream_loop = good;
+    let last = 2 + 4096 / 512 - 1;
+    stream_loop[512 + 4 * last..512 + 4 * last + 4].copy_from_slice(&2u32.to_le_bytes());
+    let size_at = 1024 + 128 + 0x78;
+    stream_loop[size_at..size_at + 4].copy_from_slice(&0xFFFF_FF00u32.to_le_bytes());
+    std::fs::write(w.join("streamloop.xls"), stream_loop).unwrap();
+    refused(&w, "streamloop.xls", &[], &["damaged", "loops"]);
+}
+
 #[test]
 fn corpus_51535_xls_is_refused_quickly() {
     let Some(p) = corpus("poi/51535.xls") else {

@@ -51,6 +51,8 @@ struct Cfb<'a> {
     data: &'a [u8],
     sector: usize,
     fat: Vec<u32>,
+    /// A sector chain was found to loop.
+    looped: std::cell::Cell<bool>,
 }
 
 impl<'a> Cfb<'a> {
@@ -67,6 +69,7 @@ impl<'a> Cfb<'a> {
             data,
             sector,
             fat: Vec::new(),
+            looped: std::cell::Cell::new(false),
         };
         // FAT sector numbers: 109 in the header, the rest in DIFAT sectors.
         let mut fat_sectors: Vec<u32> = (0..109)
@@ -108,7 +111,10 @@ impl<'a> Cfb<'a> {
     /// The bytes of the chain starting at `start`, cut to `size`. Sector `n` of `source` sits
     /// at `(n + skip) * unit` (`skip` is 1 for the file, whose header fills sector −1; 0 for
     /// the mini stream).
+    /// A chain longer than the number of sectors in `source` revisits one: it loops, and
+    /// calamine would follow it until memory runs out. That sets `looped`.
     fn chain(
+        &self,
         source: &[u8],
         skip: usize,
         unit: usize,
@@ -119,8 +125,10 @@ impl<'a> Cfb<'a> {
         let mut out = Vec::with_capacity(size.min(source.len()));
         let mut s = start;
         let mut steps = 0;
+        let most = source.len() / unit + 1;
         while s != END_OF_CHAIN && out.len() < size {
-            if steps > table.len() {
+            if steps > most {
+                self.looped.set(true);
                 return None;
             }
             let at = (s as usize).checked_add(skip)?.checked_mul(unit)?;
@@ -133,7 +141,7 @@ impl<'a> Cfb<'a> {
     }
 
     fn file_chain(&self, start: u32, size: usize) -> Option<Vec<u8>> {
-        Self::chain(self.data, 1, self.sector, &self.fat, start, size)
+        self.chain(self.data, 1, self.sector, &self.fat, start, size)
     }
 
     fn stream(&self, names: &[&str]) -> Option<Vec<u8>> {
@@ -170,7 +178,7 @@ impl<'a> Cfb<'a> {
                 .chunks_exact(4)
                 .filter_map(|c| u32_at(c, 0))
                 .collect();
-            return Self::chain(&mini_stream, 0, 64, &minifat, start, size);
+            return self.chain(&mini_stream, 0, 64, &minifat, start, size);
         }
         None
     }
@@ -181,6 +189,8 @@ impl<'a> Cfb<'a> {
 pub enum XlsScan {
     /// Not a compound file holding a workbook stream that we could follow.
     Unknown,
+    /// A sector chain loops back on itself (calamine would follow it forever).
+    Looped,
     /// A FILEPASS record: the workbook is encrypted (RC4, CryptoAPI or XOR
     /// obfuscation, which calamine reports as a missing code page).
     Encrypted,
@@ -192,8 +202,15 @@ pub enum XlsScan {
 /// cell records, or the area of a DIMENSIONS record (calamine reserves that much), whichever
 /// is larger.
 pub fn xls_scan(data: &[u8]) -> XlsScan {
-    let Some(stream) = Cfb::new(data).and_then(|cfb| cfb.stream(&["Workbook", "Book"])) else {
+    let Some(cfb) = Cfb::new(data) else {
         return XlsScan::Unknown;
+    };
+    let Some(stream) = cfb.stream(&["Workbook", "Book"]) else {
+        return if cfb.looped.get() {
+            XlsScan::Looped
+        } else {
+            XlsScan::Unknown
+        };
     };
     match biff_grid(&stream) {
         Some(g) => XlsScan::Grid(g),

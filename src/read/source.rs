@@ -252,6 +252,10 @@ fn check_xls_grid(path: &Path, limits: &Limits) -> Result<(), ReadError> {
     }
     let data = std::fs::read(path).map_err(|e| ReadError::io(path, e))?;
     match prescan::xls_scan(&data) {
+        prescan::XlsScan::Looped => Err(ReadError::file(
+            path,
+            "is a damaged workbook (its internal sector chain loops back on itself); open it in Excel and save it again",
+        )),
         prescan::XlsScan::Encrypted => Err(ReadError::file(
             path,
             "is password-protected: save an unprotected copy and try again",
