@@ -636,6 +636,20 @@ fn csv_neither_utf8_nor_gbk_is_refused() {
     refused(&w, "nul.csv", &[], &["binary"]);
 }
 
+#[test]
+fn csv_without_line_breaks_or_with_an_unclosed_quote_is_refused() {
+    // A 300 MB line took 2.1 GB and 69 s before the record cap; now 40 MB and a moment.
+    let w = Workdir::new();
+    let mut one = b"a,".to_vec();
+    one.resize(20 << 20, b'x');
+    std::fs::write(w.join("oneline.csv"), one).unwrap();
+    refused(&w, "oneline.csv", &[], &["longer than 16 MB"]);
+    let mut quote = "日期,客户名称,金额\n2025-01-05,\"华东".to_string();
+    quote.push_str(&"机械,1\n".repeat(3 << 20));
+    std::fs::write(w.join("quote.csv"), quote).unwrap();
+    refused(&w, "quote.csv", &[], &["longer than 16 MB"]);
+}
+
 // ------------------------------------------------------------------ not a readable file
 
 #[test]

@@ -32,7 +32,7 @@ pub enum Format {
 /// `--max-unzipped-mb`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Limits {
-    /// Most cells read from one file.
+    /// Most cells read from one sheet.
     pub max_cells: u64,
     /// Most bytes a zip container may unpack to, in total.
     pub max_unzipped_bytes: u64,
