@@ -42,120 +42,137 @@ fn u32_at(b: &[u8], at: usize) -> Option<u32> {
 }
 
 const END_OF_CHAIN: u32 = 0xFFFF_FFFE;
+/// Sector numbers from here up are markers, not sectors.
+const RESERVED: u32 = 0xFFFF_FFFA;
+const DIFAT_SECTOR: u32 = 0xFFFF_FFFC;
 
-/// A minimal read-only compound-file (CFB) reader: just enough to fetch the
-/// `Workbook` (BIFF8) or `Book` (BIFF5) stream. Every index is bounds-checked
-/// and every sector chain is cut at the number of sectors in the file, so a
-/// hostile file cannot loop or over-read.
+/// Why the compound-file reader stopped.
+enum Stop {
+    /// A sector chain loops back on itself: calamine would follow it until memory runs out.
+    Loop,
+    /// Anything else calamine reports as an error of its own.
+    Other,
+}
+
+fn some<T>(v: Option<T>) -> Result<T, Stop> {
+    v.ok_or(Stop::Other)
+}
+
+/// A minimal read-only compound-file (CFB) reader, built to read a file the
+/// way calamine's does (same FAT, same tolerance of a short last sector), so
+/// that a chain calamine would follow forever is found here first: every
+/// chain calamine follows (directory, mini FAT, mini stream, workbook
+/// stream) is walked through the FAT, without reading, and one longer than
+/// the file has sectors loops.
 struct Cfb<'a> {
     data: &'a [u8],
     sector: usize,
+    /// Highest sector number inside the file (calamine refuses higher ones).
+    maxid: usize,
     fat: Vec<u32>,
-    /// A sector chain was found to loop.
-    looped: std::cell::Cell<bool>,
 }
 
 impl<'a> Cfb<'a> {
-    fn new(data: &'a [u8]) -> Option<Cfb<'a>> {
+    fn new(data: &'a [u8]) -> Result<Cfb<'a>, Stop> {
         if !data.starts_with(&[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1]) {
-            return None;
+            return Err(Stop::Other);
         }
-        let shift = u16_at(data, 0x1E)?;
+        let shift = some(u16_at(data, 0x1E))?;
         if !(7..=16).contains(&shift) {
-            return None;
+            return Err(Stop::Other);
         }
         let sector = 1usize << shift;
         let mut cfb = Cfb {
             data,
             sector,
+            maxid: data.len() / sector,
             fat: Vec::new(),
-            looped: std::cell::Cell::new(false),
         };
-        // FAT sector numbers: 109 in the header, the rest in DIFAT sectors.
-        let mut fat_sectors: Vec<u32> = (0..109)
+        // FAT sector numbers: 109 in the header, the rest in a chain of DIFAT sectors whose
+        // last entry points to the next.
+        let mut difat: Vec<u32> = (0..109)
             .filter_map(|i| u32_at(data, 0x4C + 4 * i))
-            .filter(|&s| s < 0xFFFF_FFFA)
             .collect();
-        let mut difat = u32_at(data, 0x44)?;
-        let max_sectors = data.len() / sector + 1;
+        let mut next = some(u32_at(data, 0x44))?;
         let mut steps = 0;
-        while difat < 0xFFFF_FFFA && steps < max_sectors {
-            let s = cfb.sector_bytes(difat)?;
-            let per = sector / 4 - 1;
-            fat_sectors.extend(
-                (0..per)
-                    .filter_map(|i| u32_at(s, 4 * i))
-                    .filter(|&x| x < 0xFFFF_FFFA),
-            );
-            difat = u32_at(s, 4 * per)?;
+        while next < RESERVED {
             steps += 1;
-        }
-        fat_sectors.truncate(max_sectors);
-        let mut fat = Vec::new();
-        for s in fat_sectors {
-            let bytes = cfb.sector_bytes(s)?;
-            fat.extend(bytes.chunks_exact(4).filter_map(|c| u32_at(c, 0)));
-            if fat.len() > max_sectors * 2 + 1024 {
-                break;
+            if steps > cfb.maxid + 1 {
+                return Err(Stop::Other);
             }
+            difat.extend(
+                cfb.sector_bytes(next)?
+                    .chunks_exact(4)
+                    .filter_map(|c| u32_at(c, 0)),
+            );
+            next = some(difat.pop())?;
+        }
+        let mut fat = Vec::new();
+        for id in difat.into_iter().filter(|&id| id < DIFAT_SECTOR) {
+            fat.extend(
+                cfb.sector_bytes(id)?
+                    .chunks_exact(4)
+                    .filter_map(|c| u32_at(c, 0)),
+            );
         }
         cfb.fat = fat;
-        Some(cfb)
+        Ok(cfb)
     }
 
-    fn sector_bytes(&self, n: u32) -> Option<&'a [u8]> {
-        let start = (n as usize).checked_add(1)?.checked_mul(self.sector)?;
-        self.data.get(start..start.checked_add(self.sector)?)
+    /// Sector `n`, short or empty at the end of the file as calamine reads it.
+    fn sector_bytes(&self, n: u32) -> Result<&'a [u8], Stop> {
+        if n as usize > self.maxid {
+            return Err(Stop::Other);
+        }
+        let start = (n as usize + 1) * self.sector;
+        let end = (start + self.sector).min(self.data.len());
+        Ok(self.data.get(start..end).unwrap_or_default())
     }
 
-    /// The bytes of the chain starting at `start`, cut to `size`. Sector `n` of `source` sits
-    /// at `(n + skip) * unit` (`skip` is 1 for the file, whose header fills sector −1; 0 for
-    /// the mini stream).
-    /// A chain longer than the number of sectors in `source` revisits one: it loops, and
-    /// calamine would follow it until memory runs out. That sets `looped`.
-    fn chain(
-        &self,
-        source: &[u8],
-        skip: usize,
-        unit: usize,
-        table: &[u32],
-        start: u32,
-        size: usize,
-    ) -> Option<Vec<u8>> {
-        let mut out = Vec::with_capacity(size.min(source.len()));
+    /// Walks a chain through `table` without reading it: `Loop` when it is longer than
+    /// `most` links.
+    fn walk(table: &[u32], start: u32, most: usize) -> Result<(), Stop> {
         let mut s = start;
-        let mut steps = 0;
-        let most = source.len() / unit + 1;
-        while s != END_OF_CHAIN && out.len() < size {
-            if steps > most {
-                self.looped.set(true);
-                return None;
-            }
-            let at = (s as usize).checked_add(skip)?.checked_mul(unit)?;
-            out.extend_from_slice(source.get(at..at.checked_add(unit)?)?);
-            s = *table.get(s as usize)?;
+        let mut steps = 0usize;
+        while s != END_OF_CHAIN {
             steps += 1;
+            if steps > most + 1 {
+                return Err(Stop::Loop);
+            }
+            s = *some(table.get(s as usize))?;
+        }
+        Ok(())
+    }
+
+    /// The bytes of a FAT chain, cut to `size` (checked for loops first).
+    fn file_chain(&self, start: u32, size: usize) -> Result<Vec<u8>, Stop> {
+        Self::walk(&self.fat, start, self.maxid)?;
+        let mut out = Vec::new();
+        let mut s = start;
+        while s != END_OF_CHAIN && out.len() < size {
+            out.extend_from_slice(self.sector_bytes(s)?);
+            s = *some(self.fat.get(s as usize))?;
         }
         out.truncate(size);
-        Some(out)
+        Ok(out)
     }
 
-    fn file_chain(&self, start: u32, size: usize) -> Option<Vec<u8>> {
-        self.chain(self.data, 1, self.sector, &self.fat, start, size)
-    }
-
-    fn stream(&self, names: &[&str]) -> Option<Vec<u8>> {
-        let dir = self.file_chain(u32_at(self.data, 0x30)?, usize::MAX)?;
-        let cutoff = u32_at(self.data, 0x38)? as usize;
-        let entry = |i: usize| dir.get(i * 128..i * 128 + 128);
+    fn stream(&self, names: &[&str]) -> Result<Vec<u8>, Stop> {
+        let dir = self.file_chain(some(u32_at(self.data, 0x30))?, usize::MAX)?;
+        let cutoff = some(u32_at(self.data, 0x38))? as usize;
+        let entry = |i: usize| some(dir.get(i * 128..i * 128 + 128));
         let root = entry(0)?;
-        let (root_start, root_size) = (u32_at(root, 0x74)?, u32_at(root, 0x78)? as usize);
+        let (root_start, root_size) = (some(u32_at(root, 0x74))?, some(u32_at(root, 0x78))?);
+        // calamine reads the mini FAT and the mini stream when it opens the file.
+        let minifat_start = some(u32_at(self.data, 0x3C))?;
+        Self::walk(&self.fat, minifat_start, self.maxid)?;
+        Self::walk(&self.fat, root_start, self.maxid)?;
         for i in 0..dir.len() / 128 {
             let e = entry(i)?;
             if e[0x42] != 2 {
                 continue;
             }
-            let name_len = (u16_at(e, 0x40)? as usize).min(64);
+            let name_len = (some(u16_at(e, 0x40))? as usize).min(64);
             let name: String = char::decode_utf16(
                 e[..name_len]
                     .chunks_exact(2)
@@ -167,20 +184,29 @@ impl<'a> Cfb<'a> {
             if !names.iter().any(|n| n.eq_ignore_ascii_case(&name)) {
                 continue;
             }
-            let (start, size) = (u32_at(e, 0x74)?, u32_at(e, 0x78)? as usize);
+            let (start, size) = (some(u32_at(e, 0x74))?, some(u32_at(e, 0x78))? as usize);
             if size >= cutoff {
                 return self.file_chain(start, size);
             }
             // A small stream lives in the mini stream (64-byte sectors).
-            let mini_stream = self.file_chain(root_start, root_size)?;
+            let mini_stream = self.file_chain(root_start, root_size as usize)?;
             let minifat: Vec<u32> = self
-                .file_chain(u32_at(self.data, 0x3C)?, usize::MAX)?
+                .file_chain(minifat_start, usize::MAX)?
                 .chunks_exact(4)
                 .filter_map(|c| u32_at(c, 0))
                 .collect();
-            return self.chain(&mini_stream, 0, 64, &minifat, start, size);
+            Self::walk(&minifat, start, mini_stream.len() / 64)?;
+            let mut out = Vec::new();
+            let mut s = start;
+            while s != END_OF_CHAIN && out.len() < size {
+                let at = s as usize * 64;
+                out.extend_from_slice(some(mini_stream.get(at..(at + 64).min(mini_stream.len())))?);
+                s = *some(minifat.get(s as usize))?;
+            }
+            out.truncate(size);
+            return Ok(out);
         }
-        None
+        Err(Stop::Other)
     }
 }
 
@@ -202,19 +228,13 @@ pub enum XlsScan {
 /// cell records, or the area of a DIMENSIONS record (calamine reserves that much), whichever
 /// is larger.
 pub fn xls_scan(data: &[u8]) -> XlsScan {
-    let Some(cfb) = Cfb::new(data) else {
-        return XlsScan::Unknown;
-    };
-    let Some(stream) = cfb.stream(&["Workbook", "Book"]) else {
-        return if cfb.looped.get() {
-            XlsScan::Looped
-        } else {
-            XlsScan::Unknown
-        };
-    };
-    match biff_grid(&stream) {
-        Some(g) => XlsScan::Grid(g),
-        None => XlsScan::Encrypted,
+    match Cfb::new(data).and_then(|cfb| cfb.stream(&["Workbook", "Book"])) {
+        Err(Stop::Loop) => XlsScan::Looped,
+        Err(Stop::Other) => XlsScan::Unknown,
+        Ok(stream) => match biff_grid(&stream) {
+            Some(g) => XlsScan::Grid(g),
+            None => XlsScan::Encrypted,
+        },
     }
 }
 
