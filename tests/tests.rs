@@ -1,8 +1,8 @@
 //! Integration tests: the real binary on `samples/` and on fixtures built
 //! here, workbooks and JSON read back. One crate, one module per area.
 //!
-//! The modules live in `tests/suite/` so that Cargo, which makes a test
-//! target of every `tests/*.rs`, builds this one crate only.
+//! The modules live in `tests/suite/` (and `Cargo.toml` sets
+//! `autotests = false`) so that Cargo builds this one crate only.
 
 #[path = "suite/util.rs"]
 mod util;
@@ -18,5 +18,9 @@ mod corpus;
 mod csv_ledgers;
 #[path = "suite/evaluate.rs"]
 mod evaluate;
+#[path = "suite/hardening.rs"]
+mod hardening;
 #[path = "suite/lang.rs"]
 mod lang;
+#[path = "suite/properties.rs"]
+mod properties;

@@ -62,7 +62,8 @@ pub struct Common {
     /// Replace existing output files.
     #[arg(long)]
     pub force: bool,
-    /// Most cells read from one sheet (a guard against hostile files).
+    /// Most cells read from one sheet (a guard against hostile files); an .xls or .ods sheet,
+    /// read whole, may span a grid of a 40th of it, blank cells included.
     #[arg(long, value_name = "N", default_value_t = Limits::default().max_cells)]
     pub max_cells: u64,
     /// Most megabytes a workbook may unpack to (a guard against zip bombs).

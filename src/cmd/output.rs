@@ -89,17 +89,19 @@ pub fn write_all(files: &[(&Path, &[u8])]) -> Result<()> {
             Some(p) if !p.as_os_str().is_empty() => p,
             _ => Path::new("."),
         };
-        let mut tmp = tempfile::Builder::new()
-            .prefix(".tierbook-")
-            .suffix(".tmp")
-            .tempfile_in(dir)
-            .with_context(|| {
-                format!(
-                    "{}: cannot create a temporary file in {}",
-                    path.display(),
-                    dir.display()
-                )
-            })?;
+        let mut builder = tempfile::Builder::new();
+        builder.prefix(".tierbook-").suffix(".tmp");
+        // A temporary file is private (0600) by default; the output should get the
+        // usual permissions (0666 less the umask), like any file the user saves.
+        #[cfg(unix)]
+        builder.permissions(std::os::unix::fs::PermissionsExt::from_mode(0o666));
+        let mut tmp = builder.tempfile_in(dir).with_context(|| {
+            format!(
+                "{}: cannot create a temporary file in {}",
+                path.display(),
+                dir.display()
+            )
+        })?;
         tmp.write_all(bytes)
             .and_then(|_| tmp.as_file().sync_all())
             .with_context(|| format!("{}: cannot write", path.display()))?;

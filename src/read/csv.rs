@@ -237,6 +237,33 @@ impl<R: Read> Read for BlankLineMarker<R> {
     }
 }
 
+/// Largest CSV record (one row, quoted line breaks included) in bytes. A ledger row is a few
+/// hundred bytes; without a cap the CSV reader would buffer a file with no line break whole.
+pub const MAX_RECORD_BYTES: u64 = 16 << 20;
+
+/// Counts the bytes handed to the CSV reader and fails the read once the
+/// record in progress has grown past [`MAX_RECORD_BYTES`].
+struct RecordCap<R> {
+    inner: R,
+    read: u64,
+    record_start: std::rc::Rc<std::cell::Cell<u64>>,
+}
+
+impl<R: Read> Read for RecordCap<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        // The CSV reader buffers ahead: allow a buffer's worth beyond the cap.
+        if self.read.saturating_sub(self.record_start.get()) > MAX_RECORD_BYTES + (1 << 17) {
+            return Err(std::io::Error::other(format!(
+                "a single row is longer than {} MB: this is not a ledger CSV (no line breaks, or an unclosed quote)",
+                MAX_RECORD_BYTES >> 20
+            )));
+        }
+        let n = self.inner.read(buf)?;
+        self.read += n as u64;
+        Ok(n)
+    }
+}
+
 /// Streams a CSV file's records to `visitor` as one sheet.
 pub fn read_csv(
     path: &Path,
@@ -266,6 +293,12 @@ pub fn read_csv(
         Encoding::Utf8 => Box::new(BlankLineMarker::new(rest)),
         Encoding::Gbk => Box::new(BlankLineMarker::new(DecodingReader::new(rest))),
     };
+    let record_start = std::rc::Rc::new(std::cell::Cell::new(0u64));
+    let reader = RecordCap {
+        inner: reader,
+        read: 0,
+        record_start: record_start.clone(),
+    };
     let mut csv = csv::ReaderBuilder::new()
         .has_headers(false)
         .flexible(true)
@@ -285,6 +318,7 @@ pub fn read_csv(
         if !more {
             break;
         }
+        record_start.set(csv.position().byte());
         let line = record.position().map_or(0, |p| p.line()) as u32;
         let mut cells: Vec<Cell> = Vec::with_capacity(record.len());
         let last = record.len().saturating_sub(1);

@@ -10,6 +10,7 @@ pub mod header;
 pub mod intern;
 pub mod issue;
 pub mod ledger;
+pub mod prescan;
 pub mod source;
 pub mod tables;
 pub mod value;

@@ -14,6 +14,7 @@ use calamine::{Data, DataRef, Reader, Sheets};
 
 use super::cell::Cell;
 use super::csv as csvread;
+use super::prescan;
 use super::value::date_from_serial;
 use super::ReadError;
 
@@ -31,10 +32,26 @@ pub enum Format {
 /// `--max-unzipped-mb`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Limits {
-    /// Most cells read from one file.
+    /// Most cells read from one sheet.
     pub max_cells: u64,
     /// Most bytes a zip container may unpack to, in total.
     pub max_unzipped_bytes: u64,
+}
+
+impl Limits {
+    /// Largest grid (rows × columns of the used area, blank cells included) of an `.xls` or
+    /// `.ods` sheet: calamine reads those whole into a dense grid, about 32 bytes a cell, so
+    /// they get a 40th of `max_cells` (5,000,000 cells, about 160 MB, by default).
+    pub fn max_grid_cells(&self) -> u64 {
+        self.max_cells / 40
+    }
+
+    /// Largest unpacked size of a workbook part that calamine reads whole (shared strings,
+    /// styles, the workbook part): a 64th of `max_unzipped_bytes` (128 MB by default). A
+    /// string table takes up to about 2.5 times its XML size in memory.
+    pub fn max_part_bytes(&self) -> u64 {
+        self.max_unzipped_bytes / 64
+    }
 }
 
 impl Default for Limits {
@@ -58,6 +75,13 @@ pub fn detect_format(path: &Path) -> Result<Format, ReadError> {
     let meta = std::fs::metadata(path).map_err(|e| ReadError::io(path, e))?;
     if meta.is_dir() {
         return Err(ReadError::file(path, "is a folder, not a file"));
+    }
+    if !meta.is_file() {
+        // A FIFO would block the read forever; a device is no spreadsheet.
+        return Err(ReadError::file(
+            path,
+            "is not a regular file (a pipe, socket or device); save the data to a file first",
+        ));
     }
     let mut head = [0u8; 8];
     let n = File::open(path)
@@ -154,6 +178,24 @@ fn check_zip(path: &Path, limits: &Limits) -> Result<(), ReadError> {
             .by_index_raw(i)
             .map_err(|e| ReadError::file(path, format!("is a damaged workbook ({e})")))?;
         total = total.saturating_add(entry.size());
+        // calamine loads these parts whole (shared strings, styles, the workbook part);
+        // only worksheets stream.
+        let shown = entry.name().map(|n| n.into_owned()).unwrap_or_default();
+        let name = shown.to_ascii_lowercase();
+        let whole = name.starts_with("xl/")
+            && !name.starts_with("xl/worksheets/")
+            && (name.ends_with(".xml") || name.ends_with(".bin"));
+        if whole && entry.size() > limits.max_part_bytes() {
+            return Err(ReadError::file(
+                path,
+                format!(
+                    "its part {} unpacks to {} MB, more than the {} MB such a part may take (--max-unzipped-mb / 64)",
+                    shown,
+                    entry.size() >> 20,
+                    limits.max_part_bytes() >> 20
+                ),
+            ));
+        }
     }
     if total > limits.max_unzipped_bytes {
         return Err(ReadError::file(
@@ -174,6 +216,69 @@ fn check_zip(path: &Path, limits: &Limits) -> Result<(), ReadError> {
                 total >> 20
             ),
         ));
+    }
+    Ok(())
+}
+
+fn grid_error(path: &Path, grid: &prescan::Grid, limits: &Limits) -> ReadError {
+    let message = format!(
+        "its used area spans {} rows × {} columns ({} cells), more than the {} an .xls or .ods sheet may span (--max-cells / 40); delete the stray cells far from the data, or save the file as .xlsx",
+        grid.rows,
+        grid.cols,
+        grid.cells(),
+        limits.max_grid_cells()
+    );
+    match &grid.sheet {
+        Some(sheet) => ReadError::sheet(path, sheet, message),
+        None => ReadError::file(path, message),
+    }
+}
+
+/// Refuses an `.xls` file that is larger than the unpacked-size limit, or one
+/// with a sheet whose dense grid would be over the limit (see [`prescan`]).
+fn check_xls_grid(path: &Path, limits: &Limits) -> Result<(), ReadError> {
+    let len = std::fs::metadata(path)
+        .map_err(|e| ReadError::io(path, e))?
+        .len();
+    if len > limits.max_unzipped_bytes {
+        return Err(ReadError::file(
+            path,
+            format!(
+                "is {} MB, more than the limit of {} MB (--max-unzipped-mb)",
+                len >> 20,
+                limits.max_unzipped_bytes >> 20
+            ),
+        ));
+    }
+    let data = std::fs::read(path).map_err(|e| ReadError::io(path, e))?;
+    match prescan::xls_scan(&data) {
+        prescan::XlsScan::Looped => Err(ReadError::file(
+            path,
+            "is a damaged workbook (its internal sector chain loops back on itself); open it in Excel and save it again",
+        )),
+        prescan::XlsScan::Encrypted => Err(ReadError::file(
+            path,
+            "is password-protected: save an unprotected copy and try again",
+        )),
+        prescan::XlsScan::Grid(grid) if grid.cells() > limits.max_grid_cells() => {
+            Err(grid_error(path, &grid, limits))
+        }
+        _ => Ok(()),
+    }
+}
+
+/// Refuses an `.ods` file with a sheet whose dense grid would be over the limit.
+fn check_ods_grid(path: &Path, limits: &Limits) -> Result<(), ReadError> {
+    let f = File::open(path).map_err(|e| ReadError::io(path, e))?;
+    let Ok(mut zip) = zip::ZipArchive::new(BufReader::new(f)) else {
+        return Ok(());
+    };
+    let Ok(content) = zip.by_name("content.xml") else {
+        return Ok(());
+    };
+    let grid = prescan::ods_grid(content.take(limits.max_unzipped_bytes));
+    if grid.cells() > limits.max_grid_cells() {
+        return Err(grid_error(path, &grid, limits));
     }
     Ok(())
 }
@@ -206,9 +311,33 @@ fn panic_message(p: Box<dyn std::any::Any + Send>) -> String {
     }
 }
 
+thread_local! {
+    /// Set while this thread runs a [`guarded`] call, whose panics are expected
+    /// and reported as errors: the panic hook stays quiet for them.
+    static GUARDED: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Installs (once) a panic hook that says nothing for a panic inside
+/// [`guarded`] and defers to the previous hook for every other panic.
+fn quiet_guarded_panics() {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| {
+        let previous = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            if !GUARDED.with(|g| g.get()) {
+                previous(info);
+            }
+        }));
+    });
+}
+
 /// Runs a calamine call, turning a panic into an error naming the file.
 fn guarded<T>(path: &Path, f: impl FnOnce() -> Result<T, ReadError>) -> Result<T, ReadError> {
-    match catch_unwind(AssertUnwindSafe(f)) {
+    quiet_guarded_panics();
+    let was = GUARDED.with(|g| g.replace(true));
+    let result = catch_unwind(AssertUnwindSafe(f));
+    GUARDED.with(|g| g.set(was));
+    match result {
         Ok(r) => r,
         Err(p) => Err(ReadError::file(
             path,
@@ -246,11 +375,19 @@ impl Source {
         let format = detect_format(path)?;
         let book = match format {
             Format::Csv => None,
-            Format::Xlsx | Format::Xlsb | Format::Ods => {
+            Format::Xlsx | Format::Xlsb => {
                 check_zip(path, &limits)?;
                 Some(Self::open_book(path, format)?)
             }
-            Format::Xls => Some(Self::open_book(path, format)?),
+            Format::Ods => {
+                check_zip(path, &limits)?;
+                check_ods_grid(path, &limits)?;
+                Some(Self::open_book(path, format)?)
+            }
+            Format::Xls => {
+                check_xls_grid(path, &limits)?;
+                Some(Self::open_book(path, format)?)
+            }
         };
         Ok(Source {
             path: path.to_path_buf(),
@@ -536,12 +673,12 @@ impl<'a, 'p> RowAssembler<'a, 'p> {
     ) -> Result<(), ReadError> {
         self.count += 1;
         if self.count > self.limits.max_cells {
-            return Err(ReadError::sheet(
+            // A limit breached fails the run: dropping the sheet would change the figures.
+            return Err(ReadError::file(
                 self.path,
-                self.sheet,
                 format!(
-                    "has more than {} cells (--max-cells)",
-                    self.limits.max_cells
+                    "sheet \"{}\" has more than {} cells (--max-cells)",
+                    self.sheet, self.limits.max_cells
                 ),
             ));
         }
@@ -639,4 +776,21 @@ fn iso_date(s: &str) -> Cell<'static> {
         Ok(d) => Cell::Date(d),
         Err(_) => Cell::Text(Cow::Owned(s.to_string())),
     }
+}
+
+/// Runs `f` on `bytes` saved as a temporary file named `file_name`, so that a
+/// workbook held in memory (a fuzzer's input, a test's) is read through the
+/// very path every input file takes, format detection and guards included.
+///
+/// # Errors
+/// Only when the temporary file cannot be written.
+pub fn with_bytes_as_file<T>(
+    bytes: &[u8],
+    file_name: &str,
+    f: impl FnOnce(&Path) -> T,
+) -> std::io::Result<T> {
+    let dir = tempfile::tempdir()?;
+    let path = dir.path().join(file_name);
+    std::fs::write(&path, bytes)?;
+    Ok(f(&path))
 }
