@@ -100,7 +100,15 @@ pub fn xlsx_bytes(book: &Book) -> anyhow::Result<Vec<u8>> {
     let mut lists = ListArea::new(lists_sheet);
 
     for (sheet, name) in book.sheets.iter().zip(&names) {
-        let ws = workbook.add_worksheet();
+        let ws = if table_rows(sheet) > STREAM_ROWS {
+            // Written row by row (SheetWriter never goes back to an earlier
+            // row) straight to a temporary file: memory stays flat.
+            workbook
+                .add_worksheet_with_constant_memory()
+                .context("creating a temporary file for a large sheet")?
+        } else {
+            workbook.add_worksheet()
+        };
         ws.set_name(name.as_str())
             .with_context(|| format!("naming sheet {name:?}"))?;
         SheetWriter::new(ws, name, book, &mut lists)
@@ -132,6 +140,20 @@ pub fn xlsx_bytes(book: &Book) -> anyhow::Result<Vec<u8>> {
     workbook
         .save_to_buffer()
         .context("assembling the xlsx workbook")
+}
+
+/// Sheets with more table rows than this are written in constant memory.
+const STREAM_ROWS: usize = 2_000;
+
+fn table_rows(sheet: &Sheet) -> usize {
+    sheet
+        .blocks
+        .iter()
+        .map(|b| match b {
+            Block::Table(t) => t.rows.len(),
+            _ => 0,
+        })
+        .sum()
 }
 
 fn creation_time(book: &Book) -> ExcelDateTime {
