@@ -183,9 +183,7 @@ struct Aging<'a> {
 impl Serialize for Aging<'_> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         match self.buckets {
-            Some(buckets) => {
-                s.collect_map(self.keys.iter().zip(buckets.iter().map(|d| money(*d))))
-            }
+            Some(buckets) => s.collect_map(self.keys.iter().zip(buckets.iter().map(|d| money(*d)))),
             None => s.collect_map(self.keys.iter().map(|k| (k, ()))),
         }
     }
