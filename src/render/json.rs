@@ -5,7 +5,9 @@
 use std::str::FromStr;
 
 use rust_decimal::{Decimal, RoundingStrategy};
-use serde_json::{json, Map, Number, Value};
+use serde::ser::{SerializeMap, Serializer};
+use serde::Serialize;
+use serde_json::{json, Number, Value};
 
 use crate::report::evaluation::Evaluation;
 
@@ -41,26 +43,90 @@ pub fn aging_keys(edges: &[u32]) -> Vec<String> {
     keys
 }
 
-/// The JSON document of an evaluation (`--json`).
-pub fn evaluation_json(ev: &Evaluation, source: &str) -> Value {
-    let m = ev.model;
-    let mut root = Map::new();
-    root.insert("tool".into(), json!("tierbook"));
-    root.insert("version".into(), json!(env!("CARGO_PKG_VERSION")));
-    root.insert("as_of".into(), date(m.as_of));
-    root.insert(
-        "window".into(),
-        json!({"start": date(m.window.start), "end": date(m.window.end), "months": m.window.months}),
-    );
-    root.insert(
-        "prior_window".into(),
-        json!({"start": date(m.window.prior_start), "end": date(m.window.prior_end)}),
-    );
-    root.insert(
-        "rules".into(),
-        json!({"name": ev.rules.name, "source": source}),
-    );
-    // Inputs grouped by (kind, file), sheets in order.
+/// The JSON document of an evaluation (`--json`), serialized as it is
+/// written: nothing but the small header parts is built as a tree, so a large
+/// customer list costs no more memory than its bytes.
+pub fn evaluation_json<'a>(ev: &'a Evaluation<'a>, source: &'a str) -> EvaluationJson<'a> {
+    EvaluationJson { ev, source }
+}
+
+/// See [`evaluation_json`].
+pub struct EvaluationJson<'a> {
+    ev: &'a Evaluation<'a>,
+    source: &'a str,
+}
+
+/// A date as a `YYYY-MM-DD` string, formatted straight into the output.
+struct Day(chrono::NaiveDate);
+
+impl Serialize for Day {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(&self.0.format("%Y-%m-%d"))
+    }
+}
+
+fn day(d: Option<chrono::NaiveDate>) -> Option<Day> {
+    d.map(Day)
+}
+
+impl Serialize for EvaluationJson<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let (ev, m) = (self.ev, self.ev.model);
+        let mut root = s.serialize_map(None)?;
+        root.serialize_entry("tool", "tierbook")?;
+        root.serialize_entry("version", env!("CARGO_PKG_VERSION"))?;
+        root.serialize_entry("as_of", &Day(m.as_of))?;
+        root.serialize_entry(
+            "window",
+            &json!({"start": date(m.window.start), "end": date(m.window.end), "months": m.window.months}),
+        )?;
+        root.serialize_entry(
+            "prior_window",
+            &json!({"start": date(m.window.prior_start), "end": date(m.window.prior_end)}),
+        )?;
+        root.serialize_entry(
+            "rules",
+            &json!({"name": ev.rules.name, "source": self.source}),
+        )?;
+        root.serialize_entry("inputs", &inputs(ev))?;
+        let t = &m.totals;
+        root.serialize_entry(
+            "totals",
+            &json!({"ledger": {
+                "rows_read": t.rows_read,
+                "accepted": t.accepted,
+                "rejected": t.rejected,
+                "totals_rows": t.totals_rows,
+                "accepted_amount": money(t.accepted_amount),
+                "in_window": money(t.in_window),
+                "before_window": money(t.before_window),
+                "after_as_of": money(t.after_as_of),
+                "customer_sales": money(t.customer_sales),
+            }}),
+        )?;
+        let tiers: Vec<Value> = ev
+            .tier_table()
+            .into_iter()
+            .map(|(tier, label, n, s, share)| {
+                json!({"tier": tier, "label": label, "customers": n, "sales": money(s), "share": opt(share, ratio)})
+            })
+            .collect();
+        root.serialize_entry("tiers", &tiers)?;
+        root.serialize_entry(
+            "customers",
+            &Customers {
+                ev,
+                keys: aging_keys(&ev.rules.receivables.aging_days),
+            },
+        )?;
+        root.serialize_entry("unmatched_receipts", &[] as &[Value])?;
+        root.serialize_entry("issues", &Issues(ev))?;
+        root.end()
+    }
+}
+
+/// Inputs grouped by (kind, file), sheets in order.
+fn inputs(ev: &Evaluation) -> Vec<Value> {
     let mut inputs: Vec<Value> = Vec::new();
     let mut last: Option<(String, String)> = None;
     for s in ev.inputs {
@@ -83,135 +149,134 @@ pub fn evaluation_json(ev: &Evaluation, source: &str) -> Value {
         inputs.push(json!({"kind": key.0, "file": key.1, "sheets": [sheet]}));
         last = Some(key);
     }
-    root.insert("inputs".into(), Value::Array(inputs));
-    let t = &m.totals;
-    root.insert(
-        "totals".into(),
-        json!({"ledger": {
-            "rows_read": t.rows_read,
-            "accepted": t.accepted,
-            "rejected": t.rejected,
-            "totals_rows": t.totals_rows,
-            "accepted_amount": money(t.accepted_amount),
-            "in_window": money(t.in_window),
-            "before_window": money(t.before_window),
-            "after_as_of": money(t.after_as_of),
-            "customer_sales": money(t.customer_sales),
-        }}),
-    );
-    root.insert(
-        "tiers".into(),
-        Value::Array(
-            ev.tier_table()
-                .into_iter()
-                .map(|(tier, label, n, s, share)| {
-                    json!({"tier": tier, "label": label, "customers": n, "sales": money(s), "share": opt(share, ratio)})
-                })
-                .collect(),
-        ),
-    );
-    let keys = aging_keys(&ev.rules.receivables.aging_days);
-    let customers = ev
-        .order()
-        .into_iter()
-        .map(|i| {
-            let (c, g) = (&m.customers[i], &ev.grades[i]);
-            let mut o = Map::new();
-            o.insert("key".into(), json!(c.key));
-            o.insert("id".into(), json!(c.id));
-            o.insert("name".into(), json!(c.name));
-            o.insert("region".into(), json!(c.region));
-            o.insert("sales_rep".into(), json!(c.sales_rep));
-            o.insert("sales".into(), money(c.sales));
-            o.insert("prior_sales".into(), money(c.prior_sales));
-            o.insert("growth".into(), opt(c.growth, ratio));
-            o.insert("quantity".into(), money(c.quantity));
-            o.insert("orders".into(), json!(c.orders));
-            o.insert("first_date".into(), opt(c.first_date, date));
-            o.insert("months_active".into(), json!(c.months_active));
-            o.insert("provisional".into(), json!(c.provisional));
-            o.insert(
-                "formal_evaluation_date".into(),
-                opt(c.formal_evaluation_date, date),
-            );
-            o.insert("basis_sales".into(), money(c.basis_sales));
-            o.insert("price_index".into(), opt(c.price_index, ratio));
-            o.insert("receipts".into(), opt(c.receipts, money));
-            o.insert("collection_rate".into(), opt(c.collection_rate, ratio));
-            o.insert("outstanding".into(), opt(c.outstanding, money));
-            o.insert("overdue".into(), opt(c.overdue, money));
-            o.insert(
-                "aging".into(),
-                match &c.aging {
-                    Some(buckets) => Value::Object(
-                        keys.iter()
-                            .cloned()
-                            .zip(buckets.iter().map(|d| money(*d)))
-                            .collect(),
-                    ),
-                    None => Value::Object(keys.iter().map(|k| (k.clone(), Value::Null)).collect()),
-                },
-            );
-            o.insert("max_days_overdue".into(), json!(c.max_days_overdue));
-            o.insert("on_time_ratio".into(), opt(c.on_time_ratio, ratio));
-            o.insert("avg_days_to_pay".into(), opt(c.avg_days_to_pay, ratio));
-            o.insert("dso".into(), opt(c.dso, ratio));
-            o.insert("credit_usage".into(), opt(c.credit_usage, ratio));
-            o.insert(
-                "attrs".into(),
-                Value::Object(
-                    c.attrs
-                        .iter()
-                        .map(|(k, v)| (k.clone(), money(*v)))
-                        .collect(),
-                ),
-            );
-            o.insert(
-                "volume_tier".into(),
-                json!(ev.rules.tier_name(g.volume_tier)),
-            );
-            o.insert("composite_score".into(), opt(g.composite_score, ratio));
-            o.insert(
-                "composite_tier".into(),
-                json!(g.composite_tier.map(|t| ev.rules.tier_name(t))),
-            );
-            o.insert("grade".into(), json!(ev.rules.tier_name(g.grade)));
-            o.insert("credit_rating".into(), json!(g.credit_rating));
-            o.insert("previous_grade".into(), json!(g.previous_grade));
-            o.insert("change".into(), json!(g.change.as_str()));
-            o.insert("reasons".into(), json!(g.reasons));
-            o.insert("near_boundary".into(), json!(g.near_boundary));
-            o.insert("to_next_tier".into(), json!(g.to_next_tier));
-            Value::Object(o)
-        })
-        .collect();
-    root.insert("customers".into(), Value::Array(customers));
-    root.insert("unmatched_receipts".into(), Value::Array(Vec::new()));
-    root.insert(
-        "issues".into(),
-        Value::Array(
-            ev.issues
-                .iter()
-                .map(|i| {
-                    json!({
-                        "file": i.file,
-                        "sheet": i.sheet,
-                        "row": i.row,
-                        "column": i.column,
-                        "kind": i.kind,
-                        "message": i.problem.message(ev.lang),
-                        "cells": i.cells,
-                    })
-                })
-                .collect(),
-        ),
-    );
-    Value::Object(root)
+    inputs
+}
+
+struct Customers<'a> {
+    ev: &'a Evaluation<'a>,
+    keys: Vec<String>,
+}
+
+impl Serialize for Customers<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let ev = self.ev;
+        s.collect_seq(ev.order().into_iter().map(|i| Customer {
+            ev,
+            keys: &self.keys,
+            i,
+        }))
+    }
+}
+
+struct Customer<'a> {
+    ev: &'a Evaluation<'a>,
+    keys: &'a [String],
+    i: usize,
+}
+
+/// Aging buckets by key, or every key null.
+struct Aging<'a> {
+    keys: &'a [String],
+    buckets: Option<&'a [Decimal]>,
+}
+
+impl Serialize for Aging<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self.buckets {
+            Some(buckets) => s.collect_map(self.keys.iter().zip(buckets.iter().map(|d| money(*d)))),
+            None => s.collect_map(self.keys.iter().map(|k| (k, ()))),
+        }
+    }
+}
+
+struct Attrs<'a>(&'a std::collections::BTreeMap<String, Decimal>);
+
+impl Serialize for Attrs<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_map(self.0.iter().map(|(k, v)| (k, money(*v))))
+    }
+}
+
+impl Serialize for Customer<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let ev = self.ev;
+        let (c, g) = (&ev.model.customers[self.i], &ev.grades[self.i]);
+        let mut o = s.serialize_map(Some(41))?;
+        o.serialize_entry("key", &c.key)?;
+        o.serialize_entry("id", &c.id)?;
+        o.serialize_entry("name", &c.name)?;
+        o.serialize_entry("region", &c.region)?;
+        o.serialize_entry("sales_rep", &c.sales_rep)?;
+        o.serialize_entry("sales", &money(c.sales))?;
+        o.serialize_entry("prior_sales", &money(c.prior_sales))?;
+        o.serialize_entry("growth", &opt(c.growth, ratio))?;
+        o.serialize_entry("quantity", &money(c.quantity))?;
+        o.serialize_entry("orders", &c.orders)?;
+        o.serialize_entry("first_date", &day(c.first_date))?;
+        o.serialize_entry("months_active", &c.months_active)?;
+        o.serialize_entry("provisional", &c.provisional)?;
+        o.serialize_entry("formal_evaluation_date", &day(c.formal_evaluation_date))?;
+        o.serialize_entry("basis_sales", &money(c.basis_sales))?;
+        o.serialize_entry("price_index", &opt(c.price_index, ratio))?;
+        o.serialize_entry("receipts", &opt(c.receipts, money))?;
+        o.serialize_entry("collection_rate", &opt(c.collection_rate, ratio))?;
+        o.serialize_entry("outstanding", &opt(c.outstanding, money))?;
+        o.serialize_entry("overdue", &opt(c.overdue, money))?;
+        o.serialize_entry(
+            "aging",
+            &Aging {
+                keys: self.keys,
+                buckets: c.aging.as_deref(),
+            },
+        )?;
+        o.serialize_entry("max_days_overdue", &c.max_days_overdue)?;
+        o.serialize_entry("on_time_ratio", &opt(c.on_time_ratio, ratio))?;
+        o.serialize_entry("avg_days_to_pay", &opt(c.avg_days_to_pay, ratio))?;
+        o.serialize_entry("dso", &opt(c.dso, ratio))?;
+        o.serialize_entry("credit_usage", &opt(c.credit_usage, ratio))?;
+        o.serialize_entry("attrs", &Attrs(&c.attrs))?;
+        o.serialize_entry("volume_tier", ev.rules.tier_name(g.volume_tier))?;
+        o.serialize_entry("composite_score", &opt(g.composite_score, ratio))?;
+        o.serialize_entry(
+            "composite_tier",
+            &g.composite_tier.map(|t| ev.rules.tier_name(t)),
+        )?;
+        o.serialize_entry("grade", ev.rules.tier_name(g.grade))?;
+        o.serialize_entry("credit_rating", &g.credit_rating)?;
+        o.serialize_entry("previous_grade", &g.previous_grade)?;
+        o.serialize_entry("change", g.change.as_str())?;
+        o.serialize_entry("reasons", &g.reasons)?;
+        o.serialize_entry("near_boundary", &g.near_boundary)?;
+        o.serialize_entry("to_next_tier", &g.to_next_tier)?;
+        o.end()
+    }
+}
+
+struct Issues<'a>(&'a Evaluation<'a>);
+
+impl Serialize for Issues<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let ev = self.0;
+        s.collect_seq(ev.issues.iter().map(|i| {
+            json!({
+                "file": i.file,
+                "sheet": i.sheet,
+                "row": i.row,
+                "column": i.column,
+                "kind": i.kind,
+                "message": i.problem.message(ev.lang),
+                "cells": i.cells,
+            })
+        }))
+    }
 }
 
 /// Pretty JSON bytes with a final newline.
-pub fn to_bytes(v: &Value) -> Vec<u8> {
-    let mut out = serde_json::to_vec_pretty(v).unwrap_or_default();
+pub fn to_bytes(v: &impl Serialize) -> Vec<u8> {
+    let mut out = Vec::with_capacity(1 << 16);
+    if serde_json::to_writer_pretty(&mut out, v).is_err() {
+        out.clear();
+    }
     out.push(b'\n');
     out
 }

@@ -82,6 +82,12 @@ const FLOOR_FILL: u32 = 0xD9_D9_D9;
 /// allows); texts, names, headers and lists that exceed Excel's limits are
 /// shortened or moved rather than failing.
 pub fn xlsx_bytes(book: &Book) -> anyhow::Result<Vec<u8>> {
+    render(book, STREAM_ROWS)
+}
+
+/// [`xlsx_bytes`], writing sheets of more than `stream_rows` table rows in
+/// constant memory.
+fn render(book: &Book, stream_rows: usize) -> anyhow::Result<Vec<u8>> {
     let mut workbook = Workbook::new();
     // Level 3 saves about 30% of the time of the default 6 for a few percent of size.
     workbook.set_zip_compression_level(3);
@@ -100,7 +106,15 @@ pub fn xlsx_bytes(book: &Book) -> anyhow::Result<Vec<u8>> {
     let mut lists = ListArea::new(lists_sheet);
 
     for (sheet, name) in book.sheets.iter().zip(&names) {
-        let ws = workbook.add_worksheet();
+        let ws = if table_rows(sheet) > stream_rows {
+            // Written row by row (SheetWriter never goes back to an earlier
+            // row) straight to a temporary file: memory stays flat.
+            workbook
+                .add_worksheet_with_constant_memory()
+                .context("creating a temporary file for a large sheet")?
+        } else {
+            workbook.add_worksheet()
+        };
         ws.set_name(name.as_str())
             .with_context(|| format!("naming sheet {name:?}"))?;
         SheetWriter::new(ws, name, book, &mut lists)
@@ -132,6 +146,20 @@ pub fn xlsx_bytes(book: &Book) -> anyhow::Result<Vec<u8>> {
     workbook
         .save_to_buffer()
         .context("assembling the xlsx workbook")
+}
+
+/// Sheets with more table rows than this are written in constant memory.
+const STREAM_ROWS: usize = 2_000;
+
+fn table_rows(sheet: &Sheet) -> usize {
+    sheet
+        .blocks
+        .iter()
+        .map(|b| match b {
+            Block::Table(t) => t.rows.len(),
+            _ => 0,
+        })
+        .sum()
 }
 
 fn creation_time(book: &Book) -> ExcelDateTime {
@@ -349,6 +377,61 @@ fn display_text(kind: ColKind, value: &Value) -> String {
     }
 }
 
+/// The number of characters of [`display_text`], without formatting: the
+/// widths of numbers follow from their digits, sign and the column's format.
+fn shown_chars(kind: ColKind, value: &Value) -> usize {
+    use chrono::Datelike;
+    match value {
+        Value::Empty => 0,
+        Value::Text(s) => s.chars().count(),
+        Value::Date(d) if (0..=9999).contains(&d.year()) => 10,
+        Value::Number(d) => number_chars(kind, *d),
+        Value::Int(i) => number_chars(kind, Decimal::from(*i)),
+        Value::Date(_) => display_text(kind, value).chars().count(),
+    }
+}
+
+/// Characters a decimal shows with `prec` decimals: sign, integer digits
+/// (grouped by thousands when `grouped`), point and decimals.
+fn fixed_chars(d: Decimal, prec: usize, grouped: bool) -> usize {
+    let scale = d.scale() as usize;
+    let digits = d
+        .mantissa()
+        .unsigned_abs()
+        .checked_ilog10()
+        .map_or(0, |l| l as usize + 1);
+    let int = digits.saturating_sub(scale).max(1);
+    let commas = if grouped { (int - 1) / 3 } else { 0 };
+    usize::from(d.is_sign_negative()) + int + commas + if prec > 0 { prec + 1 } else { 0 }
+}
+
+fn number_chars(kind: ColKind, n: Decimal) -> usize {
+    match kind {
+        ColKind::Money => 1 + fixed_chars(round(n, 2), 2, true),
+        ColKind::Number => {
+            let dp = number_decimals(n);
+            fixed_chars(round(n, dp as u32), dp, true)
+        }
+        ColKind::Integer => fixed_chars(round(n, 0), 0, true),
+        ColKind::Percent => fixed_chars(round(n * Decimal::ONE_HUNDRED, 1), 1, false) + 1,
+        ColKind::Ratio => fixed_chars(round(n, 3), 3, false),
+        ColKind::Score => fixed_chars(round(n, 1), 1, false),
+        ColKind::Index => fixed_chars(round(n, 0), 0, false),
+        ColKind::Text | ColKind::LongText | ColKind::Grade | ColKind::Date => {
+            display_text(kind, &Value::Number(n)).chars().count()
+        }
+    }
+}
+
+/// [`text_width`] of [`display_text`]: number and date texts are one line of
+/// narrow characters.
+fn shown_width(kind: ColKind, value: &Value) -> usize {
+    match value {
+        Value::Text(s) => text_width(s),
+        _ => shown_chars(kind, value),
+    }
+}
+
 /// Points a line of this text takes.
 fn line_height(text: &str) -> f64 {
     if display_width(text) > text.chars().count() {
@@ -387,6 +470,12 @@ const BOLD: f64 = 1.1;
 /// their widths in column units and whether a space precedes them.
 fn wrap_pieces(line: &str, scale: f64) -> Vec<(f64, bool)> {
     let mut out = Vec::new();
+    for_each_piece(line, scale, |w, spaced| out.push((w, spaced)));
+    out
+}
+
+/// Calls `f` with each of [`wrap_pieces`] in turn, allocating nothing.
+fn for_each_piece(line: &str, scale: f64, mut f: impl FnMut(f64, bool)) {
     for word in line.split_whitespace() {
         let mut first = true;
         let mut run = 0.0;
@@ -394,22 +483,24 @@ fn wrap_pieces(line: &str, scale: f64) -> Vec<(f64, bool)> {
             let w = char_units(c) * scale;
             if w > 2.0 * scale {
                 if run > 0.0 {
-                    out.push((run, first));
+                    f(run, first);
                     first = false;
                     run = 0.0;
                 }
-                out.push((w, first));
+                f(w, first);
                 first = false;
             } else {
                 run += w;
             }
         }
         if run > 0.0 {
-            out.push((run, first));
+            f(run, first);
         }
     }
-    out
 }
+
+/// Column units a character takes at most, per byte of its UTF-8 form.
+const MAX_UNITS_PER_BYTE: f64 = 1.15;
 
 /// Lines a text takes when wrapped in `capacity` column units.
 fn wrapped_lines(text: &str, capacity: f64, scale: f64) -> usize {
@@ -417,9 +508,14 @@ fn wrapped_lines(text: &str, capacity: f64, scale: f64) -> usize {
     let space = char_units(' ') * scale;
     let mut total = 0;
     for line in text.split('\n') {
+        // A line that cannot fill the width, however wide its characters.
+        if line.len() as f64 * MAX_UNITS_PER_BYTE * scale + 0.01 < capacity {
+            total += 1;
+            continue;
+        }
         let mut lines = 1;
         let mut used = 0.0;
-        for (w, spaced) in wrap_pieces(line, scale) {
+        for_each_piece(line, scale, |w, spaced| {
             let add = w + if spaced && used > 0.0 { space } else { 0.0 };
             if used > 0.0 && used + add > capacity {
                 // A new line; a word longer than a line is broken.
@@ -433,7 +529,7 @@ fn wrapped_lines(text: &str, capacity: f64, scale: f64) -> usize {
             } else {
                 used += if used > 0.0 { add } else { w };
             }
-        }
+        });
         total += lines;
     }
     total
@@ -484,15 +580,20 @@ fn is_numeric(kind: ColKind) -> bool {
     )
 }
 
+/// The widest a column may be made for its texts.
+fn col_max_width(col: &Column) -> f64 {
+    col.max_width.unwrap_or(if col.kind == ColKind::LongText {
+        MAX_LONG_WIDTH
+    } else {
+        MAX_WIDTH
+    })
+}
+
 /// The width (in characters) a table's column wants, and whether its text
 /// wraps at that width.
 fn column_width(col: &Column, values: impl Iterator<Item = usize>, numbers: usize) -> f64 {
     let content = (values.max().unwrap_or(0) as f64).max(header_width(&col.header) - 1.0);
-    let max = col.max_width.unwrap_or(if col.kind == ColKind::LongText {
-        MAX_LONG_WIDTH
-    } else {
-        MAX_WIDTH
-    });
+    let max = col_max_width(col);
     let mut min = MIN_WIDTH;
     if let Some(choices) = &col.editable {
         min = if choices.is_empty() {
@@ -507,29 +608,85 @@ fn column_width(col: &Column, values: impl Iterator<Item = usize>, numbers: usiz
 }
 
 /// Widths of one table's columns.
+#[cfg(test)]
 fn table_widths(table: &Table) -> Vec<f64> {
+    measure_table(table).iter().map(|m| m.width).collect()
+}
+
+/// What measuring a table column found.
+#[derive(Debug, Clone, Copy)]
+struct ColMeasure {
+    /// The width the column wants.
+    width: f64,
+    /// The widest shown text ([`shown_width`]); a lower bound when `capped`.
+    widest: usize,
+    /// Measuring stopped early: the text already filled the widest width the
+    /// column may have.
+    capped: bool,
+}
+
+fn table_cells(table: &Table, c: usize) -> impl Iterator<Item = &Value> {
+    table
+        .rows
+        .iter()
+        .chain(table.total.as_ref())
+        .filter_map(move |r| r.get(c))
+}
+
+/// Widths of one table's columns. Numbers are measured from their digits;
+/// texts only until one fills the column's widest width, since the width is
+/// clamped there anyway.
+fn measure_table(table: &Table) -> Vec<ColMeasure> {
     table
         .columns
         .iter()
         .enumerate()
         .map(|(c, col)| {
-            let cells = || {
-                table
-                    .rows
-                    .iter()
-                    .chain(table.total.as_ref())
-                    .filter_map(move |r| r.get(c))
-            };
-            let numbers = cells()
-                .filter(|v| matches!(v, Value::Number(_) | Value::Int(_) | Value::Date(_)))
-                .filter(|_| is_numeric(col.kind))
-                .map(|v| display_text(col.kind, v).chars().count())
-                .max()
-                .unwrap_or(0);
-            let texts = cells().map(|v| text_width(&display_text(col.kind, v)));
-            column_width(col, texts, numbers)
+            let numeric = is_numeric(col.kind);
+            let cap = col_max_width(col).ceil().max(0.0) as usize;
+            let (mut numbers, mut widest) = (0, 0);
+            for v in table_cells(table, c) {
+                match v {
+                    Value::Empty => {}
+                    Value::Text(s) => {
+                        if widest < cap {
+                            widest = widest.max(text_width(s));
+                        }
+                    }
+                    _ if numeric => {
+                        let n = shown_chars(col.kind, v);
+                        numbers = numbers.max(n);
+                        widest = widest.max(n);
+                    }
+                    _ => {
+                        if widest < cap {
+                            widest = widest.max(shown_width(col.kind, v));
+                        }
+                    }
+                }
+            }
+            let capped = widest >= cap;
+            ColMeasure {
+                width: column_width(col, std::iter::once(widest), numbers),
+                widest,
+                capped,
+            }
         })
         .collect()
+}
+
+/// Whether some shown text of column `c` is wider than `width` allows on
+/// one line.
+fn column_wraps(table: &Table, c: usize, kind: ColKind, m: &ColMeasure, width: f64) -> bool {
+    if m.widest as f64 + 1.0 > width {
+        return true;
+    }
+    if !m.capped {
+        return false;
+    }
+    // The column grew beyond its own widest width (another table, or its
+    // numbers): measure every text.
+    table_cells(table, c).any(|v| shown_width(kind, v) as f64 + 1.0 > width)
 }
 
 /// Pixels of a column `chars` wide (Calibri 11: 7 px a character + 5).
@@ -583,11 +740,38 @@ fn kind_format(kind: ColKind, wrap: bool) -> Format {
 
 /// Formats of one table column: body cell, total cell.
 struct ColFormats {
-    body: Format,
-    total: Format,
+    body: CellFormats,
+    total: CellFormats,
 }
 
-fn col_formats(col: &Column, wrap: bool) -> ColFormats {
+/// The formats a cell of one column and role takes, by its value: built
+/// once per table rather than per cell.
+struct CellFormats {
+    plain: Format,
+    /// `ColKind::Number` values by the decimals they show.
+    numbers: [Format; 3],
+    date: Format,
+    /// Grade cells filled with their tier's colour (empty: not coloured).
+    tiers: Vec<Format>,
+}
+
+impl CellFormats {
+    fn new(plain: Format, tiers: Option<&[String]>) -> Self {
+        let tiers = tiers.map_or_else(Vec::new, |names| {
+            (0..names.len())
+                .map(|i| fill(plain.clone(), tier_fill(i, names.len())))
+                .collect()
+        });
+        CellFormats {
+            numbers: FMT_NUMBER.map(|n| plain.clone().set_num_format(n)),
+            date: plain.clone().set_num_format(FMT_DATE),
+            tiers,
+            plain,
+        }
+    }
+}
+
+fn col_formats(col: &Column, wrap: bool, tiers: &[String]) -> ColFormats {
     let base = thin_box(kind_format(col.kind, wrap));
     let body = match &col.editable {
         Some(_) => fill(base.clone(), EDIT_FILL).set_unlocked(),
@@ -597,7 +781,12 @@ fn col_formats(col: &Column, wrap: bool) -> ColFormats {
         .set_bold()
         .set_border_top(FormatBorder::Double)
         .set_border_top_color(Color::Black);
-    ColFormats { body, total }
+    // Grade cells are coloured by tier, except where they are to be edited.
+    let colour = (col.kind == ColKind::Grade && col.editable.is_none()).then_some(tiers);
+    ColFormats {
+        body: CellFormats::new(body, colour),
+        total: CellFormats::new(total, None),
+    }
 }
 
 fn header_format() -> Format {
@@ -690,12 +879,13 @@ impl<'a> SheetWriter<'a> {
             .find(|t| t.main)
             .or_else(|| tables.iter().max_by_key(|t| t.columns.len()))
             .copied();
-        for t in &tables {
-            for (c, w) in table_widths(t).into_iter().enumerate() {
+        let measures: Vec<Vec<ColMeasure>> = tables.iter().map(|t| measure_table(t)).collect();
+        for m in &measures {
+            for (c, m) in m.iter().enumerate() {
                 if c >= self.widths.len() {
                     self.widths.resize(c + 1, MIN_WIDTH);
                 }
-                self.widths[c] = self.widths[c].max(w);
+                self.widths[c] = self.widths[c].max(m.width);
             }
         }
         for (c, w) in self.widths.iter().enumerate() {
@@ -717,6 +907,7 @@ impl<'a> SheetWriter<'a> {
         self.row += 1;
 
         let mut main_header = None;
+        let mut measures = measures.iter();
         for block in &sheet.blocks {
             match block {
                 Block::Heading(h) => {
@@ -736,7 +927,7 @@ impl<'a> SheetWriter<'a> {
                 }
                 Block::Gap => self.row += 1,
                 Block::Table(t) => {
-                    let header = self.table(t)?;
+                    let header = self.table(t, measures.next().map_or(&[], |m| m))?;
                     if t.main && main_header.is_none() {
                         main_header = Some(header);
                         self.main_table_setup(t, header, &sheet.page)?;
@@ -798,7 +989,7 @@ impl<'a> SheetWriter<'a> {
     }
 
     /// Writes a table at the cursor; returns its header row.
-    fn table(&mut self, t: &Table) -> Result<u32, XlsxError> {
+    fn table(&mut self, t: &Table, measures: &[ColMeasure]) -> Result<u32, XlsxError> {
         let header_row = self.row;
         let hf = header_format();
         let mut header_lines = 2;
@@ -821,37 +1012,46 @@ impl<'a> SheetWriter<'a> {
             .map(|(c, col)| {
                 let w = self.widths.get(c).copied().unwrap_or(MIN_WIDTH);
                 let wrap = col.kind == ColKind::LongText
-                    || t.rows
-                        .iter()
-                        .chain(t.total.as_ref())
-                        .filter_map(|r| r.get(c))
-                        .any(|v| text_width(&display_text(col.kind, v)) as f64 + 1.0 > w);
+                    || match measures.get(c) {
+                        Some(m) => column_wraps(t, c, col.kind, m, w),
+                        None => {
+                            table_cells(t, c).any(|v| shown_width(col.kind, v) as f64 + 1.0 > w)
+                        }
+                    };
                 wrap.then(|| wrap_capacity(w))
             })
+            .collect();
+        let wrap_cols: Vec<(usize, ColKind, f64)> = t
+            .columns
+            .iter()
+            .zip(&wraps)
+            .enumerate()
+            .filter_map(|(c, (col, wrap))| wrap.map(|w| (c, col.kind, w)))
             .collect();
         let formats: Vec<ColFormats> = t
             .columns
             .iter()
             .zip(&wraps)
-            .map(|(col, wrap)| col_formats(col, wrap.is_some()))
+            .map(|(col, wrap)| col_formats(col, wrap.is_some(), &self.book.tiers))
             .collect();
 
         let first_body = self.row;
+        let mut buf = String::new();
         for r in &t.rows {
             for (c, col) in t.columns.iter().enumerate() {
                 let v = r.get(c).unwrap_or(&Value::Empty);
-                self.cell(c, col, v, &formats[c].body, col.editable.is_none())?;
+                self.cell(c, col, v, &formats[c].body, &mut buf)?;
             }
-            self.fit_row_height(t, r, &wraps)?;
+            self.fit_row_height(r, &wrap_cols)?;
             self.row += 1;
         }
         let body_rows = (!t.rows.is_empty()).then(|| (first_body, self.row - 1));
         if let Some(total) = &t.total {
             for (c, col) in t.columns.iter().enumerate() {
                 let v = total.get(c).unwrap_or(&Value::Empty);
-                self.cell(c, col, v, &formats[c].total, false)?;
+                self.cell(c, col, v, &formats[c].total, &mut buf)?;
             }
-            self.fit_row_height(t, total, &wraps)?;
+            self.fit_row_height(total, &wrap_cols)?;
             self.row += 1;
         }
 
@@ -884,23 +1084,30 @@ impl<'a> SheetWriter<'a> {
 
     /// Sets the current row tall enough for its wrapped cells (applications
     /// do not all re-measure rows on opening, LibreOffice does not).
+    /// `wrap_cols`: the columns whose text wraps, with their kind and the
+    /// characters a line holds; no other cell can take more than a line.
     fn fit_row_height(
         &mut self,
-        t: &Table,
         row: &[Value],
-        wraps: &[Option<f64>],
+        wrap_cols: &[(usize, ColKind, f64)],
     ) -> Result<(), XlsxError> {
-        let height = t
-            .columns
-            .iter()
-            .zip(wraps)
-            .zip(row)
-            .filter_map(|((col, wrap), v)| {
-                let text = display_text(col.kind, v);
-                let lines = wrapped_lines(&text, (*wrap)?, 1.0);
-                (lines > 1).then(|| lines as f64 * line_height(&text) + 2.0)
-            })
-            .fold(0.0, f64::max);
+        let mut height: f64 = 0.0;
+        for &(c, kind, capacity) in wrap_cols {
+            let Some(v) = row.get(c) else { continue };
+            let shown;
+            let text = match v {
+                Value::Empty => continue,
+                Value::Text(s) => s.as_str(),
+                _ => {
+                    shown = display_text(kind, v);
+                    shown.as_str()
+                }
+            };
+            let lines = wrapped_lines(text, capacity, 1.0);
+            if lines > 1 {
+                height = height.max(lines as f64 * line_height(text) + 2.0);
+            }
+        }
         if height > 0.0 {
             self.ws.set_row_height(self.row, height)?;
         }
@@ -923,63 +1130,67 @@ impl<'a> SheetWriter<'a> {
         Ok(DataValidation::new().allow_list_formula(Formula::new(formula)))
     }
 
-    /// One cell; `colour_grade`: fill a grade cell with its tier's colour.
+    /// One cell in the format `formats` gives its value; `buf` is scratch
+    /// space for number texts.
     fn cell(
         &mut self,
         c: usize,
         col: &Column,
         v: &Value,
-        format: &Format,
-        colour_grade: bool,
+        formats: &CellFormats,
+        buf: &mut String,
     ) -> Result<(), XlsxError> {
+        use std::fmt::Write;
         let (row, cn) = (self.row, col_num(c)?);
         let format = match (col.kind, v) {
-            (ColKind::Grade, Value::Text(s)) if colour_grade => {
+            (ColKind::Grade, Value::Text(s)) if !formats.tiers.is_empty() => {
                 match self.book.tiers.iter().position(|t| t == s) {
-                    Some(i) => fill(format.clone(), tier_fill(i, self.book.tiers.len())),
-                    None => format.clone(),
+                    Some(i) => &formats.tiers[i],
+                    None => &formats.plain,
                 }
             }
-            (ColKind::Number, Value::Number(d)) => format
-                .clone()
-                .set_num_format(FMT_NUMBER[number_decimals(*d)]),
-            (ColKind::Number, Value::Int(_)) => format.clone().set_num_format(FMT_NUMBER[0]),
-            _ => format.clone(),
+            (ColKind::Number, Value::Number(d)) => &formats.numbers[number_decimals(*d)],
+            (ColKind::Number, Value::Int(_)) => &formats.numbers[0],
+            (_, Value::Date(_)) => &formats.date,
+            _ => &formats.plain,
         };
         match v {
             Value::Empty => {
-                self.ws.write_blank(row, cn, &format)?;
+                self.ws.write_blank(row, cn, format)?;
             }
             Value::Text(s) => {
                 self.ws
-                    .write_string_with_format(row, cn, cell_text(s), &format)?;
+                    .write_string_with_format(row, cn, cell_text(s), format)?;
             }
-            Value::Number(d) => match d.to_string().parse::<f64>() {
-                Ok(x) if x.is_finite() => {
-                    self.ws.write_number_with_format(row, cn, x, &format)?;
+            Value::Number(d) => {
+                buf.clear();
+                let _ = write!(buf, "{d}");
+                match buf.parse::<f64>() {
+                    Ok(x) if x.is_finite() => {
+                        self.ws.write_number_with_format(row, cn, x, format)?;
+                    }
+                    _ => {
+                        self.ws
+                            .write_string_with_format(row, cn, buf.as_str(), format)?;
+                    }
                 }
-                _ => {
-                    self.ws
-                        .write_string_with_format(row, cn, d.to_string(), &format)?;
-                }
-            },
+            }
             Value::Int(i) => {
                 self.ws
-                    .write_number_with_format(row, cn, *i as f64, &format)?;
+                    .write_number_with_format(row, cn, *i as f64, format)?;
             }
             Value::Date(d) => {
                 use chrono::Datelike;
                 let excel = u16::try_from(d.year())
                     .ok()
                     .and_then(|y| ExcelDateTime::from_ymd(y, d.month() as u8, d.day() as u8).ok());
-                let format = format.clone().set_num_format(FMT_DATE);
                 match excel {
                     Some(dt) => {
-                        self.ws.write_datetime_with_format(row, cn, &dt, &format)?;
+                        self.ws.write_datetime_with_format(row, cn, &dt, format)?;
                     }
                     None => {
                         let s = d.format("%Y-%m-%d").to_string();
-                        self.ws.write_string_with_format(row, cn, s, &format)?;
+                        self.ws.write_string_with_format(row, cn, s, format)?;
                     }
                 }
             }

@@ -508,6 +508,197 @@ fn headers_wrap_on_two_lines_and_numbers_always_fit() {
     assert!(table_widths(&t)[0] >= 17.0);
 }
 
+/// Values of every shape a column may hold: signs, rounding carries, zeros
+/// that round from below, grouping boundaries, integers and dates.
+fn sample_values() -> Vec<Value> {
+    let mut out: Vec<Value> = [
+        "0",
+        "-0",
+        "0.004",
+        "-0.004",
+        "-0.0049",
+        "0.005",
+        "-0.005",
+        "0.0499",
+        "0.95",
+        "-0.9995",
+        "9.995",
+        "99.995",
+        "999.995",
+        "-999.995",
+        "999999.995",
+        "1234567.891",
+        "-1234567.5",
+        "0.1494",
+        "1.02134",
+        "12",
+        "12.000",
+        "1.5",
+        "1.23456",
+        "100",
+        "1000",
+        "-1000.001",
+        "79228162514264337593543950",
+        "-7922816251426433759354395.0335",
+        "0.0000000000000000000000000001",
+    ]
+    .iter()
+    .map(|s| Value::Number(d(s)))
+    .collect();
+    out.extend(
+        [
+            0,
+            7,
+            -7,
+            999,
+            1000,
+            -1000,
+            999_999,
+            1_000_000,
+            i64::MAX,
+            i64::MIN + 1,
+        ]
+        .map(Value::Int),
+    );
+    let mut rng = Lcg(11);
+    for _ in 0..2000 {
+        let mantissa = rng.next(1 << 40) as i64 - (1 << 39);
+        let scale = rng.next(8) as u32;
+        out.push(Value::Number(Decimal::new(mantissa, scale)));
+    }
+    out.extend([
+        Value::Date(date(2025, 3, 31)),
+        Value::Date(date(1, 1, 1)),
+        Value::Empty,
+        Value::text("客户 A\nsecond line"),
+    ]);
+    out
+}
+
+const KINDS: [ColKind; 11] = [
+    ColKind::Text,
+    ColKind::LongText,
+    ColKind::Money,
+    ColKind::Number,
+    ColKind::Integer,
+    ColKind::Percent,
+    ColKind::Ratio,
+    ColKind::Score,
+    ColKind::Date,
+    ColKind::Grade,
+    ColKind::Index,
+];
+
+#[test]
+fn widths_from_digits_match_the_display_texts() {
+    for kind in KINDS {
+        for v in sample_values() {
+            let text = display_text(kind, &v);
+            assert_eq!(
+                shown_chars(kind, &v),
+                text.chars().count(),
+                "{kind:?} {v:?} {text:?}"
+            );
+            assert_eq!(
+                shown_width(kind, &v),
+                text_width(&text),
+                "{kind:?} {v:?} {text:?}"
+            );
+        }
+    }
+}
+
+/// Column widths and wrapping measured the plain way: every cell's display
+/// text, no early stop.
+fn widths_by_display_text(table: &Table) -> Vec<f64> {
+    (0..table.columns.len())
+        .map(|c| {
+            let col = &table.columns[c];
+            let numbers = table_cells(table, c)
+                .filter(|v| matches!(v, Value::Number(_) | Value::Int(_) | Value::Date(_)))
+                .filter(|_| is_numeric(col.kind))
+                .map(|v| display_text(col.kind, v).chars().count())
+                .max()
+                .unwrap_or(0);
+            let texts = table_cells(table, c).map(|v| text_width(&display_text(col.kind, v)));
+            column_width(col, texts, numbers)
+        })
+        .collect()
+}
+
+#[test]
+fn measuring_stops_early_without_changing_widths_or_wrapping() {
+    let mut rng = Lcg(5);
+    let word = |rng: &mut Lcg| -> Value {
+        let n = rng.next(40) as usize;
+        match rng.next(4) {
+            0 => Value::text("客户".repeat(n)),
+            1 => Value::text("word ".repeat(n)),
+            2 => Value::Number(Decimal::new(rng.next(1 << 30) as i64, 2)),
+            _ => Value::Empty,
+        }
+    };
+    for kind in KINDS {
+        for max in [None, Some(8.0), Some(20.0), Some(48.0)] {
+            let mut col = Column::new("列", kind);
+            col.max_width = max;
+            let rows: Vec<Vec<Value>> = (0..60).map(|_| vec![word(&mut rng)]).collect();
+            let t = Table {
+                id: "t".into(),
+                columns: vec![col],
+                rows,
+                total: Some(vec![word(&mut rng)]),
+                main: true,
+                autofilter: false,
+            };
+            let m = measure_table(&t);
+            assert_eq!(
+                m.iter().map(|m| m.width).collect::<Vec<_>>(),
+                widths_by_display_text(&t),
+                "{kind:?} {max:?}"
+            );
+            // Whatever width the sheet gives the column (another table may
+            // widen it), the wrap decision is the plain one.
+            for width in [6.0, 10.0, 21.5, 49.0, 50.0, 60.0, 90.0] {
+                let plain = table_cells(&t, 0)
+                    .any(|v| text_width(&display_text(kind, v)) as f64 + 1.0 > width);
+                assert_eq!(
+                    column_wraps(&t, 0, kind, &m[0], width),
+                    plain,
+                    "{kind:?} {width}"
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn a_large_sheet_is_streamed_and_reads_back_the_same() {
+    let book = evaluation_book_of(true, 300);
+    let streamed = render(&book, 100).expect("render streamed");
+    assert_eq!(streamed, render(&book, 100).expect("render again"));
+    let kept = render(&book, usize::MAX).expect("render in memory");
+    // Streamed sheets hold their strings inline rather than shared.
+    assert_ne!(streamed, kept);
+    let (mut a, mut b) = (open(streamed), open(kept));
+    assert_eq!(a.sheet_names(), b.sheet_names());
+    for name in a.sheet_names() {
+        let (ra, rb) = (
+            a.worksheet_range(&name).expect("sheet"),
+            b.worksheet_range(&name).expect("sheet"),
+        );
+        assert_eq!(ra, rb, "{name}");
+        let merged = |wb: &mut Xlsx<Cursor<Vec<u8>>>| {
+            wb.merge_cells_by_sheet_name(&name)
+                .map(|d| format!("{d:?}"))
+                .expect("merged cells")
+        };
+        assert_eq!(merged(&mut a), merged(&mut b), "{name}");
+    }
+    let eval = a.worksheet_range("评定表").expect("sheet");
+    assert!(eval.height() > 300);
+}
+
 #[test]
 fn header_strings_escape_ampersands_and_fit() {
     assert_eq!(escape_header_text("R&D"), "R&&D");
