@@ -211,27 +211,57 @@ impl<R: Read> Read for BlankLineMarker<R> {
             }
         }
         let mut n = 0;
-        // Leave room for one inserted space.
-        while self.start < self.end && n + 1 < out.len() {
-            let b = self.buf[self.start];
-            match b {
-                b'"' => {
+        // Keep room for a line break and one inserted space.
+        while self.start < self.end && n + 2 <= out.len() {
+            let room = out.len() - n - 2;
+            let avail = &self.buf[self.start..self.end];
+            let chunk = &avail[..avail.len().min(room)];
+            let (seg_len, special) = match memchr::memchr2(b'\n', b'"', chunk) {
+                Some(p) => (p, Some(chunk[p])),
+                None if chunk.is_empty() && !avail.is_empty() => (0, Some(avail[0])),
+                None => (chunk.len(), None),
+            };
+            let seg = &chunk[..seg_len];
+            if self.line_empty && seg.iter().any(|&c| c != b'\r') {
+                self.line_empty = false;
+            }
+            out[n..n + seg_len].copy_from_slice(seg);
+            n += seg_len;
+            self.start += seg_len;
+            match special {
+                None => {}
+                Some(b'"') => {
                     self.in_quotes = !self.in_quotes;
                     self.line_empty = false;
+                    out[n] = b'"';
+                    n += 1;
+                    self.start += 1;
                 }
-                b'\n' if !self.in_quotes => {
-                    if self.line_empty {
-                        out[n] = b' ';
-                        n += 1;
+                Some(b'\n') => {
+                    if !self.in_quotes {
+                        if self.line_empty {
+                            out[n] = b' ';
+                            n += 1;
+                        }
+                        self.line_empty = true;
                     }
-                    self.line_empty = true;
+                    out[n] = b'\n';
+                    n += 1;
+                    self.start += 1;
                 }
-                b'\r' => {}
-                _ => self.line_empty = false,
+                Some(other) => {
+                    // Room ran out before a special byte: copy one plain byte.
+                    if other != b'\r' {
+                        self.line_empty = false;
+                    }
+                    out[n] = other;
+                    n += 1;
+                    self.start += 1;
+                }
             }
-            out[n] = b;
-            n += 1;
-            self.start += 1;
+            if n > 0 && special.is_none() {
+                break;
+            }
         }
         Ok(n)
     }
@@ -288,6 +318,36 @@ pub fn read_csv(
         Encoding::Gbk => GB18030.decode_without_bom_handling(&sample).0,
     };
     let delimiter = detect_delimiter(&text_sample);
+    // One thread parses CSV records (decoding, blank-line marking, quoting),
+    // this one turns them into rows: batches of records go between them and
+    // come back empty to be reused.
+    let (full_tx, full_rx) = std::sync::mpsc::sync_channel::<Result<Batch, ReadError>>(8);
+    let (empty_tx, empty_rx) = std::sync::mpsc::channel::<Batch>();
+    std::thread::scope(|scope| {
+        scope.spawn(move || {
+            parse_records(path, sample, file, encoding, delimiter, full_tx, empty_rx)
+        });
+        let result = rows_from_records(path, &full_rx, &empty_tx, visitor, limits);
+        drop(full_rx);
+        result
+    })
+}
+
+/// CSV records handed between the two threads of [`read_csv`].
+type Batch = Vec<csv::ByteRecord>;
+
+const BATCH_RECORDS: usize = 512;
+
+/// The parsing thread: fills batches of records and sends them on.
+fn parse_records(
+    path: &Path,
+    sample: Vec<u8>,
+    file: File,
+    encoding: Encoding,
+    delimiter: u8,
+    full: std::sync::mpsc::SyncSender<Result<Batch, ReadError>>,
+    empty: std::sync::mpsc::Receiver<Batch>,
+) {
     let rest = std::io::Cursor::new(sample).chain(BufReader::with_capacity(1 << 16, file));
     let reader: Box<dyn Read> = match encoding {
         Encoding::Utf8 => Box::new(BlankLineMarker::new(rest)),
@@ -308,55 +368,87 @@ pub fn read_csv(
         .terminator(csv::Terminator::Any(b'\n'))
         .buffer_capacity(1 << 16)
         .from_reader(reader);
-    let mut record = csv::ByteRecord::new();
+    loop {
+        let mut batch = empty.try_recv().unwrap_or_default();
+        batch.resize_with(BATCH_RECORDS, csv::ByteRecord::new);
+        let mut filled = 0;
+        while filled < BATCH_RECORDS {
+            match csv.read_byte_record(&mut batch[filled]) {
+                Ok(true) => {
+                    record_start.set(csv.position().byte());
+                    filled += 1;
+                }
+                Ok(false) => break,
+                Err(e) => {
+                    let _ = full.send(Err(ReadError::file(
+                        path,
+                        format!("could not be read as CSV ({e})"),
+                    )));
+                    return;
+                }
+            }
+        }
+        let done = filled < BATCH_RECORDS;
+        batch.truncate(filled);
+        if (!batch.is_empty() && full.send(Ok(batch)).is_err()) || done {
+            return;
+        }
+    }
+}
+
+/// The row thread: turns records into rows of cells for `visitor`.
+fn rows_from_records(
+    path: &Path,
+    full: &std::sync::mpsc::Receiver<Result<Batch, ReadError>>,
+    empty: &std::sync::mpsc::Sender<Batch>,
+    visitor: &mut dyn RowVisitor,
+    limits: &Limits,
+) -> Result<(), ReadError> {
     let mut count: u64 = 0;
     let mut first = true;
-    loop {
-        let more = csv
-            .read_byte_record(&mut record)
-            .map_err(|e| ReadError::file(path, format!("could not be read as CSV ({e})")))?;
-        if !more {
-            break;
-        }
-        record_start.set(csv.position().byte());
-        let line = record.position().map_or(0, |p| p.line()) as u32;
-        let mut cells: Vec<Cell> = Vec::with_capacity(record.len());
-        let last = record.len().saturating_sub(1);
-        for (i, field) in record.iter().enumerate() {
-            let mut field = field;
-            if i == last {
-                field = field.strip_suffix(b"\r").unwrap_or(field);
+    for batch in full.iter() {
+        let batch = batch?;
+        for record in &batch {
+            let line = record.position().map_or(0, |p| p.line()) as u32;
+            let mut cells: Vec<Cell> = Vec::with_capacity(record.len());
+            let last = record.len().saturating_sub(1);
+            for (i, field) in record.iter().enumerate() {
+                let mut field = field;
+                if i == last {
+                    field = field.strip_suffix(b"\r").unwrap_or(field);
+                }
+                if first && i == 0 {
+                    field = field.strip_prefix(&[0xEF, 0xBB, 0xBF]).unwrap_or(field);
+                }
+                if i >= 1024 {
+                    break;
+                }
+                let text = match std::str::from_utf8(field) {
+                    Ok(t) => Cow::Borrowed(t),
+                    Err(_) => Cow::Owned(String::from_utf8_lossy(field).into_owned()),
+                };
+                cells.push(if text.is_empty() {
+                    Cell::Empty
+                } else {
+                    Cell::Text(text)
+                });
             }
-            if first && i == 0 {
-                field = field.strip_prefix(&[0xEF, 0xBB, 0xBF]).unwrap_or(field);
+            first = false;
+            count += cells.len() as u64;
+            if count > limits.max_cells {
+                return Err(ReadError::file(
+                    path,
+                    format!("has more than {} cells (--max-cells)", limits.max_cells),
+                ));
             }
-            if i >= 1024 {
-                break;
+            while matches!(cells.last(), Some(Cell::Empty)) {
+                cells.pop();
             }
-            let text = match std::str::from_utf8(field) {
-                Ok(t) => Cow::Borrowed(t),
-                Err(_) => Cow::Owned(String::from_utf8_lossy(field).into_owned()),
-            };
-            cells.push(if text.is_empty() {
-                Cell::Empty
-            } else {
-                Cell::Text(text)
-            });
+            if !cells.is_empty() && !visitor.row(line, &cells)? {
+                return Ok(());
+            }
         }
-        first = false;
-        count += cells.len() as u64;
-        if count > limits.max_cells {
-            return Err(ReadError::file(
-                path,
-                format!("has more than {} cells (--max-cells)", limits.max_cells),
-            ));
-        }
-        while matches!(cells.last(), Some(Cell::Empty)) {
-            cells.pop();
-        }
-        if !cells.is_empty() && !visitor.row(line, &cells)? {
-            break;
-        }
+        let _ = empty.send(batch);
     }
     Ok(())
 }
@@ -403,6 +495,56 @@ mod tests {
             .expect("read");
         // The space lands just before the \n: a blank field either way.
         assert_eq!(out, " \na\r\n\r \n\"x\n\ny\"\n \n");
+    }
+
+    /// The byte-by-byte rule [`BlankLineMarker`] implements with memchr.
+    fn mark_reference(input: &[u8]) -> Vec<u8> {
+        let (mut out, mut quoted, mut empty) = (Vec::new(), false, true);
+        for &b in input {
+            match b {
+                b'"' => {
+                    quoted = !quoted;
+                    empty = false;
+                }
+                b'\n' if !quoted => {
+                    if empty {
+                        out.push(b' ');
+                    }
+                    empty = true;
+                }
+                b'\r' => {}
+                _ => empty = false,
+            }
+            out.push(b);
+        }
+        out
+    }
+
+    /// Reads through the marker with tiny output buffers of varying size.
+    fn mark_chunked(input: &[u8], sizes: &[usize]) -> Vec<u8> {
+        let mut m = BlankLineMarker::new(std::io::Cursor::new(input.to_vec()));
+        let mut out = Vec::new();
+        let mut i = 0;
+        loop {
+            let mut buf = vec![0u8; sizes[i % sizes.len()].max(2)];
+            i += 1;
+            match m.read(&mut buf) {
+                Ok(0) => break,
+                Ok(k) => out.extend_from_slice(&buf[..k]),
+                Err(e) => panic!("{e}"),
+            }
+        }
+        out
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn blank_line_marker_matches_the_byte_rule(
+            input in proptest::collection::vec(proptest::sample::select(vec![b'a', b',', b'"', b'\n', b'\r', b' ']), 0..300),
+            sizes in proptest::collection::vec(2usize..9, 1..5),
+        ) {
+            proptest::prop_assert_eq!(mark_chunked(&input, &sizes), mark_reference(&input));
+        }
     }
 
     #[test]

@@ -237,6 +237,8 @@ pub struct LedgerSheetReader<'m> {
     cols: Cols,
     /// The interned number of each string field of the previous accepted row.
     last: [u32; 7],
+    /// The (id, name) pair last added to `id_names`.
+    last_pair: (u32, u32),
 }
 
 /// Column indexes resolved once per sheet.
@@ -388,6 +390,7 @@ impl<'m> LedgerSheetReader<'m> {
             id_names: FxSet::default(),
             cols: Cols::default(),
             last: [NONE; 7],
+            last_pair: (NONE, NONE),
         })
     }
 
@@ -646,8 +649,9 @@ impl RowVisitor for LedgerSheetReader<'_> {
                 if self.out.max_date.is_none_or(|m| rec.date > m) {
                     self.out.max_date = Some(rec.date);
                 }
-                if rec.id != NONE && rec.name != NONE {
-                    self.id_names.insert((rec.id, rec.name));
+                if rec.id != NONE && rec.name != NONE && self.last_pair != (rec.id, rec.name) {
+                    self.last_pair = (rec.id, rec.name);
+                    self.id_names.insert(self.last_pair);
                 }
                 if let Some(spill) = self.out.spill.as_mut() {
                     spill.push(&rec).map_err(|e| {

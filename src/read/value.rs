@@ -81,6 +81,20 @@ pub fn parse_number(cell: &Cell) -> Result<Option<Decimal>, ValueError> {
 
 /// The text forms of [`parse_number`].
 pub fn parse_number_text(text: &str) -> Option<Decimal> {
+    // Fast path: a plain number such as 1234.50 or -12 (CSV cells mostly are).
+    let b = text.as_bytes();
+    let digits = b.strip_prefix(b"-").unwrap_or(b);
+    if !digits.is_empty()
+        && digits.len() < 26
+        && digits[0].is_ascii_digit()
+        && digits.iter().all(|c| c.is_ascii_digit() || *c == b'.')
+        && digits.iter().filter(|&&c| c == b'.').count() <= 1
+        && digits.last() != Some(&b'.')
+    {
+        if let Ok(d) = Decimal::from_str(text) {
+            return Some(d.normalize());
+        }
+    }
     let mut s = String::with_capacity(text.len());
     for c in text.chars() {
         let c = fold_width(c);
@@ -193,6 +207,18 @@ pub fn date_from_serial(f: f64, is_1904: bool) -> Option<NaiveDate> {
 
 /// The text forms of [`parse_date`].
 pub fn parse_date_text(text: &str, order: DayMonthOrder) -> Result<NaiveDate, ValueError> {
+    // Fast path: exactly yyyy-mm-dd or yyyy/mm/dd (what ERP exports mostly write).
+    let b = text.as_bytes();
+    if b.len() == 10 && (b[4] == b'-' || b[4] == b'/') && b[7] == b[4] {
+        let num = |r: std::ops::Range<usize>| {
+            b[r].iter().try_fold(0u32, |acc, &c| {
+                c.is_ascii_digit().then(|| acc * 10 + (c - b'0') as u32)
+            })
+        };
+        if let (Some(y), Some(m), Some(d)) = (num(0..4), num(5..7), num(8..10)) {
+            return ymd(y, m, d);
+        }
+    }
     let folded: String = text
         .trim_matches(is_space)
         .chars()
@@ -254,9 +280,37 @@ pub enum TotalsKind {
 
 /// Whether a cell's text is a totals word (after trimming and folding spaces).
 pub fn totals_word(text: &str) -> Option<TotalsKind> {
-    // Cheap test first: every totals word holds 计/計 or a t (Total, Subtotal).
-    if text.len() > 40 || !(text.contains(['计', '計']) || text.bytes().any(|b| b | 0x20 == b't'))
-    {
+    // Cheap test first: every totals word ends in 计/計, l (Total) or a colon,
+    // maybe followed by spaces; look at the last byte before anything else.
+    let quick = matches!(
+        text.as_bytes().last(),
+        // l L : 计(..A1) 計(..88) ｌ(..8C) Ｌ(..AC) ：(..9A), then space endings:
+        // ASCII white space, U+3000 (..80), no-break space (..A0), BOM (..BF).
+        Some(
+            b'l' | b'L'
+                | b':'
+                | 0xA1
+                | 0x88
+                | 0x8C
+                | 0xAC
+                | 0x9A
+                | b' '
+                | b'\t'
+                | b'\r'
+                | b'\n'
+                | 0x80
+                | 0xA0
+                | 0xBF
+        )
+    );
+    if !quick || text.len() > 40 {
+        return None;
+    }
+    let last = text.trim_end_matches(is_space).chars().next_back();
+    if !matches!(
+        last,
+        Some('计' | '計' | 'l' | 'L' | 'ｌ' | 'Ｌ' | ':' | '：')
+    ) {
         return None;
     }
     let key = crate::text::header_key(text);
