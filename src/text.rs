@@ -89,7 +89,7 @@ fn is_wide(c: char) -> bool {
 }
 
 /// Groups the integer digits of a plain decimal string with commas.
-fn group_thousands(digits: &str) -> String {
+pub fn group_thousands(digits: &str) -> String {
     let (sign, rest) = match digits.strip_prefix('-') {
         Some(r) => ("-", r),
         None => ("", digits),
@@ -111,6 +111,18 @@ fn group_thousands(digits: &str) -> String {
         out.push_str(f);
     }
     out
+}
+
+/// Excel column letters of a 0-based index: 0 → A, 27 → AB.
+pub fn column_letter(col: usize) -> String {
+    let mut n = col + 1;
+    let mut s = Vec::new();
+    while n > 0 {
+        s.push(b'A' + ((n - 1) % 26) as u8);
+        n = (n - 1) / 26;
+    }
+    s.reverse();
+    String::from_utf8(s).unwrap_or_default()
 }
 
 /// `1234567.5` → `1,234,567.50` (two decimals, half away from zero).

@@ -155,6 +155,18 @@ struct Acc {
     name_change_at: Option<(usize, u32)>,
 }
 
+impl Acc {
+    fn new(key: Key, name: u32) -> Acc {
+        Acc {
+            key: Some(key),
+            name,
+            region: NONE,
+            sales_rep: NONE,
+            ..Acc::default()
+        }
+    }
+}
+
 #[derive(Debug, Default, Clone)]
 struct ProductAcc {
     quantity: Decimal,
@@ -260,13 +272,7 @@ pub fn build(
                     continue;
                 }
                 let ci = *index.entry(key).or_insert_with(|| {
-                    accs.push(Acc {
-                        key: Some(key),
-                        name: NONE,
-                        region: NONE,
-                        sales_rep: NONE,
-                        ..Acc::default()
-                    });
+                    accs.push(Acc::new(key, NONE));
                     accs.len() - 1
                 });
                 let acc = &mut accs[ci];
@@ -384,13 +390,10 @@ pub fn build(
         let key = key_of(&m.who, &mut strings, &name_ids);
         master_by.entry(key).or_insert(m);
         index.entry(key).or_insert_with(|| {
-            accs.push(Acc {
-                key: Some(key),
-                name: m.who.name.as_deref().map_or(NONE, |n| strings.intern(n)),
-                region: NONE,
-                sales_rep: NONE,
-                ..Acc::default()
-            });
+            accs.push(Acc::new(
+                key,
+                m.who.name.as_deref().map_or(NONE, |n| strings.intern(n)),
+            ));
             accs.len() - 1
         });
     }
@@ -399,13 +402,10 @@ pub fn build(
         let key = key_of(&p.who, &mut strings, &name_ids);
         prev_by.push((key, p.grade.clone()));
         index.entry(key).or_insert_with(|| {
-            accs.push(Acc {
-                key: Some(key),
-                name: p.who.name.as_deref().map_or(NONE, |n| strings.intern(n)),
-                region: NONE,
-                sales_rep: NONE,
-                ..Acc::default()
-            });
+            accs.push(Acc::new(
+                key,
+                p.who.name.as_deref().map_or(NONE, |n| strings.intern(n)),
+            ));
             accs.len() - 1
         });
     }

@@ -472,18 +472,7 @@ impl HeaderMap {
     }
 }
 
-/// Excel column letters of a 0-based index: 0 → A, 27 → AB.
-pub fn column_letter(col: usize) -> String {
-    let mut n = col + 1;
-    let mut s = Vec::new();
-    while n > 0 {
-        let r = (n - 1) % 26;
-        s.push(b'A' + r as u8);
-        n = (n - 1) / 26;
-    }
-    s.reverse();
-    String::from_utf8(s).unwrap_or_default()
-}
+pub use crate::text::column_letter;
 
 /// The header matcher of one input kind, with the rules file's mappings.
 #[derive(Debug, Clone)]

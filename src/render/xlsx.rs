@@ -293,15 +293,7 @@ impl ListArea {
 }
 
 fn column_letters(col: u16) -> String {
-    let mut n = u32::from(col) + 1;
-    let mut s = Vec::new();
-    while n > 0 {
-        let r = ((n - 1) % 26) as u8;
-        s.push(b'A' + r);
-        n = (n - 1) / 26;
-    }
-    s.reverse();
-    String::from_utf8(s).unwrap_or_default()
+    crate::text::column_letter(usize::from(col))
 }
 
 // ---------------------------------------------------------------------------
@@ -312,26 +304,7 @@ fn round(d: Decimal, dp: u32) -> Decimal {
 }
 
 fn group(digits: &str) -> String {
-    let (sign, rest) = match digits.strip_prefix('-') {
-        Some(r) => ("-", r),
-        None => ("", digits),
-    };
-    let (int, frac) = match rest.split_once('.') {
-        Some((i, f)) => (i, Some(f)),
-        None => (rest, None),
-    };
-    let mut out = String::from(sign);
-    for (i, ch) in int.chars().enumerate() {
-        if i > 0 && (int.len() - i) % 3 == 0 {
-            out.push(',');
-        }
-        out.push(ch);
-    }
-    if let Some(f) = frac {
-        out.push('.');
-        out.push_str(f);
-    }
-    out
+    crate::text::group_thousands(digits)
 }
 
 /// Decimals `ColKind::Number` shows for `d`: 0, 1 or 2.
