@@ -312,3 +312,22 @@ fn usage_errors_exit_2() {
     assert_eq!(out.status.code(), Some(2));
     assert!(w.files().is_empty());
 }
+
+/// The bundled `samples/` are exactly what `tierbook sample` writes by default
+/// (regression: they drifted once when the generator changed).
+#[test]
+fn bundled_samples_are_the_default_sample_output() {
+    let w = Workdir::new();
+    w.ok(&["sample", "--out-dir", "s", "--quiet"]);
+    for name in [
+        "销售台账.xlsx",
+        "回款台账.xlsx",
+        "客户档案.xlsx",
+        "上年等级.xlsx",
+    ] {
+        let made = std::fs::read(w.join("s").join(name)).expect("generated sample");
+        let bundled =
+            std::fs::read(crate::util::repo().join("samples").join(name)).expect("bundled sample");
+        assert!(made == bundled, "samples/{name} differs from `tierbook sample`: regenerate with `tierbook sample --out-dir samples --force`");
+    }
+}
