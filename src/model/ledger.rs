@@ -228,6 +228,7 @@ pub fn build(
     let mut issues = Vec::new();
     let mut by_name: BTreeMap<(u32, u32), (u64, usize, u32)> = BTreeMap::new();
     let mut seq: u64 = 0;
+    let mut last_customer: Option<(Key, usize)> = None;
     let mut summaries = Vec::with_capacity(sheets.len());
 
     for (si, sheet) in sheets.iter_mut().enumerate() {
@@ -271,10 +272,18 @@ pub fn build(
                     after_first_row.get_or_insert(rec.row);
                     continue;
                 }
-                let ci = *index.entry(key).or_insert_with(|| {
-                    accs.push(Acc::new(key, NONE));
-                    accs.len() - 1
-                });
+                // Consecutive lines are often one customer's: skip the lookup then.
+                let ci = match last_customer {
+                    Some((k, ci)) if k == key => ci,
+                    _ => {
+                        let ci = *index.entry(key).or_insert_with(|| {
+                            accs.push(Acc::new(key, NONE));
+                            accs.len() - 1
+                        });
+                        last_customer = Some((key, ci));
+                        ci
+                    }
+                };
                 let acc = &mut accs[ci];
                 if let Key::Id(_) = key {
                     if name != NONE && !acc.names.contains(&name) {
