@@ -10,6 +10,7 @@ use rust_decimal::Decimal;
 
 use super::Metrics;
 use crate::read::intern::{FxMap, FxSet, Interner, NONE};
+use crate::read::ledger::FingerprintSpill;
 use crate::read::tables::{MasterRecord, PreviousRecord, Who};
 use crate::read::value::add_months;
 use crate::read::{Issue, IssueKind, LedgerSheet, Problem, SheetStats};
@@ -222,8 +223,9 @@ pub fn build(
     let mut accs: Vec<Acc> = Vec::new();
     let mut products: FxMap<u32, ProductAcc> = FxMap::default();
     let lines: u64 = sheets.iter().map(|s| s.stats.accepted).sum();
-    let mut fingerprints: FxSet<u64> =
-        FxSet::with_capacity_and_hasher(lines as usize, Default::default());
+    let fingerprint_spills: Vec<Option<FingerprintSpill>> =
+        sheets.iter_mut().map(|s| s.fingerprints.take()).collect();
+    let mut after_issues: Vec<Option<Issue>> = (0..sheets.len()).map(|_| None).collect();
     let mut totals = LedgerTotals::default();
     let mut issues = Vec::new();
     let mut by_name: BTreeMap<(u32, u32), (u64, usize, u32)> = BTreeMap::new();
@@ -231,157 +233,171 @@ pub fn build(
     let mut last_customer: Option<(Key, usize)> = None;
     let mut summaries = Vec::with_capacity(sheets.len());
 
-    for (si, sheet) in sheets.iter_mut().enumerate() {
-        let remap = &remaps[si];
-        let g = |i: u32| if i == NONE { NONE } else { remap[i as usize] };
-        let mut after_count = 0u64;
-        let mut after_first_row = None;
-        if let Some(spill) = sheet.spill.as_mut() {
-            let mut reader = spill.finish()?;
-            while let Some(rec) = reader.next_record()? {
-                seq += 1;
-                let (id, name) = (g(rec.id), g(rec.name));
-                let key = if id != NONE {
-                    Key::Id(id)
-                } else {
-                    match name_ids.get(&name).map(Vec::as_slice) {
-                        Some([only]) => {
-                            let e = by_name.entry((name, *only)).or_insert((0, si, rec.row));
-                            e.0 += 1;
-                            Key::Id(*only)
+    // Exact duplicates are looked for on a second thread while this one folds
+    // the lines; the warnings are placed per sheet as one thread would.
+    let duplicates = std::thread::scope(|scope| -> Result<Vec<Vec<u32>>, ModelError> {
+        let finder = scope.spawn(move || duplicate_rows(fingerprint_spills, lines));
+        for (si, sheet) in sheets.iter_mut().enumerate() {
+            let remap = &remaps[si];
+            let g = |i: u32| if i == NONE { NONE } else { remap[i as usize] };
+            let mut after_count = 0u64;
+            let mut after_first_row = None;
+            if let Some(spill) = sheet.spill.as_mut() {
+                let mut reader = spill.finish()?;
+                while let Some(rec) = reader.next_record()? {
+                    seq += 1;
+                    let (id, name) = (g(rec.id), g(rec.name));
+                    let key = if id != NONE {
+                        Key::Id(id)
+                    } else {
+                        match name_ids.get(&name).map(Vec::as_slice) {
+                            Some([only]) => {
+                                let e = by_name.entry((name, *only)).or_insert((0, si, rec.row));
+                                e.0 += 1;
+                                Key::Id(*only)
+                            }
+                            _ => Key::Name(name),
                         }
-                        _ => Key::Name(name),
-                    }
-                };
-                if !fingerprints.insert(rec.fingerprint) {
-                    issues.push(Issue {
-                        kind: IssueKind::Warning,
-                        file: sheet.file.clone(),
-                        sheet: sheet.sheet.clone(),
-                        row: Some(rec.row),
-                        column: None,
-                        problem: Problem::DuplicateRow,
-                        cells: Vec::new(),
-                    });
-                }
-                // Lines after as-of are counted, not graded; a customer seen only
-                // after as-of is not in the population (SPEC 4).
-                if rec.date > as_of {
-                    totals.after_as_of += rec.amount;
-                    after_count += 1;
-                    after_first_row.get_or_insert(rec.row);
-                    continue;
-                }
-                // Consecutive lines are often one customer's: skip the lookup then.
-                let ci = match last_customer {
-                    Some((k, ci)) if k == key => ci,
-                    _ => {
-                        let ci = *index.entry(key).or_insert_with(|| {
-                            accs.push(Acc::new(key, NONE));
-                            accs.len() - 1
-                        });
-                        last_customer = Some((key, ci));
-                        ci
-                    }
-                };
-                let acc = &mut accs[ci];
-                if let Key::Id(_) = key {
-                    if name != NONE && !acc.names.contains(&name) {
-                        acc.names.push(name);
-                        if acc.names.len() == 2 {
-                            acc.name_change_at = Some((si, rec.row));
-                        }
-                    }
-                }
-                if acc.first_date.is_none_or(|f| rec.date < f) {
-                    acc.first_date = Some(rec.date);
-                }
-                if acc.recent.is_none_or(|r| (rec.date, seq) >= r) {
-                    acc.recent = Some((rec.date, seq));
-                    if name != NONE {
-                        acc.name = name;
-                    }
-                    let (region, rep) = (g(rec.region), g(rec.sales_rep));
-                    if region != NONE {
-                        acc.region = region;
-                    }
-                    if rep != NONE {
-                        acc.sales_rep = rep;
-                    }
-                }
-                if !window.contains(rec.date) {
-                    totals.before_window += rec.amount;
-                    if window.in_prior(rec.date) {
-                        acc.prior += rec.amount;
-                    }
-                    continue;
-                }
-                totals.in_window += rec.amount;
-                acc.sales += rec.amount;
-                acc.has_window_lines = true;
-                if rec.order == crate::read::ledger::NO_ORDER {
-                    acc.unnumbered_lines += 1;
-                } else {
-                    acc.orders.insert(rec.order);
-                }
-                let Some(q) = rec.quantity else { continue };
-                acc.quantity += q;
-                if q <= Decimal::ZERO {
-                    continue;
-                }
-                let product = g(rec.product);
-                if product != NONE {
-                    let p = products.entry(product).or_default();
-                    p.quantity += q;
-                    p.value += match rec.unit_price {
-                        Some(u) => q * u,
-                        None => rec.amount,
                     };
-                }
-                if let Some(list) = rec.list_price {
-                    acc.pi_amount += rec.amount;
-                    acc.pi_list += q * list;
-                    acc.pi_lines += 1;
-                } else if product != NONE {
-                    acc.pi_amount += rec.amount;
-                    *acc.pi_products.entry(product).or_default() += q;
-                    acc.pi_lines += 1;
+                    // Lines after as-of are counted, not graded; a customer seen only
+                    // after as-of is not in the population (SPEC 4).
+                    if rec.date > as_of {
+                        totals.after_as_of += rec.amount;
+                        after_count += 1;
+                        after_first_row.get_or_insert(rec.row);
+                        continue;
+                    }
+                    // Consecutive lines are often one customer's: skip the lookup then.
+                    let ci = match last_customer {
+                        Some((k, ci)) if k == key => ci,
+                        _ => {
+                            let ci = *index.entry(key).or_insert_with(|| {
+                                accs.push(Acc::new(key, NONE));
+                                accs.len() - 1
+                            });
+                            last_customer = Some((key, ci));
+                            ci
+                        }
+                    };
+                    let acc = &mut accs[ci];
+                    if let Key::Id(_) = key {
+                        if name != NONE && !acc.names.contains(&name) {
+                            acc.names.push(name);
+                            if acc.names.len() == 2 {
+                                acc.name_change_at = Some((si, rec.row));
+                            }
+                        }
+                    }
+                    if acc.first_date.is_none_or(|f| rec.date < f) {
+                        acc.first_date = Some(rec.date);
+                    }
+                    if acc.recent.is_none_or(|r| (rec.date, seq) >= r) {
+                        acc.recent = Some((rec.date, seq));
+                        if name != NONE {
+                            acc.name = name;
+                        }
+                        let (region, rep) = (g(rec.region), g(rec.sales_rep));
+                        if region != NONE {
+                            acc.region = region;
+                        }
+                        if rep != NONE {
+                            acc.sales_rep = rep;
+                        }
+                    }
+                    if !window.contains(rec.date) {
+                        totals.before_window += rec.amount;
+                        if window.in_prior(rec.date) {
+                            acc.prior += rec.amount;
+                        }
+                        continue;
+                    }
+                    totals.in_window += rec.amount;
+                    acc.sales += rec.amount;
+                    acc.has_window_lines = true;
+                    if rec.order == crate::read::ledger::NO_ORDER {
+                        acc.unnumbered_lines += 1;
+                    } else {
+                        acc.orders.insert(rec.order);
+                    }
+                    let Some(q) = rec.quantity else { continue };
+                    acc.quantity += q;
+                    if q <= Decimal::ZERO {
+                        continue;
+                    }
+                    let product = g(rec.product);
+                    if product != NONE {
+                        let p = products.entry(product).or_default();
+                        p.quantity += q;
+                        p.value += match rec.unit_price {
+                            Some(u) => q * u,
+                            None => rec.amount,
+                        };
+                    }
+                    if let Some(list) = rec.list_price {
+                        acc.pi_amount += rec.amount;
+                        acc.pi_list += q * list;
+                        acc.pi_lines += 1;
+                    } else if product != NONE {
+                        acc.pi_amount += rec.amount;
+                        *acc.pi_products.entry(product).or_default() += q;
+                        acc.pi_lines += 1;
+                    }
                 }
             }
-        }
-        if after_count > 0 {
-            issues.push(Issue {
-                kind: IssueKind::Warning,
+            if after_count > 0 {
+                after_issues[si] = Some(Issue {
+                    kind: IssueKind::Warning,
+                    file: sheet.file.clone(),
+                    sheet: sheet.sheet.clone(),
+                    row: after_first_row,
+                    column: None,
+                    problem: Problem::AfterAsOf {
+                        count: after_count,
+                        as_of,
+                    },
+                    cells: Vec::new(),
+                });
+            }
+            let st = &sheet.stats;
+            totals.rows_read += st.rows_read;
+            totals.accepted += st.accepted;
+            totals.rejected += st.rejected;
+            totals.totals_rows += st.totals_rows;
+            totals.accepted_amount += st.accepted_amount;
+            summaries.push(SheetSummary {
+                file_index: sheet.file_index,
                 file: sheet.file.clone(),
                 sheet: sheet.sheet.clone(),
-                row: after_first_row,
+                header_row: sheet.header.as_ref().map(|h| h.row),
+                columns: sheet
+                    .header
+                    .as_ref()
+                    .map(|h| h.columns())
+                    .unwrap_or_default(),
+                stats: sheet.stats.clone(),
+            });
+            sheet.spill = None;
+        }
+        match finder.join() {
+            Ok(found) => Ok(found?),
+            Err(p) => std::panic::resume_unwind(p),
+        }
+    })?;
+    for (si, rows) in duplicates.into_iter().enumerate() {
+        for row in rows {
+            issues.push(Issue {
+                kind: IssueKind::Warning,
+                file: sheets[si].file.clone(),
+                sheet: sheets[si].sheet.clone(),
+                row: Some(row),
                 column: None,
-                problem: Problem::AfterAsOf {
-                    count: after_count,
-                    as_of,
-                },
+                problem: Problem::DuplicateRow,
                 cells: Vec::new(),
             });
         }
-        let st = &sheet.stats;
-        totals.rows_read += st.rows_read;
-        totals.accepted += st.accepted;
-        totals.rejected += st.rejected;
-        totals.totals_rows += st.totals_rows;
-        totals.accepted_amount += st.accepted_amount;
-        summaries.push(SheetSummary {
-            file_index: sheet.file_index,
-            file: sheet.file.clone(),
-            sheet: sheet.sheet.clone(),
-            header_row: sheet.header.as_ref().map(|h| h.row),
-            columns: sheet
-                .header
-                .as_ref()
-                .map(|h| h.columns())
-                .unwrap_or_default(),
-            stats: sheet.stats.clone(),
-        });
-        sheet.spill = None;
+        if let Some(after) = after_issues[si].take() {
+            issues.push(after);
+        }
     }
 
     let means: FxMap<u32, Decimal> = products
@@ -544,6 +560,27 @@ pub fn build(
         sheets: summaries,
         issues,
     })
+}
+
+/// Rows (per sheet, in order) whose fingerprint an earlier row already had.
+fn duplicate_rows(
+    spills: Vec<Option<FingerprintSpill>>,
+    lines: u64,
+) -> std::io::Result<Vec<Vec<u32>>> {
+    let mut seen: FxSet<u64> = FxSet::with_capacity_and_hasher(lines as usize, Default::default());
+    let mut out = Vec::with_capacity(spills.len());
+    for spill in spills {
+        let mut rows = Vec::new();
+        if let Some(mut spill) = spill {
+            spill.read_all(|row, fp| {
+                if !seen.insert(fp) {
+                    rows.push(row);
+                }
+            })?;
+        }
+        out.push(rows);
+    }
+    Ok(out)
 }
 
 fn key_of(who: &Who, strings: &mut Interner, name_ids: &FxMap<u32, Vec<u32>>) -> Key {

@@ -880,3 +880,43 @@ fn several_sheets_add_up_like_one() {
     assert_eq!(split.totals.in_window, d("38"));
     assert_eq!(split.totals.before_window, d("7"));
 }
+
+// ---------------------------------------------------------------------------
+// Exact duplicates (SPEC 3.5 warnings)
+
+#[test]
+fn exact_duplicate_rows_are_warned_across_sheets_in_input_order() {
+    let header = || HEADER.iter().map(|h| t(h)).collect::<Vec<_>>();
+    // Sheet 1: row 2 and its twin at row 3; row 4 is dated after as-of.
+    let mut rows1 = vec![header()];
+    rows1.push(l("2025-03-01", "C1", "100").cells());
+    rows1.push(l("2025-03-01", "C1", "100").cells());
+    rows1.push(l("2025-07-01", "C1", "1").cells());
+    // Sheet 2: row 2 repeats sheet 1's row 2; row 3 differs by one cent.
+    let mut rows2 = vec![header()];
+    rows2.push(l("2025-03-01", "C1", "100").cells());
+    rows2.push(l("2025-03-01", "C1", "100.01").cells());
+    let m = build(
+        vec![sheet_of("3月", rows1), sheet_of("4月", rows2)],
+        &[],
+        &[],
+        &opts(day(2025, 6, 30)),
+    )
+    .expect("model builds");
+    let found: Vec<(&str, Option<u32>, bool)> = m
+        .issues
+        .iter()
+        .filter(|i| matches!(i.problem, Problem::DuplicateRow | Problem::AfterAsOf { .. }))
+        .map(|i| (i.sheet.as_str(), i.row, i.problem == Problem::DuplicateRow))
+        .collect();
+    assert_eq!(
+        found,
+        vec![
+            ("3月", Some(3), true),
+            ("3月", Some(4), false),
+            ("4月", Some(2), true)
+        ]
+    );
+    // Duplicates are kept (a warning, not a rejection): 100 × 3 + 100.01.
+    assert_eq!(cust(&m, "C1").sales, d("400.01"));
+}

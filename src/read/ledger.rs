@@ -41,8 +41,6 @@ pub struct LineRecord {
     pub sales_rep: u32,
     pub due_date: Option<NaiveDate>,
     pub source_order: u64,
-    /// Hash of the whole row, for the exact-duplicate warning.
-    pub fingerprint: u64,
 }
 
 /// Accepted lines of one sheet, in an anonymous temporary file.
@@ -56,8 +54,8 @@ const FLAG_PRICE: u8 = 2;
 const FLAG_LIST: u8 = 4;
 const FLAG_DUE: u8 = 8;
 /// Bytes of a record after its flags byte, optional fields aside: row, date,
-/// five string numbers, two order keys, amount, fingerprint.
-const FIXED_LEN: usize = 4 + 4 + 5 * 4 + 2 * 8 + 16 + 8;
+/// five string numbers, two order keys, amount.
+const FIXED_LEN: usize = 4 + 4 + 5 * 4 + 2 * 8 + 16;
 
 impl Spill {
     pub fn new() -> std::io::Result<Spill> {
@@ -99,7 +97,6 @@ impl Spill {
         if let Some(d) = r.due_date {
             put(&days(d).to_le_bytes());
         }
-        put(&r.fingerprint.to_le_bytes());
         w.write_all(&buf[..n])?;
         self.count += 1;
         Ok(())
@@ -126,6 +123,52 @@ fn days(d: NaiveDate) -> i32 {
 fn from_days(n: i32) -> std::io::Result<NaiveDate> {
     NaiveDate::from_num_days_from_ce_opt(n)
         .ok_or_else(|| std::io::Error::other("bad date in spill"))
+}
+
+/// The (row, fingerprint) pairs of one sheet's accepted lines, in an anonymous
+/// temporary file, so duplicates can be found on another thread.
+pub struct FingerprintSpill {
+    writer: Option<BufWriter<File>>,
+    count: u64,
+}
+
+impl FingerprintSpill {
+    pub fn new() -> std::io::Result<FingerprintSpill> {
+        Ok(FingerprintSpill {
+            writer: Some(BufWriter::with_capacity(1 << 15, tempfile::tempfile()?)),
+            count: 0,
+        })
+    }
+
+    pub fn push(&mut self, row: u32, fingerprint: u64) -> std::io::Result<()> {
+        let Some(w) = self.writer.as_mut() else {
+            return Err(std::io::Error::other("fingerprints already finished"));
+        };
+        let mut buf = [0u8; 12];
+        buf[..4].copy_from_slice(&row.to_le_bytes());
+        buf[4..].copy_from_slice(&fingerprint.to_le_bytes());
+        w.write_all(&buf)?;
+        self.count += 1;
+        Ok(())
+    }
+
+    /// Calls `each` with every (row, fingerprint) in order.
+    pub fn read_all(&mut self, mut each: impl FnMut(u32, u64)) -> std::io::Result<()> {
+        let Some(w) = self.writer.take() else {
+            return Err(std::io::Error::other("fingerprints already finished"));
+        };
+        let mut f = w.into_inner().map_err(|e| e.into_error())?;
+        f.seek(SeekFrom::Start(0))?;
+        let mut r = BufReader::with_capacity(1 << 15, f);
+        for _ in 0..self.count {
+            let b = read_array::<12>(&mut r)?;
+            let row = u32::from_le_bytes([b[0], b[1], b[2], b[3]]);
+            let mut fp = [0u8; 8];
+            fp.copy_from_slice(&b[4..]);
+            each(row, u64::from_le_bytes(fp));
+        }
+        Ok(())
+    }
 }
 
 /// Reads records back from a finished [`Spill`].
@@ -182,8 +225,6 @@ impl SpillReader {
         } else {
             None
         };
-        let mut fp = [0u8; 8];
-        fp.copy_from_slice(take(8));
         Ok(Some(LineRecord {
             row,
             date,
@@ -199,7 +240,6 @@ impl SpillReader {
             sales_rep: ids[4],
             due_date,
             source_order,
-            fingerprint: u64::from_le_bytes(fp),
         }))
     }
 }
@@ -221,6 +261,8 @@ pub struct LedgerSheet {
     pub issues: Vec<Issue>,
     pub strings: Interner,
     pub spill: Option<Spill>,
+    /// (row, fingerprint) of each accepted line, for the duplicate-row warning.
+    pub fingerprints: Option<FingerprintSpill>,
     /// Latest date of an accepted line.
     pub max_date: Option<NaiveDate>,
     /// (id, name) pairs seen together, as interned numbers.
@@ -357,7 +399,8 @@ pub fn fingerprint(cells: &[Cell]) -> u64 {
 }
 
 enum Outcome {
-    Accepted(Box<LineRecord>),
+    /// The line and its row's fingerprint.
+    Accepted(Box<LineRecord>, u64),
     Rejected(Problem, Option<usize>),
 }
 
@@ -381,6 +424,9 @@ impl<'m> LedgerSheetReader<'m> {
                 issues: Vec::new(),
                 strings: Interner::default(),
                 spill: Some(Spill::new().map_err(|e| {
+                    ReadError::file(file, format!("cannot create a temporary file: {e}"))
+                })?),
+                fingerprints: Some(FingerprintSpill::new().map_err(|e| {
                     ReadError::file(file, format!("cannot create a temporary file: {e}"))
                 })?),
                 max_date: None,
@@ -408,6 +454,7 @@ impl<'m> LedgerSheetReader<'m> {
                 cells: Vec::new(),
             });
             self.out.spill = None;
+            self.out.fingerprints = None;
         }
         let mut pairs: Vec<(u32, u32)> = self.id_names.into_iter().collect();
         pairs.sort_unstable();
@@ -550,23 +597,25 @@ impl<'m> LedgerSheetReader<'m> {
         let sales_rep = intern_opt(5, name_cow(cell(cells, c.sales_rep)));
         let order = order_key(ident_cow(cell(cells, c.order)).as_deref());
         let source_order = order_key(ident_cow(cell(cells, c.source_order)).as_deref());
-        Outcome::Accepted(Box::new(LineRecord {
-            row,
-            date,
-            id,
-            name,
-            amount,
-            quantity,
-            unit_price,
-            list_price,
-            product,
-            order,
-            region,
-            sales_rep,
-            due_date,
-            source_order,
-            fingerprint: fingerprint(cells),
-        }))
+        Outcome::Accepted(
+            Box::new(LineRecord {
+                row,
+                date,
+                id,
+                name,
+                amount,
+                quantity,
+                unit_price,
+                list_price,
+                product,
+                order,
+                region,
+                sales_rep,
+                due_date,
+                source_order,
+            }),
+            fingerprint(cells),
+        )
     }
 }
 
@@ -643,7 +692,7 @@ impl RowVisitor for LedgerSheetReader<'_> {
             return Ok(true);
         }
         match self.classify(row, cells, &cols) {
-            Outcome::Accepted(rec) => {
+            Outcome::Accepted(rec, fp) => {
                 self.out.stats.accepted += 1;
                 self.out.stats.accepted_amount += rec.amount;
                 if self.out.max_date.is_none_or(|m| rec.date > m) {
@@ -652,6 +701,14 @@ impl RowVisitor for LedgerSheetReader<'_> {
                 if rec.id != NONE && rec.name != NONE && self.last_pair != (rec.id, rec.name) {
                     self.last_pair = (rec.id, rec.name);
                     self.id_names.insert(self.last_pair);
+                }
+                if let Some(fps) = self.out.fingerprints.as_mut() {
+                    fps.push(rec.row, fp).map_err(|e| {
+                        ReadError::file(
+                            &self.out.file,
+                            format!("cannot write a temporary file: {e}"),
+                        )
+                    })?;
                 }
                 if let Some(spill) = self.out.spill.as_mut() {
                     spill.push(&rec).map_err(|e| {
