@@ -345,18 +345,14 @@ pub fn build(
                 }
             }
             if after_count > 0 {
-                after_issues[si] = Some(Issue {
-                    kind: IssueKind::Warning,
-                    file: sheet.file.clone(),
-                    sheet: sheet.sheet.clone(),
-                    row: after_first_row,
-                    column: None,
-                    problem: Problem::AfterAsOf {
+                after_issues[si] = Some(warning(
+                    sheet,
+                    after_first_row,
+                    Problem::AfterAsOf {
                         count: after_count,
                         as_of,
                     },
-                    cells: Vec::new(),
-                });
+                ));
             }
             let st = &sheet.stats;
             totals.rows_read += st.rows_read;
@@ -385,15 +381,7 @@ pub fn build(
     })?;
     for (si, rows) in duplicates.into_iter().enumerate() {
         for row in rows {
-            issues.push(Issue {
-                kind: IssueKind::Warning,
-                file: sheets[si].file.clone(),
-                sheet: sheets[si].sheet.clone(),
-                row: Some(row),
-                column: None,
-                problem: Problem::DuplicateRow,
-                cells: Vec::new(),
-            });
+            issues.push(warning(&sheets[si], Some(row), Problem::DuplicateRow));
         }
         if let Some(after) = after_issues[si].take() {
             issues.push(after);
@@ -509,36 +497,28 @@ pub fn build(
         });
         if acc.names.len() > 1 {
             if let Some((si, row)) = acc.name_change_at {
-                issues.push(Issue {
-                    kind: IssueKind::Warning,
-                    file: sheets[si].file.clone(),
-                    sheet: sheets[si].sheet.clone(),
-                    row: Some(row),
-                    column: None,
-                    problem: Problem::IdSeveralNames {
+                issues.push(warning(
+                    &sheets[si],
+                    Some(row),
+                    Problem::IdSeveralNames {
                         id: customers.last().map(|c| c.key.clone()).unwrap_or_default(),
                         names: acc.names.iter().filter_map(|&n| s(n)).collect(),
                         shown: customers.last().map(|c| c.name.clone()).unwrap_or_default(),
                     },
-                    cells: Vec::new(),
-                });
+                ));
             }
         }
     }
     for ((name, id), (rows, si, row)) in by_name {
-        issues.push(Issue {
-            kind: IssueKind::Warning,
-            file: sheets[si].file.clone(),
-            sheet: sheets[si].sheet.clone(),
-            row: Some(row),
-            column: None,
-            problem: Problem::NameMatchedId {
+        issues.push(warning(
+            &sheets[si],
+            Some(row),
+            Problem::NameMatchedId {
                 name: s(name).unwrap_or_default(),
                 id: s(id).unwrap_or_default(),
                 rows,
             },
-            cells: Vec::new(),
-        });
+        ));
     }
     let mut prev_map = BTreeMap::new();
     for (key, grade) in prev_by {
@@ -560,6 +540,19 @@ pub fn build(
         sheets: summaries,
         issues,
     })
+}
+
+/// A warning about a row (or, with `row` None, the whole sheet) of a ledger sheet.
+fn warning(sheet: &LedgerSheet, row: Option<u32>, problem: Problem) -> Issue {
+    Issue {
+        kind: IssueKind::Warning,
+        file: sheet.file.clone(),
+        sheet: sheet.sheet.clone(),
+        row,
+        column: None,
+        problem,
+        cells: Vec::new(),
+    }
 }
 
 /// Rows (per sheet, in order) whose fingerprint an earlier row already had.
