@@ -542,18 +542,7 @@ impl Evaluation<'_> {
                 ]
             })
             .collect();
-        let mut blocks = Vec::new();
-        if rows.is_empty() {
-            blocks.push(Block::Text(vec![t.empty_top.to_string()]));
-        }
-        blocks.push(Block::Table(Table {
-            id: "top".into(),
-            columns,
-            rows,
-            total: None,
-            main: true,
-            autofilter: false,
-        }));
+        let blocks = main_table("top", columns, rows, t.empty_top, false);
         Sheet {
             name,
             title: title.clone(),
@@ -667,18 +656,7 @@ impl Evaluation<'_> {
                 ]
             })
             .collect();
-        let mut blocks = Vec::new();
-        if rows.is_empty() {
-            blocks.push(Block::Text(vec![t.empty_new.to_string()]));
-        }
-        blocks.push(Block::Table(Table {
-            id: "new".into(),
-            columns,
-            rows,
-            total: None,
-            main: true,
-            autofilter: false,
-        }));
+        let blocks = main_table("new", columns, rows, t.empty_new, false);
         Sheet {
             name: t.sheet_new.to_string(),
             title: t.title_new.to_string(),
@@ -714,18 +692,7 @@ impl Evaluation<'_> {
                 ]
             })
             .collect();
-        let mut blocks = Vec::new();
-        if rows.is_empty() {
-            blocks.push(Block::Text(vec![t.no_issues.to_string()]));
-        }
-        blocks.push(Block::Table(Table {
-            id: "issues".into(),
-            columns,
-            rows,
-            total: None,
-            main: true,
-            autofilter: true,
-        }));
+        let blocks = main_table("issues", columns, rows, t.no_issues, true);
         Sheet {
             name: t.sheet_issues.to_string(),
             title: t.title_issues.to_string(),
@@ -734,6 +701,29 @@ impl Evaluation<'_> {
             page: self.page(t.title_issues, 0, false),
         }
     }
+}
+
+/// A sheet's main table, preceded by `empty` (a sentence) when it has no rows.
+fn main_table(
+    id: &str,
+    columns: Vec<Column>,
+    rows: Vec<Vec<Value>>,
+    empty: &str,
+    autofilter: bool,
+) -> Vec<Block> {
+    let mut blocks = Vec::new();
+    if rows.is_empty() {
+        blocks.push(Block::Text(vec![empty.to_string()]));
+    }
+    blocks.push(Block::Table(Table {
+        id: id.into(),
+        columns,
+        rows,
+        total: None,
+        main: true,
+        autofilter,
+    }));
+    blocks
 }
 
 /// The raw cells of a row as one line: blanks dropped at the end, ` | ` between.
