@@ -101,7 +101,11 @@ pub fn run(args: CheckArgs) -> Result<()> {
     let mut failed: Vec<String> = Vec::new();
     let matcher = HeaderMatcher::new(InputKind::Ledger, rules.columns.get("ledger"));
     for file in &args.ledgers {
-        let (sheets, notices) = read_ledgers(std::slice::from_ref(file), &matcher, &opts)?;
+        let crate::read::Ledgers {
+            sheets,
+            issues: notices,
+            ..
+        } = read_ledgers(std::slice::from_ref(file), &matcher, &opts)?;
         let lines: Vec<SheetLine> = sheets
             .iter()
             .map(|s| SheetLine {

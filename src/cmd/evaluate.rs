@@ -84,7 +84,11 @@ pub fn gather(
     let rules = common.load_rules()?;
     let opts = common.read_options(&rules);
     let ledger_matcher = HeaderMatcher::new(InputKind::Ledger, rules.columns.get("ledger"));
-    let (sheets, mut issues) = read_ledgers(ledgers, &ledger_matcher, &opts)?;
+    let crate::read::Ledgers {
+        sheets,
+        mut issues,
+        strings,
+    } = read_ledgers(ledgers, &ledger_matcher, &opts)?;
     timer.lap("read");
     if sheets.iter().all(|s| s.header.is_none()) {
         let why: Vec<String> = issues
@@ -134,6 +138,7 @@ pub fn gather(
         .collect();
     let model = build(
         sheets,
+        strings,
         &master,
         &prev,
         &ModelOptions {

@@ -8,9 +8,9 @@ use std::collections::BTreeMap;
 use chrono::{Datelike, NaiveDate};
 use rust_decimal::Decimal;
 
+use super::duplicates::duplicate_rows;
 use super::Metrics;
 use crate::read::intern::{FxMap, FxSet, Interner, NONE};
-use crate::read::ledger::FingerprintSpill;
 use crate::read::tables::{MasterRecord, PreviousRecord, Who};
 use crate::read::value::add_months;
 use crate::read::{Issue, IssueKind, LedgerSheet, Problem, SheetStats};
@@ -181,6 +181,7 @@ struct ProductAcc {
 /// [`ModelError::Totals`] when a control total breaks.
 pub fn build(
     mut sheets: Vec<LedgerSheet>,
+    mut strings: Interner,
     master: &[MasterRecord],
     previous: &[PreviousRecord],
     opts: &ModelOptions,
@@ -189,17 +190,15 @@ pub fn build(
     let as_of = opts.as_of.or(max_date).ok_or(ModelError::NoAsOf)?;
     let window = Window::new(as_of, opts.window_months);
 
-    // Global strings, and which IDs each normalised name goes with.
-    let mut strings = Interner::default();
+    // The run's strings (sheets not yet absorbed by the reader join in input
+    // order), and which IDs each normalised name goes with.
     let mut remaps: Vec<Vec<u32>> = Vec::with_capacity(sheets.len());
     let mut name_ids: FxMap<u32, Vec<u32>> = FxMap::default();
-    for s in &sheets {
-        let remap: Vec<u32> = s
-            .strings
-            .strings()
-            .iter()
-            .map(|t| strings.intern(t))
-            .collect();
+    for s in &mut sheets {
+        if !s.strings.is_empty() {
+            s.absorb_strings(&mut strings);
+        }
+        let remap = std::mem::take(&mut s.remap);
         for &(id, name) in &s.id_names {
             let (gid, gname) = (remap[id as usize], remap[name as usize]);
             let ids = name_ids.entry(gname).or_default();
@@ -223,8 +222,7 @@ pub fn build(
     let mut accs: Vec<Acc> = Vec::new();
     let mut products: FxMap<u32, ProductAcc> = FxMap::default();
     let lines: u64 = sheets.iter().map(|s| s.stats.accepted).sum();
-    let fingerprint_spills: Vec<Option<FingerprintSpill>> =
-        sheets.iter_mut().map(|s| s.fingerprints.take()).collect();
+    let fingerprint_spills: Vec<_> = sheets.iter_mut().map(|s| s.fingerprints.take()).collect();
     let mut after_issues: Vec<Option<Issue>> = (0..sheets.len()).map(|_| None).collect();
     let mut totals = LedgerTotals::default();
     let mut issues = Vec::new();
@@ -553,27 +551,6 @@ fn warning(sheet: &LedgerSheet, row: Option<u32>, problem: Problem) -> Issue {
         problem,
         cells: Vec::new(),
     }
-}
-
-/// Rows (per sheet, in order) whose fingerprint an earlier row already had.
-fn duplicate_rows(
-    spills: Vec<Option<FingerprintSpill>>,
-    lines: u64,
-) -> std::io::Result<Vec<Vec<u32>>> {
-    let mut seen: FxSet<u64> = FxSet::with_capacity_and_hasher(lines as usize, Default::default());
-    let mut out = Vec::with_capacity(spills.len());
-    for spill in spills {
-        let mut rows = Vec::new();
-        if let Some(mut spill) = spill {
-            spill.read_all(|row, fp| {
-                if !seen.insert(fp) {
-                    rows.push(row);
-                }
-            })?;
-        }
-        out.push(rows);
-    }
-    Ok(out)
 }
 
 fn key_of(who: &Who, strings: &mut Interner, name_ids: &FxMap<u32, Vec<u32>>) -> Key {

@@ -1,5 +1,6 @@
 //! Records → per-customer facts: aggregation of ledger lines into metrics.
 
+mod duplicates;
 pub mod ledger;
 pub mod metrics;
 pub use metrics::Metrics;

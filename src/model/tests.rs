@@ -11,6 +11,7 @@ use rust_decimal::Decimal;
 
 use super::ledger::{build, check_totals, LedgerTotals, Model, ModelOptions, Window};
 use super::Metrics;
+use crate::read::intern::Interner;
 use crate::read::source::RowVisitor;
 use crate::read::tables::{MasterRecord, Who};
 use crate::read::{
@@ -104,7 +105,7 @@ fn sheet_of(name: &str, rows: Vec<Vec<Cell<'static>>>) -> LedgerSheet {
             break;
         }
     }
-    r.finish()
+    r.finish().expect("sheet finishes")
 }
 
 fn sheet(lines: &[L]) -> LedgerSheet {
@@ -121,7 +122,14 @@ fn opts(as_of: NaiveDate) -> ModelOptions {
 }
 
 fn model(lines: &[L], as_of: NaiveDate) -> Model {
-    build(vec![sheet(lines)], &[], &[], &opts(as_of)).expect("model builds")
+    build(
+        vec![sheet(lines)],
+        Interner::default(),
+        &[],
+        &[],
+        &opts(as_of),
+    )
+    .expect("model builds")
 }
 
 fn cust<'m>(m: &'m Model, key: &str) -> &'m Metrics {
@@ -224,7 +232,14 @@ fn window_edges_clamp_like_edate_in_leap_years() {
 #[test]
 fn as_of_defaults_to_the_latest_date() {
     let lines = [l("2025-03-05", "C1", "5"), l("2025-04-09", "C1", "7")];
-    let m = build(vec![sheet(&lines)], &[], &[], &ModelOptions::default()).expect("model");
+    let m = build(
+        vec![sheet(&lines)],
+        Interner::default(),
+        &[],
+        &[],
+        &ModelOptions::default(),
+    )
+    .expect("model");
     assert_eq!(m.as_of, day(2025, 4, 9));
     assert_eq!(m.window.start, day(2024, 4, 10));
     assert_eq!(cust(&m, "C1").sales, d("12"));
@@ -354,7 +369,7 @@ fn annualization_divides_by_at_most_the_window_months() {
         new_client_months: 18,
         annualize: true,
     };
-    let m = build(vec![sheet(&lines)], &[], &[], &o).expect("model");
+    let m = build(vec![sheet(&lines)], Interner::default(), &[], &[], &o).expect("model");
     let a = cust(&m, "M13");
     assert!(a.provisional);
     assert_eq!(a.months_active, Some(13));
@@ -368,7 +383,7 @@ fn annualization_divides_by_at_most_the_window_months() {
         annualize: false,
         ..o
     };
-    let m = build(vec![sheet(&lines)], &[], &[], &o).expect("model");
+    let m = build(vec![sheet(&lines)], Interner::default(), &[], &[], &o).expect("model");
     assert!(cust(&m, "M10").provisional);
     assert_eq!(cust(&m, "M10").basis_sales, d("500"));
 }
@@ -389,7 +404,14 @@ fn master_first_date_wins_over_the_ledger() {
         region: "华南",
         ..l("2025-11-01", "C1", "100")
     }];
-    let m = build(vec![sheet(&lines)], &master, &[], &opts(day(2025, 12, 31))).expect("model");
+    let m = build(
+        vec![sheet(&lines)],
+        Interner::default(),
+        &master,
+        &[],
+        &opts(day(2025, 12, 31)),
+    )
+    .expect("model");
     let c = cust(&m, "C1");
     assert_eq!(c.first_date, Some(day(2020, 1, 15)));
     assert!(!c.provisional);
@@ -515,6 +537,7 @@ fn price_index_without_a_unit_price_column_uses_amount_over_quantity() {
     ];
     let m = build(
         vec![sheet_of("s", rows)],
+        Interner::default(),
         &[],
         &[],
         &opts(day(2025, 12, 31)),
@@ -571,6 +594,7 @@ fn numeric_id_cells_are_their_digits() {
     ];
     let m = build(
         vec![sheet_of("s", rows)],
+        Interner::default(),
         &[],
         &[],
         &opts(day(2025, 12, 31)),
@@ -658,7 +682,14 @@ fn a_row_without_id_joins_a_customer_known_by_id_from_the_master() {
         name: "主档公司",
         ..l("2025-03-01", "", "42")
     }];
-    let m = build(vec![sheet(&lines)], &master, &[], &opts(day(2025, 12, 31))).expect("model");
+    let m = build(
+        vec![sheet(&lines)],
+        Interner::default(),
+        &master,
+        &[],
+        &opts(day(2025, 12, 31)),
+    )
+    .expect("model");
     assert_eq!(keys(&m), vec!["M1"]);
     assert_eq!(cust(&m, "M1").sales, d("42"));
     assert_eq!(cust(&m, "M1").name, "主档公司");
@@ -797,7 +828,14 @@ fn control_totals_hold_with_rejected_and_totals_rows() {
         "{:?}",
         s.issues
     );
-    let m = build(vec![s], &[], &[], &opts(day(2025, 12, 31))).expect("model");
+    let m = build(
+        vec![s],
+        Interner::default(),
+        &[],
+        &[],
+        &opts(day(2025, 12, 31)),
+    )
+    .expect("model");
     let tt = &m.totals;
     assert_eq!(tt.rows_read, 8);
     assert_eq!(tt.accepted, 4);
@@ -862,6 +900,7 @@ fn several_sheets_add_up_like_one() {
     let one = model(&lines, day(2025, 12, 31));
     let split = build(
         vec![sheet(&lines[..2]), sheet(&lines[2..])],
+        Interner::default(),
         &[],
         &[],
         &opts(day(2025, 12, 31)),
@@ -898,6 +937,7 @@ fn exact_duplicate_rows_are_warned_across_sheets_in_input_order() {
     rows2.push(l("2025-03-01", "C1", "100.01").cells());
     let m = build(
         vec![sheet_of("3月", rows1), sheet_of("4月", rows2)],
+        Interner::default(),
         &[],
         &[],
         &opts(day(2025, 6, 30)),

@@ -43,10 +43,57 @@ pub struct LineRecord {
     pub source_order: u64,
 }
 
+/// Fixed-layout records appended to an anonymous temporary file: written
+/// through a buffer while a sheet is read, then sealed (the buffer is freed,
+/// only the file handle stays) until the model reads them back, once or more.
+struct TempRecords {
+    writer: Option<BufWriter<File>>,
+    file: Option<File>,
+    count: u64,
+    buffer: usize,
+}
+
+impl TempRecords {
+    fn new(buffer: usize) -> std::io::Result<TempRecords> {
+        Ok(TempRecords {
+            writer: Some(BufWriter::with_capacity(buffer, tempfile::tempfile()?)),
+            file: None,
+            count: 0,
+            buffer,
+        })
+    }
+
+    fn push(&mut self, record: &[u8]) -> std::io::Result<()> {
+        let Some(w) = self.writer.as_mut() else {
+            return Err(std::io::Error::other("temporary records already sealed"));
+        };
+        w.write_all(record)?;
+        self.count += 1;
+        Ok(())
+    }
+
+    /// Flushes and frees the write buffer; later pushes fail.
+    fn seal(&mut self) -> std::io::Result<()> {
+        if let Some(w) = self.writer.take() {
+            self.file = Some(w.into_inner().map_err(|e| e.into_error())?);
+        }
+        Ok(())
+    }
+
+    /// A reader from the first record (sealing first when needed).
+    fn reader(&mut self) -> std::io::Result<BufReader<File>> {
+        self.seal()?;
+        let Some(f) = self.file.as_mut() else {
+            return Err(std::io::Error::other("temporary records missing"));
+        };
+        f.seek(SeekFrom::Start(0))?;
+        Ok(BufReader::with_capacity(self.buffer, f.try_clone()?))
+    }
+}
+
 /// Accepted lines of one sheet, in an anonymous temporary file.
 pub struct Spill {
-    writer: Option<BufWriter<File>>,
-    pub count: u64,
+    records: TempRecords,
 }
 
 const FLAG_QTY: u8 = 1;
@@ -60,15 +107,21 @@ const FIXED_LEN: usize = 4 + 4 + 5 * 4 + 2 * 8 + 16;
 impl Spill {
     pub fn new() -> std::io::Result<Spill> {
         Ok(Spill {
-            writer: Some(BufWriter::with_capacity(1 << 16, tempfile::tempfile()?)),
-            count: 0,
+            records: TempRecords::new(1 << 16)?,
         })
     }
 
+    /// Lines written so far.
+    pub fn count(&self) -> u64 {
+        self.records.count
+    }
+
+    /// Frees the write buffer once the sheet is read.
+    pub fn seal(&mut self) -> std::io::Result<()> {
+        self.records.seal()
+    }
+
     pub fn push(&mut self, r: &LineRecord) -> std::io::Result<()> {
-        let Some(w) = self.writer.as_mut() else {
-            return Err(std::io::Error::other("spill already finished"));
-        };
         let mut buf = [0u8; 128];
         let mut n = 0;
         let mut put = |bytes: &[u8]| {
@@ -97,21 +150,14 @@ impl Spill {
         if let Some(d) = r.due_date {
             put(&days(d).to_le_bytes());
         }
-        w.write_all(&buf[..n])?;
-        self.count += 1;
-        Ok(())
+        self.records.push(&buf[..n])
     }
 
     /// Ends writing and returns a reader over the records in order.
     pub fn finish(&mut self) -> std::io::Result<SpillReader> {
-        let Some(w) = self.writer.take() else {
-            return Err(std::io::Error::other("spill already finished"));
-        };
-        let mut f = w.into_inner().map_err(|e| e.into_error())?;
-        f.seek(SeekFrom::Start(0))?;
         Ok(SpillReader {
-            reader: BufReader::with_capacity(1 << 16, f),
-            left: self.count,
+            reader: self.records.reader()?,
+            left: self.records.count,
         })
     }
 }
@@ -128,39 +174,32 @@ fn from_days(n: i32) -> std::io::Result<NaiveDate> {
 /// The (row, fingerprint) pairs of one sheet's accepted lines, in an anonymous
 /// temporary file, so duplicates can be found on another thread.
 pub struct FingerprintSpill {
-    writer: Option<BufWriter<File>>,
-    count: u64,
+    records: TempRecords,
 }
 
 impl FingerprintSpill {
     pub fn new() -> std::io::Result<FingerprintSpill> {
         Ok(FingerprintSpill {
-            writer: Some(BufWriter::with_capacity(1 << 15, tempfile::tempfile()?)),
-            count: 0,
+            records: TempRecords::new(1 << 15)?,
         })
     }
 
     pub fn push(&mut self, row: u32, fingerprint: u64) -> std::io::Result<()> {
-        let Some(w) = self.writer.as_mut() else {
-            return Err(std::io::Error::other("fingerprints already finished"));
-        };
         let mut buf = [0u8; 12];
         buf[..4].copy_from_slice(&row.to_le_bytes());
         buf[4..].copy_from_slice(&fingerprint.to_le_bytes());
-        w.write_all(&buf)?;
-        self.count += 1;
-        Ok(())
+        self.records.push(&buf)
     }
 
-    /// Calls `each` with every (row, fingerprint) in order.
+    /// Frees the write buffer once the sheet is read.
+    pub fn seal(&mut self) -> std::io::Result<()> {
+        self.records.seal()
+    }
+
+    /// Calls `each` with every (row, fingerprint) in order; may be called again.
     pub fn read_all(&mut self, mut each: impl FnMut(u32, u64)) -> std::io::Result<()> {
-        let Some(w) = self.writer.take() else {
-            return Err(std::io::Error::other("fingerprints already finished"));
-        };
-        let mut f = w.into_inner().map_err(|e| e.into_error())?;
-        f.seek(SeekFrom::Start(0))?;
-        let mut r = BufReader::with_capacity(1 << 15, f);
-        for _ in 0..self.count {
+        let mut r = self.records.reader()?;
+        for _ in 0..self.records.count {
             let b = read_array::<12>(&mut r)?;
             let row = u32::from_le_bytes([b[0], b[1], b[2], b[3]]);
             let mut fp = [0u8; 8];
@@ -259,7 +298,11 @@ pub struct LedgerSheet {
     pub header: Option<HeaderMap>,
     pub stats: SheetStats,
     pub issues: Vec<Issue>,
+    /// The sheet's own strings, numbered in first-seen order, until
+    /// [`LedgerSheet::absorb_strings`] moves them into the run's table.
     pub strings: Interner,
+    /// Sheet string number → number in the run's table (after absorbing).
+    pub remap: Vec<u32>,
     pub spill: Option<Spill>,
     /// (row, fingerprint) of each accepted line, for the duplicate-row warning.
     pub fingerprints: Option<FingerprintSpill>,
@@ -267,6 +310,17 @@ pub struct LedgerSheet {
     pub max_date: Option<NaiveDate>,
     /// (id, name) pairs seen together, as interned numbers.
     pub id_names: Vec<(u32, u32)>,
+}
+
+impl LedgerSheet {
+    /// Moves the sheet's strings into the run's table, keeping only the
+    /// mapping: sheets absorbed in input order number every string as one
+    /// table read front to back would, and each sheet's copy is freed as soon
+    /// as it is absorbed (a year of monthly sheets repeats every customer).
+    pub fn absorb_strings(&mut self, run: &mut Interner) {
+        let own = std::mem::take(&mut self.strings);
+        self.remap = own.strings().iter().map(|t| run.intern(t)).collect();
+    }
 }
 
 /// Reads one ledger sheet row by row (a [`RowVisitor`]).
@@ -423,6 +477,7 @@ impl<'m> LedgerSheetReader<'m> {
                 stats: SheetStats::default(),
                 issues: Vec::new(),
                 strings: Interner::default(),
+                remap: Vec::new(),
                 spill: Some(Spill::new().map_err(|e| {
                     ReadError::file(file, format!("cannot create a temporary file: {e}"))
                 })?),
@@ -440,8 +495,12 @@ impl<'m> LedgerSheetReader<'m> {
         })
     }
 
-    /// Ends the sheet: a sheet without a header becomes a notice.
-    pub fn finish(mut self) -> LedgerSheet {
+    /// Ends the sheet: a sheet without a header becomes a notice; the spills'
+    /// write buffers are freed (only their files wait for the model).
+    ///
+    /// # Errors
+    /// The temporary files cannot be flushed (disk full).
+    pub fn finish(mut self) -> Result<LedgerSheet, ReadError> {
         if let (None, Some(search)) = (&self.out.header, self.search.take()) {
             let problem = search.not_found();
             self.out.issues.push(Issue {
@@ -459,7 +518,19 @@ impl<'m> LedgerSheetReader<'m> {
         let mut pairs: Vec<(u32, u32)> = self.id_names.into_iter().collect();
         pairs.sort_unstable();
         self.out.id_names = pairs;
-        self.out
+        let sealed = match (self.out.spill.as_mut(), self.out.fingerprints.as_mut()) {
+            (Some(s), Some(f)) => s.seal().and_then(|()| f.seal()),
+            (Some(s), None) => s.seal(),
+            (None, Some(f)) => f.seal(),
+            (None, None) => Ok(()),
+        };
+        sealed.map_err(|e| {
+            ReadError::file(
+                &self.out.file,
+                format!("cannot write a temporary file: {e}"),
+            )
+        })?;
+        Ok(self.out)
     }
 
     fn issue(
@@ -751,7 +822,7 @@ mod tests {
                 break;
             }
         }
-        let mut sheet = r.finish();
+        let mut sheet = r.finish().expect("finish");
         let mut recs = Vec::new();
         if let Some(spill) = sheet.spill.as_mut() {
             let mut rd = spill.finish().expect("finish");

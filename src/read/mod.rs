@@ -155,6 +155,15 @@ fn plan(files: &[PathBuf], opts: &ReadOptions) -> Result<Plan, ReadError> {
     Ok((tasks, notices, opened))
 }
 
+/// What [`read_ledgers`] produced: the sheets in input order, notices about
+/// sheets left out, and the run's string table the sheets' lines refer to
+/// (through each sheet's `remap`).
+pub struct Ledgers {
+    pub sheets: Vec<LedgerSheet>,
+    pub issues: Vec<Issue>,
+    pub strings: intern::Interner,
+}
+
 /// Reads every ledger sheet of every file, sheets in parallel, results in
 /// input order (so outputs are identical to a one-thread run).
 ///
@@ -165,7 +174,7 @@ pub fn read_ledgers(
     files: &[PathBuf],
     matcher: &HeaderMatcher,
     opts: &ReadOptions,
-) -> Result<(Vec<LedgerSheet>, Vec<Issue>), ReadError> {
+) -> Result<Ledgers, ReadError> {
     let (tasks, notices, opened) = plan(files, opts)?;
     if !opts.sheets.is_empty() && tasks.is_empty() {
         return Err(ReadError::file(
@@ -184,6 +193,9 @@ pub fn read_ledgers(
     let next = AtomicUsize::new(0);
     let pool: Mutex<Vec<Option<Source>>> = Mutex::new(opened);
     let (tx, rx) = mpsc::channel::<(usize, Result<LedgerSheet, ReadError>)>();
+    let mut results: Vec<Option<Result<LedgerSheet, ReadError>>> =
+        (0..tasks.len()).map(|_| None).collect();
+    let mut strings = intern::Interner::default();
     std::thread::scope(|scope| {
         for _ in 0..threads {
             let tx = tx.clone();
@@ -203,15 +215,24 @@ pub fn read_ledgers(
                 }
             });
         }
+        drop(tx);
+        // Sheets' strings join the run's table in input order as soon as
+        // every earlier sheet has: at most a few sheets' own tables live at once.
+        let mut absorbed = 0;
+        for (t, r) in rx {
+            results[t] = Some(r);
+            while let Some(slot) = results.get_mut(absorbed) {
+                match slot {
+                    Some(Ok(sheet)) => sheet.absorb_strings(&mut strings),
+                    Some(Err(_)) => {}
+                    None => break,
+                }
+                absorbed += 1;
+            }
+        }
     });
-    drop(tx);
     if let Some(p) = progress {
         p.finish_and_clear();
-    }
-    let mut results: Vec<Option<Result<LedgerSheet, ReadError>>> =
-        (0..tasks.len()).map(|_| None).collect();
-    for (t, r) in rx {
-        results[t] = Some(r);
     }
     let mut sheets = Vec::with_capacity(tasks.len());
     let mut issues = notices;
@@ -237,7 +258,11 @@ pub fn read_ledgers(
             }
         }
     }
-    Ok((sheets, issues))
+    Ok(Ledgers {
+        sheets,
+        issues,
+        strings,
+    })
 }
 
 fn read_one(
@@ -274,7 +299,7 @@ fn read_one(
         &task.sheet,
     )?;
     src.read_sheet(&task.sheet, &mut reader)?;
-    Ok(reader.finish())
+    reader.finish()
 }
 
 fn progress_bar(enabled: bool, len: u64) -> Option<indicatif::ProgressBar> {
