@@ -44,6 +44,11 @@ pub struct SampleOptions {
     pub csv: bool,
     /// With `csv`: encode the CSV as GBK instead of UTF-8.
     pub gbk: bool,
+    /// Large xlsx only: one shared-strings table, as Excel saves a workbook,
+    /// instead of text kept in the cells (inline strings), as the streaming
+    /// writers behind ERP exports do by default (POI's SXSSF, xlsxwriter's
+    /// constant-memory mode).
+    pub shared_strings: bool,
 }
 
 /// One file written by [`generate`].
@@ -769,6 +774,8 @@ struct Gen {
     custs: Vec<Customer>,
     picker: Picker,
     large: bool,
+    /// Large xlsx: a shared-strings table instead of inline strings.
+    shared_strings: bool,
     /// Messy (text) value rate: one line in this many.
     messy_every: u64,
     messy_count: u64,
@@ -1205,6 +1212,7 @@ pub fn generate(out_dir: &Path, opts: &SampleOptions) -> Result<SampleReport> {
         rng,
         picker: Picker::new(custs.len()),
         large,
+        shared_strings: opts.shared_strings,
         messy_every: if large { 2000 } else { 30 },
         messy_count: 0,
         name_only_every: 5000,
@@ -1405,7 +1413,7 @@ fn write_ledger_xlsx(
     for (mi, p) in plan.iter().enumerate() {
         let rows = month_rows(gen, mi, p);
         let name = sheet_name(mi);
-        let ws = ledger_sheet(&mut wb, gen.large)?;
+        let ws = ledger_sheet(&mut wb, gen.large, gen.shared_strings)?;
         ws.set_name(&name)?;
         ws.merge_range(0, 0, 0, NCOL as u16 - 1, &ledger_title(Some(mi)), &f.title)?;
         ws.set_row_height(0, 24)?;
@@ -1442,18 +1450,15 @@ fn write_ledger_xlsx(
 }
 
 /// A new ledger sheet. Rows are written strictly in order (title, header,
-/// data, totals), so large ledgers can use a constant-memory worksheet
-/// (`wb.add_worksheet_with_constant_memory()?` when `large`): flat memory and
-/// no shared-string table. That needs rust_xlsxwriter's `constant_memory`
-/// feature, which Cargo.toml does not enable yet; until then every sheet is
-/// a standard one (a million rows take about 2 GB while writing).
-/// Large ledgers stream each sheet's rows to a temporary file (rows are
-/// written in order) and keep a shared-strings table, as Excel's own files do.
-fn ledger_sheet(wb: &mut Workbook, large: bool) -> Result<&mut Worksheet> {
-    if large {
-        Ok(wb.add_worksheet_with_low_memory()?)
-    } else {
-        Ok(wb.add_worksheet())
+/// data, totals), so large ledgers stream each sheet's rows to a temporary
+/// file: with inline strings, as streaming exporters write, or with a
+/// shared-strings table, as Excel saves a workbook (flat memory either way).
+/// The small sample set is written as Excel would.
+fn ledger_sheet(wb: &mut Workbook, large: bool, shared: bool) -> Result<&mut Worksheet> {
+    match (large, shared) {
+        (true, false) => Ok(wb.add_worksheet_with_constant_memory()?),
+        (true, true) => Ok(wb.add_worksheet_with_low_memory()?),
+        (false, _) => Ok(wb.add_worksheet()),
     }
 }
 
@@ -1916,6 +1921,7 @@ mod tests {
             seed: 2,
             csv: true,
             gbk: true,
+            shared_strings: false,
         };
         let r = generate(dir.path(), &opts).unwrap();
         assert_eq!(r.ledger_rows, 5_000);
@@ -1955,6 +1961,7 @@ mod tests {
             seed: 1,
             csv: !csv.is_empty(),
             gbk: csv == "gbk",
+            shared_strings: false,
         };
         let t = std::time::Instant::now();
         let r = generate(Path::new(&out), &opts).unwrap();

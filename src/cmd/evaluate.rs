@@ -7,7 +7,7 @@ use std::path::PathBuf;
 use anyhow::{bail, Result};
 use clap::Args;
 
-use super::output::{write_all, Outputs};
+use super::output::{write_all, Body, Outputs};
 use super::Common;
 use crate::grade::grade_all;
 use crate::model::ledger::{build, Model, ModelOptions};
@@ -236,17 +236,17 @@ pub fn run(args: EvaluateArgs) -> Result<()> {
     let book = ev.book();
     timer.lap("report");
     let xlsx = crate::render::xlsx::xlsx_bytes(&book)?;
+    drop(book);
     timer.lap("xlsx");
     let source = match &args.common.rules {
         Some(p) => p.display().to_string(),
         None => "built-in three-tier".to_string(),
     };
-    let json = json_out.as_ref().map(|_| {
-        crate::render::json::to_bytes(&crate::render::json::evaluation_json(&ev, &source))
-    });
-    let mut files: Vec<(&std::path::Path, &[u8])> = vec![(out.as_path(), xlsx.as_slice())];
-    if let (Some(p), Some(j)) = (&json_out, &json) {
-        files.push((p.as_path(), j.as_slice()));
+    let json = crate::render::json::evaluation_json(&ev, &source);
+    let write_json = |w: &mut dyn std::io::Write| crate::render::json::write_pretty(w, &json);
+    let mut files: Vec<(&std::path::Path, Body)> = vec![(out.as_path(), Body::Bytes(&xlsx))];
+    if let Some(p) = &json_out {
+        files.push((p.as_path(), Body::Stream(&write_json)));
     }
     write_all(&files)?;
     timer.lap("write");

@@ -80,11 +80,18 @@ impl Outputs {
     }
 }
 
+/// What an output file holds: bytes already made, or a writer that streams
+/// them (a large JSON is never held whole in memory).
+pub enum Body<'a> {
+    Bytes(&'a [u8]),
+    Stream(&'a dyn Fn(&mut dyn Write) -> std::io::Result<()>),
+}
+
 /// Writes several files all-or-nothing: each goes to a temporary file in its
 /// target folder first; only when all are written are they renamed into place.
-pub fn write_all(files: &[(&Path, &[u8])]) -> Result<()> {
+pub fn write_all(files: &[(&Path, Body)]) -> Result<()> {
     let mut staged = Vec::with_capacity(files.len());
-    for (path, bytes) in files {
+    for (path, body) in files {
         let dir = match path.parent() {
             Some(p) if !p.as_os_str().is_empty() => p,
             _ => Path::new("."),
@@ -102,9 +109,15 @@ pub fn write_all(files: &[(&Path, &[u8])]) -> Result<()> {
                 dir.display()
             )
         })?;
-        tmp.write_all(bytes)
-            .and_then(|_| tmp.as_file().sync_all())
-            .with_context(|| format!("{}: cannot write", path.display()))?;
+        match body {
+            Body::Bytes(bytes) => tmp.write_all(bytes),
+            Body::Stream(write) => {
+                let mut w = std::io::BufWriter::with_capacity(1 << 16, tmp.as_file_mut());
+                write(&mut w).and_then(|()| w.flush())
+            }
+        }
+        .and_then(|()| tmp.as_file().sync_all())
+        .with_context(|| format!("{}: cannot write", path.display()))?;
         staged.push((tmp, *path));
     }
     for (tmp, path) in staged {
@@ -151,7 +164,10 @@ mod tests {
         let dir = tempfile::tempdir()?;
         let a = dir.path().join("a.xlsx");
         let b = dir.path().join("b.json");
-        write_all(&[(&a, b"A"), (&b, b"B")])?;
+        write_all(&[
+            (&a, Body::Bytes(b"A")),
+            (&b, Body::Stream(&|w| w.write_all(b"B"))),
+        ])?;
         assert_eq!(std::fs::read(&a)?, b"A");
         let names: Vec<_> = std::fs::read_dir(dir.path())?
             .filter_map(|e| e.ok())

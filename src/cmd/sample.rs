@@ -26,6 +26,10 @@ pub struct SampleArgs {
     /// With --csv: encode the CSV as GBK.
     #[arg(long, requires = "csv")]
     pub gbk: bool,
+    /// With --rows (xlsx): one shared-strings table, as Excel saves a workbook,
+    /// instead of text in the cells, as streaming ERP exporters write.
+    #[arg(long, requires = "rows", conflicts_with = "csv")]
+    pub shared_strings: bool,
     /// Replace existing files.
     #[arg(long)]
     pub force: bool,
@@ -50,6 +54,7 @@ pub fn run(args: SampleArgs) -> Result<()> {
         seed: args.seed,
         csv: args.csv,
         gbk: args.gbk,
+        shared_strings: args.shared_strings,
     };
     let report = generate(staging.path(), &opts)?;
     let mut moves = Vec::new();

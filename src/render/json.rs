@@ -271,14 +271,13 @@ impl Serialize for Issues<'_> {
     }
 }
 
-/// Pretty JSON bytes with a final newline.
-pub fn to_bytes(v: &impl Serialize) -> Vec<u8> {
-    let mut out = Vec::with_capacity(1 << 16);
-    if serde_json::to_writer_pretty(&mut out, v).is_err() {
-        out.clear();
-    }
-    out.push(b'\n');
-    out
+/// Streams pretty JSON with a final newline to `w`.
+///
+/// # Errors
+/// Writing fails, or a value cannot be serialised.
+pub fn write_pretty(w: &mut dyn std::io::Write, v: &impl Serialize) -> std::io::Result<()> {
+    serde_json::to_writer_pretty(&mut *w, v)?;
+    w.write_all(b"\n")
 }
 
 #[cfg(test)]

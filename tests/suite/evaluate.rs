@@ -214,6 +214,7 @@ fn generated_large_gbk_csv_matches_the_generators_records() {
             seed: 5,
             csv: true,
             gbk: true,
+            shared_strings: false,
         },
     )
     .expect("sample");
@@ -229,6 +230,48 @@ fn generated_large_gbk_csv_matches_the_generators_records() {
     let j = w.json("e.json");
     let book = read_book(&w.join("e.xlsx"));
     assert_matches_report(&r, &j, &book);
+}
+
+/// A big xlsx ledger as a streaming exporter writes it (text in the cells) and
+/// as Excel saves it (one shared-strings table) gives the generator's figures.
+#[test]
+fn generated_large_xlsx_with_inline_and_shared_strings_match_the_generators_records() {
+    for shared_strings in [false, true] {
+        let w = Workdir::new();
+        let dir = w.join("big");
+        let r = generate(
+            &dir,
+            &SampleOptions {
+                rows: Some(3_000),
+                seed: 9,
+                csv: false,
+                gbk: false,
+                shared_strings,
+            },
+        )
+        .expect("sample");
+        let sst = zip_has(&r.files[0].path, "xl/sharedStrings.xml");
+        assert_eq!(sst, shared_strings, "shared-strings part present: {sst}");
+        w.ok(&[
+            "evaluate",
+            p(&r.files[0].path),
+            "--out",
+            "e.xlsx",
+            "--json",
+            "e.json",
+            "--quiet",
+        ]);
+        let j = w.json("e.json");
+        let book = read_book(&w.join("e.xlsx"));
+        assert_matches_report(&r, &j, &book);
+    }
+}
+
+fn zip_has(path: &std::path::Path, part: &str) -> bool {
+    let f = std::fs::File::open(path).expect("open");
+    let z = zip::ZipArchive::new(f).expect("zip");
+    let found = z.file_names().any(|n| n.is_ok_and(|n| n == part));
+    found
 }
 
 // ---------------------------------------------------------------------------
