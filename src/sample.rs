@@ -49,7 +49,15 @@ pub struct SampleOptions {
     /// writers behind ERP exports do by default (POI's SXSSF, xlsxwriter's
     /// constant-memory mode).
     pub shared_strings: bool,
+    /// Large mode only: how many customers (default: one per 200 rows,
+    /// between 200 and 20,000).
+    pub customers: Option<usize>,
+    /// Large xlsx only: every month on one sheet instead of one sheet a month.
+    pub one_sheet: bool,
 }
+
+/// Most customers a generated ledger can have (distinct names).
+pub const MAX_CUSTOMERS: usize = 30 * 40 * 10 * 3;
 
 /// One file written by [`generate`].
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -590,6 +598,7 @@ struct Customer {
 
 fn make_customers(rng: &mut Rng, n: usize, large: bool) -> Vec<Customer> {
     let combos = CITIES.len() * CORES.len() * TRADES.len() * SUFFIXES.len();
+    debug_assert_eq!(combos, MAX_CUSTOMERS);
     let mut combo_ids: Vec<u32> = (0..combos as u32).collect();
     rng.shuffle(&mut combo_ids);
     let mut ids: Vec<u32> = (1..=n as u32).collect();
@@ -776,6 +785,8 @@ struct Gen {
     large: bool,
     /// Large xlsx: a shared-strings table instead of inline strings.
     shared_strings: bool,
+    /// Large xlsx: every month on one sheet.
+    one_sheet: bool,
     /// Messy (text) value rate: one line in this many.
     messy_every: u64,
     messy_count: u64,
@@ -1203,9 +1214,13 @@ pub fn generate(out_dir: &Path, opts: &SampleOptions) -> Result<SampleReport> {
     if opts.rows == Some(0) {
         bail!("--rows must be at least 1");
     }
-    let n_custs = match opts.rows {
-        Some(n) => (n / 200).clamp(200, 20_000),
-        None => 60,
+    let n_custs = match (opts.rows, opts.customers) {
+        (Some(_), Some(c)) if c == 0 || c > MAX_CUSTOMERS => {
+            bail!("--customers must be between 1 and {MAX_CUSTOMERS}")
+        }
+        (Some(_), Some(c)) => c,
+        (Some(n), None) => (n / 200).clamp(200, 20_000),
+        (None, _) => 60,
     };
     let custs = make_customers(&mut rng, n_custs, large);
     let mut gen = Gen {
@@ -1213,6 +1228,7 @@ pub fn generate(out_dir: &Path, opts: &SampleOptions) -> Result<SampleReport> {
         picker: Picker::new(custs.len()),
         large,
         shared_strings: opts.shared_strings,
+        one_sheet: opts.one_sheet,
         messy_every: if large { 2000 } else { 30 },
         messy_count: 0,
         name_only_every: 5000,
@@ -1410,19 +1426,15 @@ fn write_ledger_xlsx(
         wb.set_zip_compression_level(1);
     }
     let file = file_name(path);
+    if gen.one_sheet {
+        return write_one_sheet(path, wb, &f, gen, books, plan);
+    }
     for (mi, p) in plan.iter().enumerate() {
         let rows = month_rows(gen, mi, p);
         let name = sheet_name(mi);
         let ws = ledger_sheet(&mut wb, gen.large, gen.shared_strings)?;
         ws.set_name(&name)?;
-        ws.merge_range(0, 0, 0, NCOL as u16 - 1, &ledger_title(Some(mi)), &f.title)?;
-        ws.set_row_height(0, 24)?;
-        ws.write_string(1, 0, ledger_subtitle())?;
-        for (c, (h, w)) in LEDGER_HEADERS.iter().zip(LEDGER_WIDTHS).enumerate() {
-            ws.write_string_with_format(LEDGER_DATA_ROW - 1, c as u16, *h, &f.header)?;
-            ws.set_column_width(c as u16, w)?;
-        }
-        ws.set_freeze_panes(LEDGER_DATA_ROW, 0)?;
+        ledger_heading(ws, &f, Some(mi))?;
         let (mut qty, mut amount) = (0i64, 0i64);
         for (i, row) in rows.iter().enumerate() {
             let r = LEDGER_DATA_ROW + i as u32;
@@ -1444,6 +1456,69 @@ fn write_ledger_xlsx(
         )?;
         books.totals_rows += 1;
     }
+    wb.save(path)
+        .with_context(|| format!("cannot write {}", path.display()))?;
+    Ok(())
+}
+
+/// Title, subtitle and header rows of a ledger sheet (`month`: None for a
+/// sheet covering every month).
+fn ledger_heading(ws: &mut Worksheet, f: &Formats, month: Option<usize>) -> Result<()> {
+    ws.merge_range(0, 0, 0, NCOL as u16 - 1, &ledger_title(month), &f.title)?;
+    ws.set_row_height(0, 24)?;
+    ws.write_string(1, 0, ledger_subtitle())?;
+    for (c, (h, w)) in LEDGER_HEADERS.iter().zip(LEDGER_WIDTHS).enumerate() {
+        ws.write_string_with_format(LEDGER_DATA_ROW - 1, c as u16, *h, &f.header)?;
+        ws.set_column_width(c as u16, w)?;
+    }
+    ws.set_freeze_panes(LEDGER_DATA_ROW, 0)?;
+    Ok(())
+}
+
+/// Every month on one sheet `销售台账`, as some ERP exports come: a 小计 row
+/// after each month (values, as an export writes them) and a 合计 row at
+/// the end, like the CSV.
+fn write_one_sheet(
+    path: &Path,
+    mut wb: Workbook,
+    f: &Formats,
+    gen: &mut Gen,
+    books: &mut Books,
+    plan: &[MonthPlan],
+) -> Result<()> {
+    let file = file_name(path);
+    let name = "销售台账";
+    let ws = ledger_sheet(&mut wb, gen.large, gen.shared_strings)?;
+    ws.set_name(name)?;
+    ledger_heading(ws, f, None)?;
+    let mut r = LEDGER_DATA_ROW;
+    let (mut grand_qty, mut grand_amount) = (0i64, 0i64);
+    let total_row = |ws: &mut Worksheet, r: u32, label: &str, qty: i64, amount: i64| {
+        ws.write_string_with_format(r, 0, label, &f.total_label)?;
+        ws.write_number_with_format(r, C_QTY as u16, (qty / 100) as f64, &f.total_int)?;
+        ws.write_number_with_format(r, C_AMOUNT as u16, amount as f64 / 100.0, &f.total_money)?;
+        Ok::<(), anyhow::Error>(())
+    };
+    for (mi, p) in plan.iter().enumerate() {
+        let rows = month_rows(gen, mi, p);
+        let (mut qty, mut amount) = (0i64, 0i64);
+        for row in &rows {
+            for (c, v) in row.cells.iter().enumerate() {
+                put(ws, r, c, v, f)?;
+            }
+            qty += row.cells[C_QTY].readable();
+            amount += row.cells[C_AMOUNT].readable();
+            books.record(&file, name, r + 1, row);
+            r += 1;
+        }
+        total_row(ws, r, "小计", qty, amount)?;
+        books.totals_rows += 1;
+        r += 1;
+        grand_qty += qty;
+        grand_amount += amount;
+    }
+    total_row(ws, r, "合计", grand_qty, grand_amount)?;
+    books.totals_rows += 1;
     wb.save(path)
         .with_context(|| format!("cannot write {}", path.display()))?;
     Ok(())
@@ -1922,6 +1997,8 @@ mod tests {
             csv: true,
             gbk: true,
             shared_strings: false,
+            customers: None,
+            one_sheet: false,
         };
         let r = generate(dir.path(), &opts).unwrap();
         assert_eq!(r.ledger_rows, 5_000);
@@ -1962,6 +2039,8 @@ mod tests {
             csv: !csv.is_empty(),
             gbk: csv == "gbk",
             shared_strings: false,
+            customers: None,
+            one_sheet: false,
         };
         let t = std::time::Instant::now();
         let r = generate(Path::new(&out), &opts).unwrap();

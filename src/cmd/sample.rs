@@ -30,6 +30,12 @@ pub struct SampleArgs {
     /// instead of text in the cells, as streaming ERP exporters write.
     #[arg(long, requires = "rows", conflicts_with = "csv")]
     pub shared_strings: bool,
+    /// With --rows: this many customers (default: one per 200 rows, 200 to 20,000).
+    #[arg(long, value_name = "N", requires = "rows")]
+    pub customers: Option<usize>,
+    /// With --rows (xlsx): every month on one sheet, with 小计 rows, instead of a sheet a month.
+    #[arg(long, requires = "rows", conflicts_with = "csv")]
+    pub one_sheet: bool,
     /// Replace existing files.
     #[arg(long)]
     pub force: bool,
@@ -55,6 +61,8 @@ pub fn run(args: SampleArgs) -> Result<()> {
         csv: args.csv,
         gbk: args.gbk,
         shared_strings: args.shared_strings,
+        customers: args.customers,
+        one_sheet: args.one_sheet,
     };
     let report = generate(staging.path(), &opts)?;
     let mut moves = Vec::new();

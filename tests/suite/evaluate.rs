@@ -215,6 +215,8 @@ fn generated_large_gbk_csv_matches_the_generators_records() {
             csv: true,
             gbk: true,
             shared_strings: false,
+            customers: None,
+            one_sheet: false,
         },
     )
     .expect("sample");
@@ -232,11 +234,12 @@ fn generated_large_gbk_csv_matches_the_generators_records() {
     assert_matches_report(&r, &j, &book);
 }
 
-/// A big xlsx ledger as a streaming exporter writes it (text in the cells) and
-/// as Excel saves it (one shared-strings table) gives the generator's figures.
+/// A big xlsx ledger as a streaming exporter writes it (text in the cells), as
+/// Excel saves it (one shared-strings table) and with every month on one sheet
+/// gives the generator's figures.
 #[test]
-fn generated_large_xlsx_with_inline_and_shared_strings_match_the_generators_records() {
-    for shared_strings in [false, true] {
+fn generated_large_xlsx_in_each_form_matches_the_generators_records() {
+    for (shared_strings, one_sheet) in [(false, false), (true, false), (false, true)] {
         let w = Workdir::new();
         let dir = w.join("big");
         let r = generate(
@@ -247,9 +250,16 @@ fn generated_large_xlsx_with_inline_and_shared_strings_match_the_generators_reco
                 csv: false,
                 gbk: false,
                 shared_strings,
+                customers: Some(400),
+                one_sheet,
             },
         )
         .expect("sample");
+        let n = r.customers.len();
+        // More than the 200 a 3,000-row ledger gets by default.
+        assert!(n <= 400 && n > 200, "{n} customers");
+        // 24 monthly 合计 rows, or 24 小计 rows and one 合计 on the one sheet.
+        assert_eq!(r.totals_rows, if one_sheet { 25 } else { 24 });
         let sst = zip_has(&r.files[0].path, "xl/sharedStrings.xml");
         assert_eq!(sst, shared_strings, "shared-strings part present: {sst}");
         w.ok(&[
