@@ -556,28 +556,100 @@ impl Source {
 /// The next cell of a sheet with its (row, column), or the end of the sheet.
 type NextCell<'a> = Result<Option<((u32, u32), Cell<'a>)>, ReadError>;
 
-/// Rows handed from the parsing thread to the row thread, in batches.
-type Batch<'a> = Vec<(u32, Vec<Cell<'a>>)>;
-
 const BATCH_ROWS: usize = 256;
+
+/// A cell in a [`Batch`]: as it is when it owns no memory (numbers, dates,
+/// texts borrowed from the shared-strings table), else a span of the batch's
+/// text buffer.
+enum Slot<'a> {
+    Plain(Cell<'a>),
+    Text(usize, usize),
+    Error(usize, usize),
+}
+
+/// Rows handed from the parsing thread to the row thread. Texts the parser
+/// owns (inline strings) are copied into one buffer per batch and each row's
+/// cells lie in one shared list, so nothing allocated on one thread is freed
+/// on the other (the allocator's slow path when it happens per cell); used
+/// batches go back to the parser to be filled again.
+#[derive(Default)]
+struct Batch<'a> {
+    text: String,
+    slots: Vec<Slot<'a>>,
+    /// (Excel row, end of its cells in `slots`).
+    rows: Vec<(u32, usize)>,
+}
+
+impl<'a> Batch<'a> {
+    fn clear(&mut self) {
+        self.text.clear();
+        self.slots.clear();
+        self.rows.clear();
+    }
+
+    fn push_row(&mut self, row: u32, cells: &mut Vec<Cell<'a>>) {
+        for cell in cells.drain(..) {
+            let slot = match cell {
+                Cell::Text(Cow::Owned(t)) => {
+                    let start = self.text.len();
+                    self.text.push_str(&t);
+                    Slot::Text(start, self.text.len())
+                }
+                Cell::Error(Cow::Owned(t)) => {
+                    let start = self.text.len();
+                    self.text.push_str(&t);
+                    Slot::Error(start, self.text.len())
+                }
+                plain => Slot::Plain(plain),
+            };
+            self.slots.push(slot);
+        }
+        self.rows.push((row, self.slots.len()));
+    }
+
+    /// Runs `visitor` on each row; false when it asked to stop.
+    fn visit(&self, visitor: &mut dyn RowVisitor) -> Result<bool, ReadError> {
+        let mut cells: Vec<Cell<'_>> = Vec::with_capacity(32);
+        let mut start = 0;
+        for &(row, end) in &self.rows {
+            cells.clear();
+            cells.extend(self.slots[start..end].iter().map(|s| match s {
+                Slot::Plain(c) => c.clone(),
+                Slot::Text(a, b) => Cell::Text(Cow::Borrowed(&self.text[*a..*b])),
+                Slot::Error(a, b) => Cell::Error(Cow::Borrowed(&self.text[*a..*b])),
+            }));
+            start = end;
+            if !visitor.row(row, &cells)? {
+                return Ok(false);
+            }
+        }
+        Ok(true)
+    }
+}
 
 /// Collects assembled rows into batches for the row thread.
 struct Batcher<'a> {
     batch: Batch<'a>,
     tx: std::sync::mpsc::SyncSender<Batch<'a>>,
+    /// Batches the row thread has finished with.
+    used: std::sync::mpsc::Receiver<Batch<'a>>,
 }
 
 impl<'a> Batcher<'a> {
     fn send(&mut self) -> bool {
-        let batch = std::mem::replace(&mut self.batch, Vec::with_capacity(BATCH_ROWS));
-        batch.is_empty() || self.tx.send(batch).is_ok()
+        if self.batch.rows.is_empty() {
+            return true;
+        }
+        let next = self.used.try_recv().unwrap_or_default();
+        let full = std::mem::replace(&mut self.batch, next);
+        self.tx.send(full).is_ok()
     }
 }
 
 impl<'a> RowSink<'a> for Batcher<'a> {
     fn take_row(&mut self, row: u32, cells: &mut Vec<Cell<'a>>) -> Result<bool, ReadError> {
-        self.batch.push((row, std::mem::take(cells)));
-        Ok(self.batch.len() < BATCH_ROWS || self.send())
+        self.batch.push_row(row, cells);
+        Ok(self.batch.rows.len() < BATCH_ROWS || self.send())
     }
 }
 
@@ -591,11 +663,13 @@ fn pipelined<'a>(
     visitor: &mut dyn RowVisitor,
 ) -> Result<(), ReadError> {
     let (tx, rx) = std::sync::mpsc::sync_channel::<Batch<'a>>(16);
+    let (back, used) = std::sync::mpsc::channel::<Batch<'a>>();
     std::thread::scope(|scope| {
         let parser = scope.spawn(move || -> Result<(), ReadError> {
             let mut batcher = Batcher {
-                batch: Vec::with_capacity(BATCH_ROWS),
+                batch: Batch::default(),
                 tx,
+                used,
             };
             let mut rows = RowAssembler::new(path, sheet, limits);
             while let Some(((r, c), cell)) = next_cell()? {
@@ -609,17 +683,18 @@ fn pipelined<'a>(
             Ok(())
         });
         let mut result = Ok(());
-        'rows: for batch in rx.iter() {
-            for (r, cells) in &batch {
-                match visitor.row(*r, cells) {
-                    Ok(true) => {}
-                    Ok(false) => break 'rows,
-                    Err(e) => {
-                        result = Err(e);
-                        break 'rows;
-                    }
+        for mut batch in rx.iter() {
+            match batch.visit(visitor) {
+                Ok(true) => {}
+                Ok(false) => break,
+                Err(e) => {
+                    result = Err(e);
+                    break;
                 }
             }
+            batch.clear();
+            // The parser may have finished: then the batch is dropped here.
+            let _ = back.send(batch);
         }
         drop(rx);
         let parsed = match parser.join() {

@@ -277,6 +277,48 @@ fn generated_large_xlsx_in_each_form_matches_the_generators_records() {
     }
 }
 
+/// Reading on two threads (sheets in parallel, or one sheet's cells parsed on a
+/// second thread) gives the same bytes as one thread.
+#[test]
+fn two_threads_write_the_same_bytes_as_one() {
+    for one_sheet in [true, false] {
+        let w = Workdir::new();
+        let r = generate(
+            &w.join("big"),
+            &SampleOptions {
+                rows: Some(2_500),
+                seed: 4,
+                one_sheet,
+                ..SampleOptions::default()
+            },
+        )
+        .expect("sample");
+        let ledger = p(&r.files[0].path).to_string();
+        for t in ["1", "2"] {
+            let (out, json) = (format!("e{t}.xlsx"), format!("e{t}.json"));
+            w.ok(&[
+                "evaluate",
+                &ledger,
+                "--out",
+                &out,
+                "--json",
+                &json,
+                "--quiet",
+                "--threads",
+                t,
+            ]);
+        }
+        for (a, b) in [("e1.xlsx", "e2.xlsx"), ("e1.json", "e2.json")] {
+            let read = |f: &str| std::fs::read(w.join(f)).expect("output");
+            let (a, b) = (read(a), read(b));
+            assert!(
+                a == b,
+                "{one_sheet}: outputs differ between 1 and 2 threads"
+            );
+        }
+    }
+}
+
 fn zip_has(path: &std::path::Path, part: &str) -> bool {
     let f = std::fs::File::open(path).expect("open");
     let z = zip::ZipArchive::new(f).expect("zip");
