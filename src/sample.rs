@@ -1890,6 +1890,42 @@ mod tests {
         assert_ne!(ra.accepted_amount, rc.accepted_amount);
     }
 
+    /// Every big-ledger form is deterministic per seed (the benchmark's input).
+    #[test]
+    fn large_forms_same_seed_same_bytes() {
+        let forms = [
+            SampleOptions::default(),
+            SampleOptions {
+                shared_strings: true,
+                ..SampleOptions::default()
+            },
+            SampleOptions {
+                one_sheet: true,
+                ..SampleOptions::default()
+            },
+            SampleOptions {
+                csv: true,
+                ..SampleOptions::default()
+            },
+        ];
+        for form in forms {
+            let opts = SampleOptions {
+                rows: Some(1_500),
+                seed: 3,
+                ..form
+            };
+            let (a, b) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+            let ra = generate(a.path(), &opts).unwrap();
+            let rb = generate(b.path(), &opts).unwrap();
+            assert_eq!(ra.ledger_rows, 1_500);
+            let (x, y) = (
+                fs::read(&ra.files[0].path).unwrap(),
+                fs::read(&rb.files[0].path).unwrap(),
+            );
+            assert!(x == y, "{opts:?}: differs between runs");
+        }
+    }
+
     #[test]
     fn report_adds_up() {
         let dir = tempfile::tempdir().unwrap();
