@@ -333,8 +333,24 @@ pub fn read_csv(
     })
 }
 
+/// A CSV record as the parsing thread hands it on: checked as UTF-8 there
+/// (one check per record, off the row thread), or its bytes when they are not.
+enum Record {
+    Text(csv::StringRecord),
+    Bytes(csv::ByteRecord),
+}
+
+impl Record {
+    fn into_bytes(self) -> csv::ByteRecord {
+        match self {
+            Record::Text(r) => r.into_byte_record(),
+            Record::Bytes(r) => r,
+        }
+    }
+}
+
 /// CSV records handed between the two threads of [`read_csv`].
-type Batch = Vec<csv::ByteRecord>;
+type Batch = Vec<Record>;
 
 const BATCH_RECORDS: usize = 512;
 
@@ -368,17 +384,25 @@ fn parse_records(
         .terminator(csv::Terminator::Any(b'\n'))
         .buffer_capacity(1 << 16)
         .from_reader(reader);
+    let mut spare: Vec<csv::ByteRecord> = Vec::new();
     loop {
         let mut batch = empty.try_recv().unwrap_or_default();
-        batch.resize_with(BATCH_RECORDS, csv::ByteRecord::new);
-        let mut filled = 0;
-        while filled < BATCH_RECORDS {
-            match csv.read_byte_record(&mut batch[filled]) {
+        spare.extend(batch.drain(..).map(Record::into_bytes));
+        let mut done = false;
+        while batch.len() < BATCH_RECORDS {
+            let mut record = spare.pop().unwrap_or_default();
+            match csv.read_byte_record(&mut record) {
                 Ok(true) => {
                     record_start.set(csv.position().byte());
-                    filled += 1;
+                    batch.push(match csv::StringRecord::from_byte_record(record) {
+                        Ok(text) => Record::Text(text),
+                        Err(e) => Record::Bytes(e.into_byte_record()),
+                    });
                 }
-                Ok(false) => break,
+                Ok(false) => {
+                    done = true;
+                    break;
+                }
                 Err(e) => {
                     let _ = full.send(Err(ReadError::file(
                         path,
@@ -388,8 +412,6 @@ fn parse_records(
                 }
             }
         }
-        let done = filled < BATCH_RECORDS;
-        batch.truncate(filled);
         if (!batch.is_empty() && full.send(Ok(batch)).is_err()) || done {
             return;
         }
@@ -408,30 +430,51 @@ fn rows_from_records(
     let mut first = true;
     for batch in full.iter() {
         let batch = batch?;
+        let mut cells: Vec<Cell> = Vec::with_capacity(32);
         for record in &batch {
-            let line = record.position().map_or(0, |p| p.line()) as u32;
-            let mut cells: Vec<Cell> = Vec::with_capacity(record.len());
-            let last = record.len().saturating_sub(1);
-            for (i, field) in record.iter().enumerate() {
-                let mut field = field;
-                if i == last {
-                    field = field.strip_suffix(b"\r").unwrap_or(field);
+            cells.clear();
+            let (position, fields) = match record {
+                Record::Text(r) => (r.position(), r.len()),
+                Record::Bytes(r) => (r.position(), r.len()),
+            };
+            // A field that is not UTF-8 (a CSV claimed as UTF-8 with a stray byte)
+            // is read with U+FFFD in place of the bad bytes.
+            let line = position.map_or(0, |p| p.line()) as u32;
+            let last = fields.saturating_sub(1);
+            match record {
+                Record::Text(r) => {
+                    for (i, field) in r.iter().enumerate().take(1024) {
+                        let mut t = field;
+                        if i == last {
+                            t = t.strip_suffix('\r').unwrap_or(t);
+                        }
+                        if first && i == 0 {
+                            t = t.strip_prefix('\u{feff}').unwrap_or(t);
+                        }
+                        cells.push(if t.is_empty() {
+                            Cell::Empty
+                        } else {
+                            Cell::Text(Cow::Borrowed(t))
+                        });
+                    }
                 }
-                if first && i == 0 {
-                    field = field.strip_prefix(&[0xEF, 0xBB, 0xBF]).unwrap_or(field);
+                Record::Bytes(r) => {
+                    for (i, field) in r.iter().enumerate().take(1024) {
+                        let mut field = field;
+                        if i == last {
+                            field = field.strip_suffix(b"\r").unwrap_or(field);
+                        }
+                        if first && i == 0 {
+                            field = field.strip_prefix(&[0xEF, 0xBB, 0xBF]).unwrap_or(field);
+                        }
+                        let text = String::from_utf8_lossy(field);
+                        cells.push(if text.is_empty() {
+                            Cell::Empty
+                        } else {
+                            Cell::Text(text)
+                        });
+                    }
                 }
-                if i >= 1024 {
-                    break;
-                }
-                let text = match std::str::from_utf8(field) {
-                    Ok(t) => Cow::Borrowed(t),
-                    Err(_) => Cow::Owned(String::from_utf8_lossy(field).into_owned()),
-                };
-                cells.push(if text.is_empty() {
-                    Cell::Empty
-                } else {
-                    Cell::Text(text)
-                });
             }
             first = false;
             count += cells.len() as u64;
@@ -448,6 +491,7 @@ fn rows_from_records(
                 return Ok(());
             }
         }
+        drop(cells);
         let _ = empty.send(batch);
     }
     Ok(())
@@ -477,6 +521,50 @@ mod tests {
         assert_eq!(
             detect_encoding(&"日期".as_bytes()[..5], false),
             Ok(Encoding::Utf8)
+        );
+    }
+
+    /// Rows as the row thread hands them on: (line, cell texts).
+    #[derive(Default)]
+    struct Collect(Vec<(u32, Vec<String>)>);
+
+    impl RowVisitor for Collect {
+        fn row(&mut self, row: u32, cells: &[Cell]) -> Result<bool, ReadError> {
+            self.0
+                .push((row, cells.iter().map(Cell::display).collect()));
+            Ok(true)
+        }
+    }
+
+    #[test]
+    fn bom_carriage_returns_and_a_stray_byte_past_the_sample() {
+        let dir = tempfile::tempdir().expect("dir");
+        let path = dir.path().join("l.csv");
+        let mut bytes = b"\xEF\xBB\xBF\xE6\x97\xA5\xE6\x9C\x9F,amount\r\n".to_vec();
+        // Enough good lines that the bad byte falls after the encoding sample.
+        let good = SAMPLE / 10;
+        for i in 0..good {
+            bytes.extend_from_slice(format!("2025-03-05,{i}\r\n").as_bytes());
+        }
+        assert!(bytes.len() > SAMPLE);
+        bytes.extend_from_slice(b"2025-03-06,b\xFFad\r\n");
+        std::fs::write(&path, &bytes).expect("write");
+        let mut rows = Collect::default();
+        read_csv(&path, &mut rows, &Limits::default()).expect("read");
+        assert_eq!(rows.0.len(), good + 2);
+        assert_eq!(
+            rows.0[0],
+            (1, vec!["日期".to_string(), "amount".to_string()])
+        );
+        assert_eq!(
+            rows.0[1],
+            (2, vec!["2025-03-05".to_string(), "0".to_string()])
+        );
+        let last = &rows.0[good + 1];
+        assert_eq!(last.0, good as u32 + 2);
+        assert_eq!(
+            last.1,
+            vec!["2025-03-06".to_string(), "b\u{FFFD}ad".to_string()]
         );
     }
 
