@@ -10,6 +10,32 @@ pub fn is_space(c: char) -> bool {
     c.is_whitespace() || c == '\u{3000}' || c == '\u{a0}' || c == '\u{feff}'
 }
 
+/// `s` without leading and trailing spaces ([`is_space`]). Returns at once
+/// when both ends plainly are not spaces (printable ASCII or a CJK ideograph,
+/// the usual case in a ledger), else trims char by char.
+pub fn trim_spaces(s: &str) -> &str {
+    let b = s.as_bytes();
+    if b.first().is_some_and(|&f| plain_lead(f)) && plain_last_char(b) {
+        return s;
+    }
+    s.trim_matches(is_space)
+}
+
+/// Whether a char starting with byte `b` cannot be a space: printable ASCII,
+/// or the lead byte of U+4000..U+9FFF (no space is there).
+fn plain_lead(b: u8) -> bool {
+    (0x21..=0x7e).contains(&b) || (0xe4..=0xe9).contains(&b)
+}
+
+/// Whether the last char of `b` (valid UTF-8) cannot be a space.
+fn plain_last_char(b: &[u8]) -> bool {
+    let n = b.len();
+    (n.saturating_sub(4)..n)
+        .rev()
+        .find(|&i| b[i] & 0xc0 != 0x80)
+        .is_some_and(|i| plain_lead(b[i]))
+}
+
 /// Folds a full-width ASCII character (U+FF01..U+FF5E) to half-width, and
 /// U+3000 to a plain space.
 pub fn fold_width(c: char) -> char {
@@ -157,6 +183,7 @@ pub fn fmt_percent(d: Decimal) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
     use std::str::FromStr;
 
     fn d(s: &str) -> Decimal {
@@ -211,5 +238,25 @@ mod tests {
     fn cjk_counts_double() {
         assert_eq!(display_width("客户A"), 5);
         assert_eq!(display_width("¥1,000"), 6);
+    }
+
+    #[test]
+    fn trims_every_kind_of_space() {
+        assert_eq!(trim_spaces("  华东机械 "), "华东机械");
+        assert_eq!(trim_spaces("\u{3000}客户\u{3000}"), "客户");
+        assert_eq!(trim_spaces("\u{a0}12.5\u{feff}"), "12.5");
+        assert_eq!(trim_spaces("中\u{2003}"), "中");
+        assert_eq!(trim_spaces("\u{3000}"), "");
+        assert_eq!(trim_spaces(""), "");
+        assert_eq!(trim_spaces("C00123"), "C00123");
+    }
+
+    proptest! {
+        #[test]
+        fn same_as_trimming_char_by_char(
+            s in "[ \u{3000}\u{a0}\u{2003}\u{feff}\tA-Za-z0-9中国é€\u{1F600}]{0,8}"
+        ) {
+            prop_assert_eq!(trim_spaces(&s), s.trim_matches(is_space));
+        }
     }
 }

@@ -35,7 +35,7 @@ impl Cell<'_> {
     /// The text of a text cell, trimmed of spaces (U+3000 included).
     pub fn as_text(&self) -> Option<&str> {
         match self {
-            Cell::Text(t) => Some(t.trim_matches(crate::text::is_space)),
+            Cell::Text(t) => Some(crate::text::trim_spaces(t)),
             _ => None,
         }
     }

@@ -219,8 +219,7 @@ pub fn parse_date_text(text: &str, order: DayMonthOrder) -> Result<NaiveDate, Va
             return ymd(y, m, d);
         }
     }
-    let folded: String = text
-        .trim_matches(is_space)
+    let folded: String = crate::text::trim_spaces(text)
         .chars()
         .map(fold_width)
         .collect();
