@@ -137,6 +137,9 @@ struct Acc {
     prior: Decimal,
     quantity: Decimal,
     orders: FxSet<u64>,
+    /// The order of this customer's previous counted line: an order's lines
+    /// are usually adjacent, so most lines skip the set.
+    last_order: u64,
     unnumbered_lines: u64,
     first_date: Option<NaiveDate>,
     has_window_lines: bool,
@@ -315,7 +318,10 @@ pub fn build(
                     if rec.order == crate::read::ledger::NO_ORDER {
                         acc.unnumbered_lines += 1;
                     } else {
-                        acc.orders.insert(rec.order);
+                        if rec.order != acc.last_order {
+                            acc.orders.insert(rec.order);
+                            acc.last_order = rec.order;
+                        }
                     }
                     let Some(q) = rec.quantity else { continue };
                     acc.quantity += q;
