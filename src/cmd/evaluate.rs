@@ -43,7 +43,8 @@ pub struct Gathered {
     pub has_previous: bool,
 }
 
-/// Prints how long each phase took when `TIERBOOK_TIMINGS` is set (for profiling).
+/// Prints how long each phase took when `TIERBOOK_TIMINGS` is set (for profiling);
+/// "write" is assembling the workbook into its file and streaming the JSON.
 pub struct Timer {
     start: std::time::Instant,
     on: bool,
@@ -235,16 +236,15 @@ pub fn run(args: EvaluateArgs) -> Result<()> {
     };
     let book = ev.book();
     timer.lap("report");
-    let xlsx = crate::render::xlsx::xlsx_bytes(&book)?;
-    drop(book);
-    timer.lap("xlsx");
     let source = match &args.common.rules {
         Some(p) => p.display().to_string(),
         None => "built-in three-tier".to_string(),
     };
     let json = crate::render::json::evaluation_json(&ev, &source);
+    // The workbook is assembled straight into its temporary file.
+    let write_xlsx = |f: &mut std::fs::File| crate::render::xlsx::write_xlsx(&book, f);
     let write_json = |w: &mut dyn std::io::Write| crate::render::json::write_pretty(w, &json);
-    let mut files: Vec<(&std::path::Path, Body)> = vec![(out.as_path(), Body::Bytes(&xlsx))];
+    let mut files: Vec<(&std::path::Path, Body)> = vec![(out.as_path(), Body::File(&write_xlsx))];
     if let Some(p) = &json_out {
         files.push((p.as_path(), Body::Stream(&write_json)));
     }

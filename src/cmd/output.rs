@@ -80,11 +80,13 @@ impl Outputs {
     }
 }
 
-/// What an output file holds: bytes already made, or a writer that streams
-/// them (a large JSON is never held whole in memory).
+/// What an output file holds: bytes already made, a writer that streams them
+/// (a large JSON is never held whole in memory), or a writer that needs the
+/// file itself (an xlsx package is assembled with seeks, straight into it).
 pub enum Body<'a> {
     Bytes(&'a [u8]),
     Stream(&'a dyn Fn(&mut dyn Write) -> std::io::Result<()>),
+    File(&'a dyn Fn(&mut std::fs::File) -> Result<()>),
 }
 
 /// Writes several files all-or-nothing: each goes to a temporary file in its
@@ -110,13 +112,16 @@ pub fn write_all(files: &[(&Path, Body)]) -> Result<()> {
             )
         })?;
         match body {
-            Body::Bytes(bytes) => tmp.write_all(bytes),
+            Body::Bytes(bytes) => tmp.write_all(bytes).map_err(anyhow::Error::from),
             Body::Stream(write) => {
                 let mut w = std::io::BufWriter::with_capacity(1 << 16, tmp.as_file_mut());
-                write(&mut w).and_then(|()| w.flush())
+                write(&mut w)
+                    .and_then(|()| w.flush())
+                    .map_err(anyhow::Error::from)
             }
+            Body::File(write) => write(tmp.as_file_mut()),
         }
-        .and_then(|()| tmp.as_file().sync_all())
+        .and_then(|()| Ok(tmp.as_file().sync_all()?))
         .with_context(|| format!("{}: cannot write", path.display()))?;
         staged.push((tmp, *path));
     }
@@ -164,16 +169,38 @@ mod tests {
         let dir = tempfile::tempdir()?;
         let a = dir.path().join("a.xlsx");
         let b = dir.path().join("b.json");
+        let c = dir.path().join("c.xlsx");
         write_all(&[
             (&a, Body::Bytes(b"A")),
             (&b, Body::Stream(&|w| w.write_all(b"B"))),
+            (&c, Body::File(&|f| Ok(f.write_all(b"C")?))),
         ])?;
         assert_eq!(std::fs::read(&a)?, b"A");
+        assert_eq!(std::fs::read(&c)?, b"C");
         let names: Vec<_> = std::fs::read_dir(dir.path())?
             .filter_map(|e| e.ok())
             .map(|e| e.file_name())
             .collect();
-        assert_eq!(names.len(), 2);
+        assert_eq!(names.len(), 3);
+        Ok(())
+    }
+
+    #[test]
+    fn a_failed_writer_leaves_nothing() -> Result<()> {
+        let dir = tempfile::tempdir()?;
+        let a = dir.path().join("a.xlsx");
+        let b = dir.path().join("b.json");
+        let failed = write_all(&[
+            (&a, Body::Bytes(b"A")),
+            (
+                &b,
+                Body::File(&|_| bail!("the workbook could not be assembled")),
+            ),
+        ]);
+        let message = format!("{:#}", failed.err().context("the write should fail")?);
+        assert!(message.contains("b.json: cannot write"), "{message}");
+        assert!(message.contains("could not be assembled"), "{message}");
+        assert_eq!(std::fs::read_dir(dir.path())?.count(), 0);
         Ok(())
     }
 }

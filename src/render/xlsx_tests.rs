@@ -1,4 +1,4 @@
-use std::io::Cursor;
+use std::io::{Cursor, Read, Seek};
 use std::str::FromStr;
 
 use calamine::{open_workbook_from_rs, Data, Reader, SheetVisible, Xlsx};
@@ -673,11 +673,31 @@ fn measuring_stops_early_without_changing_widths_or_wrapping() {
 }
 
 #[test]
+fn written_to_a_file_the_same_bytes_as_in_memory() {
+    for book in [
+        evaluation_book_of(true, 30),
+        evaluation_book_of(false, 2_500),
+    ] {
+        let mut file = tempfile::tempfile().expect("temporary file");
+        write_xlsx(&book, &mut file).expect("write");
+        let mut written = Vec::new();
+        file.seek(std::io::SeekFrom::Start(0)).expect("seek");
+        file.read_to_end(&mut written).expect("read back");
+        assert_eq!(written, xlsx_bytes(&book).expect("render"));
+    }
+}
+
+#[test]
 fn a_large_sheet_is_streamed_and_reads_back_the_same() {
     let book = evaluation_book_of(true, 300);
-    let streamed = render(&book, 100).expect("render streamed");
-    assert_eq!(streamed, render(&book, 100).expect("render again"));
-    let kept = render(&book, usize::MAX).expect("render in memory");
+    let bytes = |stream_rows| {
+        render(&book, stream_rows)
+            .and_then(|mut wb| Ok(wb.save_to_buffer()?))
+            .expect("render")
+    };
+    let streamed = bytes(100);
+    assert_eq!(streamed, bytes(100));
+    let kept = bytes(usize::MAX);
     // Streamed sheets hold their strings inline rather than shared.
     assert_ne!(streamed, kept);
     let (mut a, mut b) = (open(streamed), open(kept));
