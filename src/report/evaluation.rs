@@ -149,58 +149,9 @@ impl Evaluation<'_> {
     fn summary(&self) -> Sheet {
         let t = self.t();
         let mut blocks = Vec::new();
-        // Inputs.
+        // Inputs: one row per file here, one per sheet near the end.
         blocks.push(Block::Heading(t.inputs_heading.to_string()));
-        let kind_label = |k: crate::read::InputKind| match k {
-            crate::read::InputKind::Ledger => t.kind_ledger,
-            crate::read::InputKind::Customers => t.kind_customers,
-            crate::read::InputKind::Previous => t.kind_previous,
-            crate::read::InputKind::Receipts => t.kind_ledger,
-        };
-        let mut rows = Vec::new();
-        let mut sum = SheetStats::default();
-        for s in self.inputs {
-            rows.push(vec![
-                Value::text(kind_label(s.kind)),
-                Value::text(file_name(&s.file)),
-                Value::text(&s.sheet),
-                s.header_row.map_or(Value::Empty, |r| Value::Int(r as i64)),
-                Value::Int(s.stats.rows_read as i64),
-                Value::Int(s.stats.accepted as i64),
-                Value::Int(s.stats.rejected as i64),
-                Value::Int(s.stats.totals_rows as i64),
-            ]);
-            sum.rows_read += s.stats.rows_read;
-            sum.accepted += s.stats.accepted;
-            sum.rejected += s.stats.rejected;
-            sum.totals_rows += s.stats.totals_rows;
-        }
-        blocks.push(Block::Table(Table {
-            id: "inputs".into(),
-            columns: vec![
-                Column::new(t.h_kind, ColKind::Text),
-                Column::new(t.h_file, ColKind::Text).max_width(40.0),
-                Column::new(t.h_sheet, ColKind::Text),
-                Column::new(t.h_header_row, ColKind::Integer),
-                Column::new(t.h_rows_read, ColKind::Integer),
-                Column::new(t.h_accepted, ColKind::Integer),
-                Column::new(t.h_rejected, ColKind::Integer),
-                Column::new(t.h_totals_rows, ColKind::Integer),
-            ],
-            rows,
-            total: Some(vec![
-                Value::text(t.total),
-                Value::Empty,
-                Value::Empty,
-                Value::Empty,
-                Value::Int(sum.rows_read as i64),
-                Value::Int(sum.accepted as i64),
-                Value::Int(sum.rejected as i64),
-                Value::Int(sum.totals_rows as i64),
-            ]),
-            main: false,
-            autofilter: false,
-        }));
+        blocks.push(Block::Table(self.inputs_table(true)));
         blocks.push(Block::Gap);
         // Tiers.
         blocks.push(Block::Heading(t.tiers_heading.to_string()));
@@ -297,6 +248,11 @@ impl Evaluation<'_> {
             autofilter: false,
         }));
         blocks.push(Block::Gap);
+        if by_file_rows(self.inputs).len() < self.inputs.len() {
+            blocks.push(Block::Heading(t.sheets_heading.to_string()));
+            blocks.push(Block::Table(self.inputs_table(false)));
+            blocks.push(Block::Gap);
+        }
         blocks.push(Block::Heading(t.notes_heading.to_string()));
         let mut notes = vec![t.note_issues.to_string()];
         let counts = issue_counts(self.issues);
@@ -321,6 +277,85 @@ impl Evaluation<'_> {
                 repeat_header: false,
                 ..self.page(t.title_summary, 0, false)
             },
+        }
+    }
+
+    /// The inputs read with their row counts (SPEC 7.2): one row per file
+    /// (`by_file`), its sheets summed, or one row per sheet.
+    fn inputs_table(&self, by_file: bool) -> Table {
+        let t = self.t();
+        let kind_label = |k: crate::read::InputKind| match k {
+            crate::read::InputKind::Ledger => t.kind_ledger,
+            crate::read::InputKind::Customers => t.kind_customers,
+            crate::read::InputKind::Previous => t.kind_previous,
+            crate::read::InputKind::Receipts => t.kind_ledger,
+        };
+        let groups: Vec<&[InputSheet]> = if by_file {
+            by_file_rows(self.inputs)
+        } else {
+            self.inputs.chunks(1).collect()
+        };
+        let mut rows = Vec::with_capacity(groups.len());
+        let mut sum = SheetStats::default();
+        for group in groups {
+            let (Some(first), Some(last)) = (group.first(), group.last()) else {
+                continue;
+            };
+            let mut stats = SheetStats::default();
+            for s in group {
+                stats.rows_read += s.stats.rows_read;
+                stats.accepted += s.stats.accepted;
+                stats.rejected += s.stats.rejected;
+                stats.totals_rows += s.stats.totals_rows;
+            }
+            let sheet = if group.len() == 1 {
+                first.sheet.clone()
+            } else {
+                t.sheets_span
+                    .replace("{n}", &group.len().to_string())
+                    .replace("{first}", &first.sheet)
+                    .replace("{last}", &last.sheet)
+            };
+            rows.push(vec![
+                Value::text(kind_label(first.kind)),
+                Value::text(file_name(&first.file)),
+                Value::Text(sheet),
+                header_rows(group),
+                Value::Int(stats.rows_read as i64),
+                Value::Int(stats.accepted as i64),
+                Value::Int(stats.rejected as i64),
+                Value::Int(stats.totals_rows as i64),
+            ]);
+            sum.rows_read += stats.rows_read;
+            sum.accepted += stats.accepted;
+            sum.rejected += stats.rejected;
+            sum.totals_rows += stats.totals_rows;
+        }
+        Table {
+            id: if by_file { "inputs" } else { "input_sheets" }.into(),
+            columns: vec![
+                Column::new(t.h_kind, ColKind::Text),
+                Column::new(t.h_file, ColKind::Text).max_width(40.0),
+                Column::new(t.h_sheet, ColKind::Text).max_width(40.0),
+                Column::new(t.h_header_row, ColKind::Integer),
+                Column::new(t.h_rows_read, ColKind::Integer),
+                Column::new(t.h_accepted, ColKind::Integer),
+                Column::new(t.h_rejected, ColKind::Integer),
+                Column::new(t.h_totals_rows, ColKind::Integer),
+            ],
+            rows,
+            total: Some(vec![
+                Value::text(t.total),
+                Value::Empty,
+                Value::Empty,
+                Value::Empty,
+                Value::Int(sum.rows_read as i64),
+                Value::Int(sum.accepted as i64),
+                Value::Int(sum.rejected as i64),
+                Value::Int(sum.totals_rows as i64),
+            ]),
+            main: false,
+            autofilter: false,
         }
     }
 
@@ -741,6 +776,24 @@ pub fn file_name(path: &str) -> String {
         .file_name()
         .map(|f| f.to_string_lossy().into_owned())
         .unwrap_or_else(|| path.to_string())
+}
+
+/// The input sheets grouped by file (kind and path), in input order.
+fn by_file_rows(inputs: &[InputSheet]) -> Vec<&[InputSheet]> {
+    inputs
+        .chunk_by(|a, b| a.kind == b.kind && a.file == b.file)
+        .collect()
+}
+
+/// The header row of a group of sheets: the row when all share it, else
+/// the range ("3–5"); empty when no sheet had one.
+fn header_rows(group: &[InputSheet]) -> Value {
+    let rows: Vec<u32> = group.iter().filter_map(|s| s.header_row).collect();
+    match (rows.iter().min(), rows.iter().max()) {
+        (Some(lo), Some(hi)) if lo == hi => Value::Int(*lo as i64),
+        (Some(lo), Some(hi)) => Value::Text(format!("{lo}–{hi}")),
+        _ => Value::Empty,
+    }
 }
 
 /// Counts of issues per kind, in kind order.

@@ -754,3 +754,98 @@ fn same_inputs_give_the_same_bytes() {
     assert!(read("e1.json") == read("e2.json"), "json differs");
     assert!(!read("e1.xlsx").is_empty());
 }
+
+/// The Summary lists one row per input file (its sheets summed, header rows as a range)
+/// and, when a file has several sheets, each sheet below the control totals.
+#[test]
+fn summary_lists_files_then_their_sheets() {
+    use crate::util::C::{self, N, S};
+    let w = Workdir::new();
+    let header = || vec![S("日期"), S("客户名称"), S("金额")];
+    let line = |day: &'static str, amount: f64| vec![S(day), S("华东机械"), N(amount)];
+    // 一月: header on row 1, two lines and a 合计 row. 二月: a title row, so the header
+    // is row 2, one line, one unusable note. 三月: header on row 3, three lines.
+    let jan: Vec<Vec<C>> = vec![
+        header(),
+        line("2025-01-05", 100.0),
+        line("2025-01-06", 50.0),
+        vec![S("合计"), C::E, N(150.0)],
+    ];
+    let feb: Vec<Vec<C>> = vec![
+        vec![S("销售台账（2025年2月）")],
+        header(),
+        line("2025-02-05", 10.0),
+        vec![S("以下为退货冲红")],
+    ];
+    let mar: Vec<Vec<C>> = vec![
+        vec![S("销售台账")],
+        vec![S("制表单位：财务部")],
+        header(),
+        line("2025-03-05", 1.0),
+        line("2025-03-06", 2.0),
+        line("2025-03-07", 3.0),
+    ];
+    write_xlsx(
+        &w.join("q1.xlsx"),
+        &[("一月", jan), ("二月", feb), ("三月", mar)],
+    );
+    write_xlsx(
+        &w.join("apr.xlsx"),
+        &[("四月", vec![header(), line("2025-04-01", 7.0)])],
+    );
+    w.ok(&["evaluate", "q1.xlsx", "apr.xlsx", "--out", "e.xlsx"]);
+    let book = read_book(&w.join("e.xlsx"));
+    let rows = sheet(&book, "汇总");
+    let cells =
+        |r: usize| -> Vec<String> { rows[r].iter().map(text).filter(|t| !t.is_empty()).collect() };
+    // Rows read per sheet: 一月 3 (2 lines + 合计), 二月 2 (1 line + a rejected note), 三月 3.
+    let q1 = find_row(rows, "q1.xlsx").expect("q1.xlsx on the Summary");
+    assert_eq!(
+        cells(q1),
+        [
+            "销售台账",
+            "q1.xlsx",
+            "3 个工作表（一月 … 三月）",
+            "1–3",
+            "8",
+            "6",
+            "1",
+            "1"
+        ]
+    );
+    assert_eq!(
+        cells(q1 + 1),
+        ["销售台账", "apr.xlsx", "四月", "1", "1", "1", "0", "0"]
+    );
+    assert_eq!(cells(q1 + 2), ["合计", "9", "7", "1", "1"]);
+    // The per-sheet table, under its own heading after the control totals.
+    let detail = find_row(rows, "各工作表读取明细").expect("the per-sheet table");
+    assert!(detail > find_row(rows, "控制总数核对").expect("control totals"));
+    let sheet_row = |name: &str| {
+        let r = (detail..rows.len())
+            .find(|&r| rows[r].iter().any(|c| text(c) == name))
+            .unwrap_or_else(|| panic!("no row for sheet {name}"));
+        cells(r)
+    };
+    assert_eq!(
+        sheet_row("一月"),
+        ["销售台账", "q1.xlsx", "一月", "1", "3", "2", "0", "1"]
+    );
+    assert_eq!(
+        sheet_row("二月"),
+        ["销售台账", "q1.xlsx", "二月", "2", "2", "1", "1", "0"]
+    );
+    assert_eq!(
+        sheet_row("三月"),
+        ["销售台账", "q1.xlsx", "三月", "3", "3", "3", "0", "0"]
+    );
+    assert_eq!(
+        sheet_row("四月"),
+        ["销售台账", "apr.xlsx", "四月", "1", "1", "1", "0", "0"]
+    );
+
+    // One sheet per file: no per-sheet table.
+    w.ok(&["evaluate", "apr.xlsx", "--out", "one.xlsx"]);
+    let book = read_book(&w.join("one.xlsx"));
+    assert_eq!(find_row(sheet(&book, "汇总"), "各工作表读取明细"), None);
+}
