@@ -148,13 +148,14 @@ impl Evaluation<'_> {
 
     fn summary(&self) -> Sheet {
         let t = self.t();
-        let mut blocks = Vec::new();
-        // Inputs: one row per file here, one per sheet near the end.
-        blocks.push(Block::Heading(t.inputs_heading.to_string()));
-        blocks.push(Block::Table(self.inputs_table(true)));
-        blocks.push(Block::Gap);
-        // Tiers.
-        blocks.push(Block::Heading(t.tiers_heading.to_string()));
+        let mut blocks = vec![
+            // Inputs: one row per file here, one per sheet near the end.
+            Block::Heading(t.inputs_heading.to_string()),
+            Block::Table(self.inputs_table(true)),
+            Block::Gap,
+            // Tiers.
+            Block::Heading(t.tiers_heading.to_string()),
+        ];
         let tiers = self.tier_table();
         let (mut n_all, mut s_all) = (0i64, Decimal::ZERO);
         let rows = tiers
