@@ -556,8 +556,6 @@ impl Source {
 /// The next cell of a sheet with its (row, column), or the end of the sheet.
 type NextCell<'a> = Result<Option<((u32, u32), Cell<'a>)>, ReadError>;
 
-const BATCH_ROWS: usize = 256;
-
 /// A cell in a [`Batch`]: as it is when it owns no memory (numbers, dates,
 /// texts borrowed from the shared-strings table), else a span of the batch's
 /// text buffer.
@@ -567,94 +565,69 @@ enum Slot<'a> {
     Error(usize, usize),
 }
 
-/// Rows handed from the parsing thread to the row thread. Texts the parser
-/// owns (inline strings) are copied into one buffer per batch and each row's
-/// cells lie in one shared list, so nothing allocated on one thread is freed
-/// on the other (the allocator's slow path when it happens per cell); used
-/// batches go back to the parser to be filled again.
+/// Cells handed from the parsing thread to the row thread, as parsed: the
+/// parser only copies texts it owns (inline strings) into one buffer per
+/// batch, so nothing allocated on one thread is freed on the other (the
+/// allocator's slow path when it happens per cell), and leaves gathering the
+/// cells into rows to the row thread. Used batches go back to be refilled.
 #[derive(Default)]
 struct Batch<'a> {
     text: String,
-    slots: Vec<Slot<'a>>,
-    /// (Excel row, end of its cells in `slots`).
-    rows: Vec<(u32, usize)>,
+    /// (row, column, cell), in sheet order; empty cells are left out.
+    cells: Vec<(u32, u32, Slot<'a>)>,
 }
 
 impl<'a> Batch<'a> {
     fn clear(&mut self) {
         self.text.clear();
-        self.slots.clear();
-        self.rows.clear();
+        self.cells.clear();
     }
 
-    fn push_row(&mut self, row: u32, cells: &mut Vec<Cell<'a>>) {
-        for cell in cells.drain(..) {
-            let slot = match cell {
-                Cell::Text(Cow::Owned(t)) => {
-                    let start = self.text.len();
-                    self.text.push_str(&t);
-                    Slot::Text(start, self.text.len())
-                }
-                Cell::Error(Cow::Owned(t)) => {
-                    let start = self.text.len();
-                    self.text.push_str(&t);
-                    Slot::Error(start, self.text.len())
-                }
-                plain => Slot::Plain(plain),
-            };
-            self.slots.push(slot);
-        }
-        self.rows.push((row, self.slots.len()));
+    fn push(&mut self, row: u32, col: u32, cell: Cell<'a>) {
+        let slot = match cell {
+            Cell::Text(Cow::Owned(t)) => {
+                let start = self.text.len();
+                self.text.push_str(&t);
+                Slot::Text(start, self.text.len())
+            }
+            Cell::Error(Cow::Owned(t)) => {
+                let start = self.text.len();
+                self.text.push_str(&t);
+                Slot::Error(start, self.text.len())
+            }
+            plain => Slot::Plain(plain),
+        };
+        self.cells.push((row, col, slot));
     }
 
-    /// Runs `visitor` on each row; false when it asked to stop.
-    fn visit(&self, visitor: &mut dyn RowVisitor) -> Result<bool, ReadError> {
-        let mut cells: Vec<Cell<'_>> = Vec::with_capacity(32);
-        let mut start = 0;
-        for &(row, end) in &self.rows {
-            cells.clear();
-            cells.extend(self.slots[start..end].iter().map(|s| match s {
+    /// Hands the batch's cells to `rows`, which passes finished rows to `visitor`.
+    fn assemble<'b>(
+        &'b self,
+        rows: &mut RowAssembler<'b, '_>,
+        visitor: &mut dyn RowVisitor,
+    ) -> Result<(), ReadError> {
+        let mut sink = VisitorSink(visitor);
+        for (row, col, slot) in &self.cells {
+            let cell = match slot {
                 Slot::Plain(c) => c.clone(),
                 Slot::Text(a, b) => Cell::Text(Cow::Borrowed(&self.text[*a..*b])),
                 Slot::Error(a, b) => Cell::Error(Cow::Borrowed(&self.text[*a..*b])),
-            }));
-            start = end;
-            if !visitor.row(row, &cells)? {
-                return Ok(false);
+            };
+            rows.push(*row, *col, cell, &mut sink)?;
+            if rows.stopped {
+                break;
             }
         }
-        Ok(true)
+        Ok(())
     }
 }
 
-/// Collects assembled rows into batches for the row thread.
-struct Batcher<'a> {
-    batch: Batch<'a>,
-    tx: std::sync::mpsc::SyncSender<Batch<'a>>,
-    /// Batches the row thread has finished with.
-    used: std::sync::mpsc::Receiver<Batch<'a>>,
-}
+/// Cells a batch holds before it is sent (about 256 ledger rows).
+const BATCH_CELLS: usize = 4096;
 
-impl<'a> Batcher<'a> {
-    fn send(&mut self) -> bool {
-        if self.batch.rows.is_empty() {
-            return true;
-        }
-        let next = self.used.try_recv().unwrap_or_default();
-        let full = std::mem::replace(&mut self.batch, next);
-        self.tx.send(full).is_ok()
-    }
-}
-
-impl<'a> RowSink<'a> for Batcher<'a> {
-    fn take_row(&mut self, row: u32, cells: &mut Vec<Cell<'a>>) -> Result<bool, ReadError> {
-        self.batch.push_row(row, cells);
-        Ok(self.batch.rows.len() < BATCH_ROWS || self.send())
-    }
-}
-
-/// Reads a sheet with two threads: this one runs `visitor` on rows, a scoped
-/// one parses cells and assembles rows. Output is identical to one thread.
+/// Reads a sheet with two threads: a scoped one parses cells into batches,
+/// this one gathers them into rows and runs `visitor`. Output is identical to
+/// one thread.
 fn pipelined<'a>(
     path: &Path,
     sheet: &str,
@@ -666,35 +639,58 @@ fn pipelined<'a>(
     let (back, used) = std::sync::mpsc::channel::<Batch<'a>>();
     std::thread::scope(|scope| {
         let parser = scope.spawn(move || -> Result<(), ReadError> {
-            let mut batcher = Batcher {
-                batch: Batch::default(),
-                tx,
-                used,
-            };
-            let mut rows = RowAssembler::new(path, sheet, limits);
+            let mut batch = Batch::default();
+            let mut count: u64 = 0;
             while let Some(((r, c), cell)) = next_cell()? {
-                rows.push(r, c, cell, &mut batcher)?;
-                if rows.stopped {
-                    return Ok(());
+                count += 1;
+                if count > limits.max_cells {
+                    return Err(too_many_cells(path, sheet, &limits));
+                }
+                if c >= MAX_COLUMNS || matches!(cell, Cell::Empty) {
+                    continue;
+                }
+                batch.push(r, c, cell);
+                if batch.cells.len() >= BATCH_CELLS {
+                    let next = used.try_recv().unwrap_or_default();
+                    if tx.send(std::mem::replace(&mut batch, next)).is_err() {
+                        // The row thread stopped reading.
+                        return Ok(());
+                    }
                 }
             }
-            rows.finish(&mut batcher)?;
-            batcher.send();
+            if !batch.cells.is_empty() {
+                let _ = tx.send(batch);
+            }
             Ok(())
         });
+        // The row still open at the end of a batch, its cells owned: it may go
+        // on in the next batch, and the batch its cells borrow from is reused.
+        let mut open: Option<(u32, Vec<Cell<'static>>)> = None;
         let mut result = Ok(());
+        let mut stopped = false;
         for mut batch in rx.iter() {
-            match batch.visit(visitor) {
-                Ok(true) => {}
-                Ok(false) => break,
-                Err(e) => {
-                    result = Err(e);
-                    break;
-                }
+            let mut rows = RowAssembler::new(path, sheet, limits);
+            if let Some((row, cells)) = open.take() {
+                rows.resume(row, cells);
             }
+            if let Err(e) = batch.assemble(&mut rows, visitor) {
+                result = Err(e);
+                break;
+            }
+            if rows.stopped {
+                stopped = true;
+                break;
+            }
+            open = rows.take_open();
+            drop(rows);
             batch.clear();
             // The parser may have finished: then the batch is dropped here.
             let _ = back.send(batch);
+        }
+        if let (Ok(()), false, Some((row, cells))) = (&result, stopped, open) {
+            if !cells.is_empty() {
+                result = visitor.row(row + 1, &cells).map(|_| ());
+            }
         }
         drop(rx);
         let parsed = match parser.join() {
@@ -703,6 +699,17 @@ fn pipelined<'a>(
         };
         result.and(parsed)
     })
+}
+
+fn too_many_cells(path: &Path, sheet: &str, limits: &Limits) -> ReadError {
+    // A limit breached fails the run: dropping the sheet would change the figures.
+    ReadError::file(
+        path,
+        format!(
+            "sheet \"{}\" has more than {} cells (--max-cells)",
+            sheet, limits.max_cells
+        ),
+    )
 }
 
 /// A CSV file's "sheet": the file name without its extension (SPEC 7.3).
@@ -765,10 +772,16 @@ impl<'a, 'p> RowAssembler<'a, 'p> {
             return Ok(());
         }
         let col = col as usize;
-        if self.cells.len() <= col {
-            self.cells.resize(col + 1, Cell::Empty);
+        let len = self.cells.len();
+        if col == len {
+            // Cells come left to right: most go at the end.
+            self.cells.push(cell);
+        } else if col > len {
+            self.cells.resize(col, Cell::Empty);
+            self.cells.push(cell);
+        } else {
+            self.cells[col] = cell;
         }
-        self.cells[col] = cell;
         Ok(())
     }
 
@@ -784,6 +797,19 @@ impl<'a, 'p> RowAssembler<'a, 'p> {
 
     fn finish(mut self, sink: &mut impl RowSink<'a>) -> Result<(), ReadError> {
         self.flush(sink)
+    }
+
+    /// Goes on with a row begun elsewhere (0-based row, its cells so far).
+    fn resume(&mut self, row: u32, cells: Vec<Cell<'a>>) {
+        self.current = Some(row);
+        self.cells = cells;
+    }
+
+    /// Takes out the row still being gathered, its cells owned, to go on with
+    /// it elsewhere ([`RowAssembler::resume`]).
+    fn take_open(&mut self) -> Option<(u32, Vec<Cell<'static>>)> {
+        let row = self.current.take()?;
+        Some((row, self.cells.drain(..).map(Cell::into_owned).collect()))
     }
 }
 
@@ -868,4 +894,130 @@ pub fn with_bytes_as_file<T>(
     let path = dir.path().join(file_name);
     std::fs::write(&path, bytes)?;
     Ok(f(&path))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Rows as a visitor sees them, stopping after `stop_after` rows when set.
+    #[derive(Default)]
+    struct Collect {
+        rows: Vec<(u32, Vec<String>)>,
+        stop_after: Option<usize>,
+    }
+
+    impl RowVisitor for Collect {
+        fn row(&mut self, row: u32, cells: &[Cell]) -> Result<bool, ReadError> {
+            self.rows
+                .push((row, cells.iter().map(|c| format!("{c:?}")).collect()));
+            Ok(self.stop_after.is_none_or(|n| self.rows.len() < n))
+        }
+    }
+
+    /// A sheet's cells in stream order: rows of varying width with gaps, owned
+    /// and borrowed texts, empty cells, a row of only empty cells, cells past
+    /// the last column kept, and rows that are skipped.
+    fn cells(shared: &str) -> Vec<((u32, u32), Cell<'_>)> {
+        let mut out = Vec::new();
+        for r in 0..3_000u32 {
+            if r % 97 == 5 {
+                continue; // a row that is not in the file
+            }
+            if r % 89 == 7 {
+                out.push(((r, 0), Cell::Empty));
+                out.push(((r, 3), Cell::Empty));
+                continue;
+            }
+            let width = 1 + (r % 13);
+            for c in 0..width {
+                if (r + c) % 5 == 0 {
+                    continue; // a gap
+                }
+                let cell = match (r + c) % 4 {
+                    0 => Cell::Text(Cow::Owned(format!("t{r}-{c}"))),
+                    1 => Cell::Text(Cow::Borrowed(shared)),
+                    2 => Cell::Number(f64::from(r * 100 + c)),
+                    _ => Cell::Error(Cow::Owned("#N/A".to_string())),
+                };
+                out.push(((r, c), cell));
+            }
+            if r % 50 == 0 {
+                out.push(((r, MAX_COLUMNS + 3), Cell::Number(1.0)));
+            }
+        }
+        out
+    }
+
+    fn read(
+        pipeline: bool,
+        stop_after: Option<usize>,
+        limits: Limits,
+    ) -> (Collect, Result<(), ReadError>) {
+        let shared = String::from("共享文本");
+        let mut it = cells(&shared).into_iter();
+        let mut next_cell = move || -> NextCell<'_> { Ok(it.next()) };
+        let mut visitor = Collect {
+            stop_after,
+            ..Collect::default()
+        };
+        let path = Path::new("l.xlsx");
+        let result = if pipeline {
+            pipelined(path, "一月", limits, &mut next_cell, &mut visitor)
+        } else {
+            let mut rows = RowAssembler::new(path, "一月", limits);
+            let mut sink = VisitorSink(&mut visitor);
+            let mut r = Ok(());
+            while let Ok(Some(((row, col), cell))) = next_cell() {
+                if let Err(e) = rows.push(row, col, cell, &mut sink) {
+                    r = Err(e);
+                    break;
+                }
+                if rows.stopped {
+                    break;
+                }
+            }
+            r.and_then(|()| rows.finish(&mut sink))
+        };
+        (visitor, result)
+    }
+
+    #[test]
+    fn cells_parsed_on_a_second_thread_make_the_same_rows() {
+        let (one, r1) = read(false, None, Limits::default());
+        let (two, r2) = read(true, None, Limits::default());
+        assert!(r1.is_ok() && r2.is_ok());
+        assert!(one.rows.len() > 2_800, "{}", one.rows.len());
+        assert_eq!(one.rows, two.rows);
+        // Rows of only empty cells are not handed on; gaps are empty cells.
+        assert!(one.rows.iter().all(|(_, c)| !c.is_empty()));
+        assert!(one
+            .rows
+            .iter()
+            .all(|(_, c)| c.len() <= MAX_COLUMNS as usize));
+    }
+
+    #[test]
+    fn a_visitor_that_stops_stops_both_readers_at_the_same_row() {
+        for n in [1, 300, 301, 1_000] {
+            let (one, _) = read(false, Some(n), Limits::default());
+            let (two, r) = read(true, Some(n), Limits::default());
+            assert!(r.is_ok());
+            assert_eq!(one.rows.len(), n);
+            assert_eq!(one.rows, two.rows, "stopping after {n}");
+        }
+    }
+
+    #[test]
+    fn the_cell_limit_fails_the_read_on_either_path() {
+        let limits = Limits {
+            max_cells: 5_000,
+            ..Limits::default()
+        };
+        for pipeline in [false, true] {
+            let (_, r) = read(pipeline, None, limits);
+            let message = r.err().map(|e| e.to_string()).unwrap_or_default();
+            assert!(message.contains("--max-cells"), "{pipeline}: {message}");
+        }
+    }
 }
