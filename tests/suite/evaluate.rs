@@ -827,22 +827,26 @@ fn summary_lists_files_then_their_sheets() {
             .unwrap_or_else(|| panic!("no row for sheet {name}"));
         cells(r)
     };
-    assert_eq!(
-        sheet_row("一月"),
-        ["销售台账", "q1.xlsx", "一月", "1", "3", "2", "0", "1"]
-    );
-    assert_eq!(
-        sheet_row("二月"),
-        ["销售台账", "q1.xlsx", "二月", "2", "2", "1", "1", "0"]
-    );
-    assert_eq!(
-        sheet_row("三月"),
-        ["销售台账", "q1.xlsx", "三月", "3", "3", "3", "0", "0"]
-    );
-    assert_eq!(
-        sheet_row("四月"),
-        ["销售台账", "apr.xlsx", "四月", "1", "1", "1", "0", "0"]
-    );
+    for (name, expected) in [
+        (
+            "一月",
+            ["销售台账", "q1.xlsx", "一月", "1", "3", "2", "0", "1"],
+        ),
+        (
+            "二月",
+            ["销售台账", "q1.xlsx", "二月", "2", "2", "1", "1", "0"],
+        ),
+        (
+            "三月",
+            ["销售台账", "q1.xlsx", "三月", "3", "3", "3", "0", "0"],
+        ),
+        (
+            "四月",
+            ["销售台账", "apr.xlsx", "四月", "1", "1", "1", "0", "0"],
+        ),
+    ] {
+        assert_eq!(sheet_row(name), expected, "{name}");
+    }
 
     // One sheet per file: no per-sheet table.
     w.ok(&["evaluate", "apr.xlsx", "--out", "one.xlsx"]);
