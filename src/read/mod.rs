@@ -77,6 +77,17 @@ pub struct SheetStats {
     pub accepted_amount: Decimal,
 }
 
+impl SheetStats {
+    /// Adds another sheet's counts (a file's sheets, a run's files).
+    pub fn add(&mut self, other: &SheetStats) {
+        self.rows_read += other.rows_read;
+        self.accepted += other.accepted;
+        self.rejected += other.rejected;
+        self.totals_rows += other.totals_rows;
+        self.accepted_amount += other.accepted_amount;
+    }
+}
+
 /// Options shared by every reader.
 #[derive(Debug, Clone, Default)]
 pub struct ReadOptions {

@@ -688,9 +688,9 @@ fn pipelined<'a>(
             let _ = back.send(batch);
         }
         if let (Ok(()), false, Some((row, cells))) = (&result, stopped, open) {
-            if !cells.is_empty() {
-                result = visitor.row(row + 1, &cells).map(|_| ());
-            }
+            let mut rows = RowAssembler::new(path, sheet, limits);
+            rows.resume(row, cells);
+            result = rows.finish(&mut VisitorSink(visitor));
         }
         drop(rx);
         let parsed = match parser.join() {
@@ -755,14 +755,7 @@ impl<'a, 'p> RowAssembler<'a, 'p> {
     ) -> Result<(), ReadError> {
         self.count += 1;
         if self.count > self.limits.max_cells {
-            // A limit breached fails the run: dropping the sheet would change the figures.
-            return Err(ReadError::file(
-                self.path,
-                format!(
-                    "sheet \"{}\" has more than {} cells (--max-cells)",
-                    self.sheet, self.limits.max_cells
-                ),
-            ));
+            return Err(too_many_cells(self.path, self.sheet, &self.limits));
         }
         if self.current != Some(row) {
             self.flush(sink)?;

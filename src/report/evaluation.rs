@@ -304,10 +304,7 @@ impl Evaluation<'_> {
             };
             let mut stats = SheetStats::default();
             for s in group {
-                stats.rows_read += s.stats.rows_read;
-                stats.accepted += s.stats.accepted;
-                stats.rejected += s.stats.rejected;
-                stats.totals_rows += s.stats.totals_rows;
+                stats.add(&s.stats);
             }
             let sheet = if group.len() == 1 {
                 first.sheet.clone()
@@ -327,10 +324,7 @@ impl Evaluation<'_> {
                 Value::Int(stats.rejected as i64),
                 Value::Int(stats.totals_rows as i64),
             ]);
-            sum.rows_read += stats.rows_read;
-            sum.accepted += stats.accepted;
-            sum.rejected += stats.rejected;
-            sum.totals_rows += stats.totals_rows;
+            sum.add(&stats);
         }
         Table {
             id: if by_file { "inputs" } else { "input_sheets" }.into(),
