@@ -11,6 +11,8 @@ pub mod cmd;
 pub mod grade;
 pub mod labels;
 pub mod model;
+pub mod pipeline;
+pub mod progress;
 pub mod read;
 pub mod render;
 pub mod report;

@@ -8,16 +8,19 @@ use std::path::PathBuf;
 use anyhow::{bail, Result};
 use clap::Args;
 
-use super::Common;
+use super::ReadArgs;
 use crate::labels::Lang;
-use crate::read::tables::{read_master, read_previous};
-use crate::read::{read_ledgers, HeaderMatcher, InputKind, Issue, IssueKind, SheetStats};
+use crate::pipeline::{check, Inputs};
+use crate::read::{FilesRead, InputKind, Issue, IssueKind, SheetRead};
 
 #[derive(Debug, Clone, Args)]
 pub struct CheckArgs {
     /// Sales ledger files to check.
     #[arg(value_name = "LEDGER")]
     pub ledgers: Vec<PathBuf>,
+    /// Receipts ledgers (回款台账) to check.
+    #[arg(long, value_name = "F")]
+    pub receipts: Vec<PathBuf>,
     /// Customer master files to check.
     #[arg(long, value_name = "F")]
     pub customers: Vec<PathBuf>,
@@ -28,52 +31,7 @@ pub struct CheckArgs {
     #[arg(long, default_value_t = 5)]
     pub show: usize,
     #[command(flatten)]
-    pub common: Common,
-}
-
-struct SheetLine<'a> {
-    sheet: &'a str,
-    header_row: Option<u32>,
-    columns: Vec<(String, String)>,
-    stats: &'a SheetStats,
-    issues: Vec<&'a Issue>,
-}
-
-fn print_file(
-    kind: &str,
-    file: &str,
-    lines: &[SheetLine],
-    notices: &[&Issue],
-    show: usize,
-    lang: Lang,
-) {
-    println!("{kind} {file}");
-    for l in lines {
-        match l.header_row {
-            Some(r) => {
-                println!(
-                    "  sheet \"{}\": header at row {r}; {} rows read, {} accepted, {} rejected, {} totals rows",
-                    l.sheet, l.stats.rows_read, l.stats.accepted, l.stats.rejected, l.stats.totals_rows
-                );
-                let cols: Vec<String> = l
-                    .columns
-                    .iter()
-                    .map(|(f, h)| format!("{f} ← {h}"))
-                    .collect();
-                println!("    columns: {}", cols.join(", "));
-            }
-            None => println!("  sheet \"{}\": skipped", l.sheet),
-        }
-        for i in l.issues.iter().take(show) {
-            println!("    {}", describe(i, lang));
-        }
-        if l.issues.len() > show {
-            println!("    … and {} more", l.issues.len() - show);
-        }
-    }
-    for n in notices {
-        println!("  sheet \"{}\": {}", n.sheet, n.problem.message(lang));
-    }
+    pub read: ReadArgs,
 }
 
 fn describe(i: &Issue, lang: Lang) -> String {
@@ -85,147 +43,140 @@ fn describe(i: &Issue, lang: Lang) -> String {
     format!("{} {place}{}", i.kind.label(lang), i.problem.message(lang))
 }
 
-pub fn run(args: CheckArgs) -> Result<()> {
-    if args.common.json.is_some() {
-        bail!("check writes nothing; --json is for evaluate");
-    }
-    if args.ledgers.is_empty() && args.customers.is_empty() && args.previous.is_empty() {
-        bail!("nothing to check: give ledger files, --customers or --previous");
-    }
-    let rules = args.common.load_rules()?;
-    let opts = crate::read::ReadOptions {
-        progress: false,
-        ..args.common.read_options(&rules)
-    };
-    let lang = Lang::En;
-    let mut failed: Vec<String> = Vec::new();
-    let matcher = HeaderMatcher::new(InputKind::Ledger, rules.columns.get("ledger"));
-    for file in &args.ledgers {
-        let crate::read::Ledgers {
-            sheets,
-            issues: notices,
-            ..
-        } = read_ledgers(std::slice::from_ref(file), &matcher, &opts)?;
-        let lines: Vec<SheetLine> = sheets
+/// Prints one file's sheets: header row, counts, mapping, first issues;
+/// then the notices about sheets left out.
+fn print_file<K>(
+    kind: InputKind,
+    file: &str,
+    sheets: &[&SheetRead<K>],
+    notices: &[&Issue],
+    show: usize,
+    lang: Lang,
+) {
+    println!("{} {file}", kind.as_str());
+    for s in sheets {
+        let sum = &s.summary;
+        let st = &sum.stats;
+        match sum.header_row {
+            Some(r) => {
+                println!(
+                    "  sheet \"{}\": header at row {r}; {} rows read, {} accepted, {} rejected, {} totals rows",
+                    sum.sheet, st.rows_read, st.accepted, st.rejected, st.totals_rows
+                );
+                let cols: Vec<String> = sum
+                    .columns
+                    .iter()
+                    .map(|(f, h)| format!("{f} ← {h}"))
+                    .collect();
+                println!("    columns: {}", cols.join(", "));
+            }
+            None => println!("  sheet \"{}\": skipped", sum.sheet),
+        }
+        let issues: Vec<&Issue> = s
+            .issues
             .iter()
-            .map(|s| SheetLine {
-                sheet: &s.sheet,
-                header_row: s.header.as_ref().map(|h| h.row),
-                columns: s
-                    .header
-                    .as_ref()
-                    .map(|h| h.columns().into_iter().collect())
-                    .unwrap_or_default(),
-                stats: &s.stats,
-                issues: s.issues.iter().collect(),
-            })
+            .filter(|i| sum.header_row.is_some() || i.kind != IssueKind::Notice)
             .collect();
-        let notices: Vec<&Issue> = notices.iter().collect();
-        print_file(
-            "ledger",
-            &file.display().to_string(),
-            &lines,
-            &notices,
-            args.show,
-            lang,
-        );
+        for i in issues.iter().take(show) {
+            println!("    {}", describe(i, lang));
+        }
+        if issues.len() > show {
+            println!("    … and {} more", issues.len() - show);
+        }
+    }
+    for n in notices {
+        println!("  sheet \"{}\": {}", n.sheet, n.problem.message(lang));
+    }
+}
+
+/// Prints every file of one kind; the files with no usable sheet are added
+/// to `failed`.
+fn report_kind<K>(
+    kind: InputKind,
+    files: &[PathBuf],
+    read: &FilesRead<K>,
+    show: usize,
+    lang: Lang,
+    failed: &mut Vec<String>,
+) {
+    for (fi, path) in files.iter().enumerate() {
+        let file = crate::read::display_path(path);
+        let sheets: Vec<&SheetRead<K>> = read
+            .sheets
+            .iter()
+            .filter(|s| s.summary.file_index == fi)
+            .collect();
+        // A skipped sheet's own notice says why; print it with the notices.
+        let notices: Vec<&Issue> = sheets
+            .iter()
+            .filter(|s| s.header.is_none())
+            .flat_map(|s| s.issues.iter().filter(|i| i.kind == IssueKind::Notice))
+            .chain(read.notices.iter().filter(|n| n.file == file))
+            .collect();
+        print_file(kind, &file, &sheets, &notices, show, lang);
         if sheets.iter().all(|s| s.header.is_none()) {
-            let missing: Vec<String> = sheets
+            let why: Vec<String> = notices
                 .iter()
-                .flat_map(|s| s.issues.iter())
-                .chain(notices.iter().copied())
-                .filter(|i| i.kind == IssueKind::Notice)
                 .map(|i| format!("sheet \"{}\": {}", i.sheet, i.problem.message(lang)))
                 .collect();
             failed.push(format!(
                 "{}: no sheet has the required columns ({})",
-                file.display(),
-                missing.join("; ")
+                path.display(),
+                why.join("; ")
             ));
         }
     }
-    let table_opts = crate::read::ReadOptions {
-        sheets: Vec::new(),
-        ..opts.clone()
+}
+
+pub fn run(args: CheckArgs) -> Result<()> {
+    let inputs = Inputs {
+        ledgers: args.ledgers.clone(),
+        receipts: args.receipts.clone(),
+        customers: args.customers.clone(),
+        previous: args.previous.clone(),
     };
-    for file in &args.customers {
-        let m = HeaderMatcher::new(InputKind::Customers, rules.columns.get("customers"));
-        let (sheets, issues) = read_master(std::slice::from_ref(file), &m, &table_opts)?;
-        report_tables(
-            "customers",
-            file,
-            sheets.iter().map(|s| (&s.sheet, &s.header, &s.stats)),
-            &issues,
-            args.show,
-            &mut failed,
-        );
+    if inputs.all().is_empty() {
+        bail!("nothing to check: give ledger files, --receipts, --customers or --previous");
     }
-    for file in &args.previous {
-        let m = HeaderMatcher::new(InputKind::Previous, rules.columns.get("previous"));
-        let (sheets, issues) = read_previous(std::slice::from_ref(file), &m, &table_opts)?;
-        report_tables(
-            "previous",
-            file,
-            sheets.iter().map(|s| (&s.sheet, &s.header, &s.stats)),
-            &issues,
-            args.show,
-            &mut failed,
-        );
-    }
+    let settings = args.read.settings(None, true)?;
+    let lang = Lang::En;
+    let read = check(&inputs, &settings)?;
+    let mut failed: Vec<String> = Vec::new();
+    let show = args.show;
+    report_kind(
+        InputKind::Ledger,
+        &inputs.ledgers,
+        &read.ledgers,
+        show,
+        lang,
+        &mut failed,
+    );
+    report_kind(
+        InputKind::Receipts,
+        &inputs.receipts,
+        &read.receipts,
+        show,
+        lang,
+        &mut failed,
+    );
+    report_kind(
+        InputKind::Customers,
+        &inputs.customers,
+        &read.customers,
+        show,
+        lang,
+        &mut failed,
+    );
+    report_kind(
+        InputKind::Previous,
+        &inputs.previous,
+        &read.previous,
+        show,
+        lang,
+        &mut failed,
+    );
     if !failed.is_empty() {
         bail!("{}", failed.join("\n"));
     }
     Ok(())
-}
-
-fn report_tables<'a>(
-    kind: &str,
-    file: &std::path::Path,
-    sheets: impl Iterator<
-        Item = (
-            &'a String,
-            &'a Option<crate::read::HeaderMap>,
-            &'a SheetStats,
-        ),
-    >,
-    issues: &[Issue],
-    show: usize,
-    failed: &mut Vec<String>,
-) {
-    let lang = Lang::En;
-    let sheets: Vec<_> = sheets.collect();
-    let lines: Vec<SheetLine> = sheets
-        .iter()
-        .map(|(sheet, header, stats)| SheetLine {
-            sheet,
-            header_row: header.as_ref().map(|h| h.row),
-            columns: header
-                .as_ref()
-                .map(|h| h.columns().into_iter().collect())
-                .unwrap_or_default(),
-            stats,
-            issues: issues
-                .iter()
-                .filter(|i| &i.sheet == *sheet && i.kind != IssueKind::Notice)
-                .collect(),
-        })
-        .collect();
-    let notices: Vec<&Issue> = issues
-        .iter()
-        .filter(|i| i.kind == IssueKind::Notice)
-        .collect();
-    print_file(
-        kind,
-        &file.display().to_string(),
-        &lines,
-        &notices,
-        show,
-        lang,
-    );
-    if sheets.is_empty() {
-        failed.push(format!(
-            "{}: no sheet has the required columns",
-            file.display()
-        ));
-    }
 }

@@ -1,20 +1,16 @@
 //! `tierbook evaluate`: ledgers (+ customer master, previous grades) → the
 //! evaluation workbook for the review meeting, and optionally JSON.
 
-use std::collections::HashMap;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
-use anyhow::{bail, Result};
+use anyhow::Result;
 use clap::Args;
 
 use super::output::{write_all, Body, Outputs};
-use super::Common;
-use crate::grade::grade_all;
-use crate::model::ledger::{build, Model, ModelOptions};
-use crate::read::tables::{read_master, read_previous, MasterRecord, PreviousRecord};
-use crate::read::{read_ledgers, HeaderMatcher, InputKind, Issue, IssueKind};
-use crate::report::evaluation::{Evaluation, InputSheet};
-use crate::rules::Rules;
+use super::{ReadArgs, RunArgs};
+use crate::pipeline::{evaluate, Inputs};
+use crate::read::IssueKind;
+use crate::report::evaluation::Evaluation;
 
 #[derive(Debug, Clone, Args)]
 pub struct EvaluateArgs {
@@ -31,16 +27,9 @@ pub struct EvaluateArgs {
     #[arg(long, value_name = "F")]
     pub out: PathBuf,
     #[command(flatten)]
-    pub common: Common,
-}
-
-/// Everything read and computed for an evaluation.
-pub struct Gathered {
-    pub rules: Rules,
-    pub model: Model,
-    pub inputs: Vec<InputSheet>,
-    pub issues: Vec<Issue>,
-    pub has_previous: bool,
+    pub read: ReadArgs,
+    #[command(flatten)]
+    pub run: RunArgs,
 }
 
 /// Prints how long each phase took when `TIERBOOK_TIMINGS` is set (for profiling);
@@ -74,161 +63,28 @@ impl Default for Timer {
     }
 }
 
-/// Reads every input and builds the model (shared by the commands that grade).
-pub fn gather(
-    ledgers: &[PathBuf],
-    customers: &[PathBuf],
-    previous: &[PathBuf],
-    common: &Common,
-) -> Result<Gathered> {
-    let mut timer = Timer::new();
-    let rules = common.load_rules()?;
-    let opts = common.read_options(&rules);
-    let ledger_matcher = HeaderMatcher::new(InputKind::Ledger, rules.columns.get("ledger"));
-    let crate::read::Ledgers {
-        sheets,
-        mut issues,
-        strings,
-    } = read_ledgers(ledgers, &ledger_matcher, &opts)?;
-    timer.lap("read");
-    if sheets.iter().all(|s| s.header.is_none()) {
-        let why: Vec<String> = issues
-            .iter()
-            .chain(sheets.iter().flat_map(|s| s.issues.iter()))
-            .filter(|i| i.kind == IssueKind::Notice)
-            .map(|i| {
-                format!(
-                    "  {} / {}: {}",
-                    i.file,
-                    i.sheet,
-                    i.problem.message(crate::labels::Lang::En)
-                )
-            })
-            .collect();
-        bail!(
-            "no sheet of the sales ledger has a header row with the required columns (date, customer, amount):\n{}",
-            why.join("\n")
-        );
-    }
-    let table_opts = crate::read::ReadOptions {
-        sheets: Vec::new(),
-        ..opts.clone()
-    };
-    let (master_sheets, master_issues) = read_master(
-        customers,
-        &HeaderMatcher::new(InputKind::Customers, rules.columns.get("customers")),
-        &table_opts,
-    )?;
-    let (prev_sheets, prev_issues) = read_previous(
-        previous,
-        &HeaderMatcher::new(InputKind::Previous, rules.columns.get("previous")),
-        &table_opts,
-    )?;
-    let mut inputs = Vec::new();
-    let mut sheet_issues = Vec::new();
-    for s in &sheets {
-        sheet_issues.extend(s.issues.iter().cloned());
-    }
-    let master: Vec<MasterRecord> = master_sheets
-        .iter()
-        .flat_map(|s| s.records.iter().cloned())
-        .collect();
-    let prev: Vec<PreviousRecord> = prev_sheets
-        .iter()
-        .flat_map(|s| s.records.iter().cloned())
-        .collect();
-    let model = build(
-        sheets,
-        strings,
-        &master,
-        &prev,
-        &ModelOptions {
-            as_of: common.as_of,
-            window_months: rules.window.months,
-            new_client_months: rules.new_clients.months,
-            annualize: rules.new_clients.annualize,
-        },
-    )?;
-    timer.lap("model");
-    for s in &model.sheets {
-        inputs.push(InputSheet {
-            kind: InputKind::Ledger,
-            file: s.file.clone(),
-            sheet: s.sheet.clone(),
-            header_row: s.header_row,
-            columns: s.columns.clone(),
-            stats: s.stats.clone(),
-        });
-    }
-    for (kind, list) in [
-        (
-            InputKind::Customers,
-            master_sheets
-                .iter()
-                .map(|s| (&s.file, &s.sheet, &s.header, &s.stats))
-                .collect::<Vec<_>>(),
-        ),
-        (
-            InputKind::Previous,
-            prev_sheets
-                .iter()
-                .map(|s| (&s.file, &s.sheet, &s.header, &s.stats))
-                .collect(),
-        ),
-    ] {
-        for (file, sheet, header, stats) in list {
-            inputs.push(InputSheet {
-                kind,
-                file: file.clone(),
-                sheet: sheet.clone(),
-                header_row: header.as_ref().map(|h| h.row),
-                columns: header.as_ref().map(|h| h.columns()).unwrap_or_default(),
-                stats: stats.clone(),
-            });
-        }
-    }
-    let mut all = sheet_issues;
-    all.append(&mut issues);
-    all.extend(model.issues.iter().cloned());
-    all.extend(master_issues);
-    all.extend(prev_issues);
-    Ok(Gathered {
-        rules,
-        model,
-        inputs,
-        issues: all,
-        has_previous: !previous.is_empty(),
-    })
-}
-
 pub fn run(args: EvaluateArgs) -> Result<()> {
-    let all_inputs: Vec<PathBuf> = args
-        .ledgers
-        .iter()
-        .chain(&args.customers)
-        .chain(&args.previous)
-        .chain(args.common.rules.iter())
-        .cloned()
-        .collect();
-    let mut outs = Outputs::new(&all_inputs, args.common.force);
+    let inputs = Inputs {
+        ledgers: args.ledgers.clone(),
+        receipts: Vec::new(),
+        customers: args.customers.clone(),
+        previous: args.previous.clone(),
+    };
+    let mut guarded = inputs.all();
+    guarded.extend(args.read.rules.iter().cloned());
+    let mut outs = Outputs::new(&guarded, args.run.force);
     let out = outs.add(&args.out)?;
-    let json_out = args.common.json.as_ref().map(|j| outs.add(j)).transpose()?;
-    let g = gather(&args.ledgers, &args.customers, &args.previous, &args.common)?;
+    let json_out = args.run.json.as_ref().map(|j| outs.add(j)).transpose()?;
+    let settings = args.read.settings(args.run.as_of, args.run.quiet)?;
     let mut timer = Timer::new();
-    let lang = args.common.lang;
-    let previous: HashMap<String, String> = g
-        .model
-        .previous
-        .iter()
-        .map(|(k, v)| (k.clone(), v.clone()))
-        .collect();
-    let grades = grade_all(&g.model.customers, &previous, &g.rules, lang);
-    timer.lap("grade");
+    let done = evaluate(&inputs, &settings)?;
+    timer.lap("read+grade");
+    let g = &done.gathered;
     let ev = Evaluation {
         model: &g.model,
-        grades: &grades,
-        rules: &g.rules,
-        lang,
+        grades: &done.grades,
+        rules: &settings.rules,
+        lang: settings.lang,
         inputs: &g.inputs,
         issues: &g.issues,
         has_previous: g.has_previous,
@@ -236,27 +92,23 @@ pub fn run(args: EvaluateArgs) -> Result<()> {
     };
     let book = ev.book();
     timer.lap("report");
-    let source = match &args.common.rules {
-        Some(p) => p.display().to_string(),
-        None => "built-in three-tier".to_string(),
-    };
-    let json = crate::render::json::evaluation_json(&ev, &source);
+    let json = crate::render::json::evaluation_json(&ev, &settings.rules.source);
     // The workbook is assembled straight into its temporary file.
     let write_xlsx = |f: &mut std::fs::File| crate::render::xlsx::write_xlsx(&book, f);
     let write_json = |w: &mut dyn std::io::Write| crate::render::json::write_pretty(w, &json);
-    let mut files: Vec<(&std::path::Path, Body)> = vec![(out.as_path(), Body::File(&write_xlsx))];
+    let mut files: Vec<(&Path, Body)> = vec![(out.as_path(), Body::File(&write_xlsx))];
     if let Some(p) = &json_out {
         files.push((p.as_path(), Body::Stream(&write_json)));
     }
     write_all(&files)?;
     timer.lap("write");
-    if !args.common.quiet {
-        print_summary(&ev, &args.out, args.common.json.as_deref());
+    if !args.run.quiet {
+        print_summary(&ev, &args.out, args.run.json.as_deref());
     }
     Ok(())
 }
 
-fn print_summary(ev: &Evaluation, out: &std::path::Path, json: Option<&std::path::Path>) {
+fn print_summary(ev: &Evaluation, out: &Path, json: Option<&Path>) {
     let t = &ev.model.totals;
     eprintln!(
         "tierbook: read {} rows ({} accepted, {} rejected, {} totals rows); {} customers graded as of {}",
@@ -265,7 +117,7 @@ fn print_summary(ev: &Evaluation, out: &std::path::Path, json: Option<&std::path
         t.rejected,
         t.totals_rows,
         ev.model.customers.len(),
-        ev.model.as_of
+        ev.model.period.as_of
     );
     for (tier, label, n, sales, _) in ev.tier_table() {
         eprintln!(

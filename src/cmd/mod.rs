@@ -6,16 +6,19 @@ pub mod check;
 pub mod evaluate;
 pub mod init;
 pub mod output;
+pub mod progress;
 pub mod sample;
 
 use std::path::PathBuf;
+use std::sync::Arc;
 
 use anyhow::{Context, Result};
 use chrono::NaiveDate;
 use clap::{Args, Parser, Subcommand};
 
 use crate::labels::Lang;
-use crate::read::{DayMonthOrder, Limits, ReadOptions};
+use crate::pipeline::Settings;
+use crate::read::Limits;
 use crate::rules::Rules;
 
 /// tierbook: customer grading workbooks (客户分级评定表) from Excel sales ledgers.
@@ -38,30 +41,18 @@ pub enum Command {
     Init(init::InitArgs),
 }
 
-/// Flags shared by every command that reads data.
+/// How to read inputs: flags shared by every command that reads data.
 #[derive(Debug, Clone, Args)]
-pub struct Common {
+pub struct ReadArgs {
     /// Rules file (TOML); default: the built-in three-tier rules.
     #[arg(long, value_name = "FILE")]
     pub rules: Option<PathBuf>,
-    /// As-of date (YYYY-MM-DD); default: the latest valid date in the sales ledgers.
-    #[arg(long, value_name = "DATE", value_parser = parse_date_arg)]
-    pub as_of: Option<NaiveDate>,
-    /// Language of the workbook: zh-CN, zh-TW or en.
-    #[arg(long, value_enum, default_value = "zh-CN")]
+    /// Language of the outputs: zh-CN, zh-TW or en.
+    #[arg(long, value_name = "LANG", default_value = "zh-CN", value_parser = parse_lang)]
     pub lang: Lang,
-    /// Also write the machine-readable result as JSON.
-    #[arg(long, value_name = "FILE")]
-    pub json: Option<PathBuf>,
-    /// Print nothing but errors.
-    #[arg(long, short)]
-    pub quiet: bool,
     /// Read only this sheet of the ledgers (repeatable).
     #[arg(long = "sheet", value_name = "NAME")]
     pub sheets: Vec<String>,
-    /// Replace existing output files.
-    #[arg(long)]
-    pub force: bool,
     /// Most cells read from one sheet (a guard against hostile files); an .xls or .ods sheet,
     /// read whole, may span a grid of a 40th of it, blank cells included.
     #[arg(long, value_name = "N", default_value_t = Limits::default().max_cells)]
@@ -74,13 +65,54 @@ pub struct Common {
     pub threads: usize,
 }
 
-fn parse_date_arg(s: &str) -> Result<NaiveDate, String> {
-    crate::read::value::parse_date_text(s, DayMonthOrder::Reject)
-        .map_err(|_| format!("\"{s}\" is not a date: use YYYY-MM-DD"))
+/// Flags of the commands that compute and write results.
+#[derive(Debug, Clone, Args)]
+pub struct RunArgs {
+    /// As-of date (YYYY-MM-DD); default: the latest valid date in the sales ledgers.
+    #[arg(long, value_name = "DATE", value_parser = parse_as_of)]
+    pub as_of: Option<NaiveDate>,
+    /// Also write the machine-readable result as JSON.
+    #[arg(long, value_name = "FILE")]
+    pub json: Option<PathBuf>,
+    /// Print nothing but errors.
+    #[arg(long, short)]
+    pub quiet: bool,
+    /// Replace existing output files.
+    #[arg(long)]
+    pub force: bool,
 }
 
-impl Common {
+/// `--lang`: zh-CN, zh-TW or en (case-insensitive, `_` for `-`).
+pub fn parse_lang(s: &str) -> Result<Lang, String> {
+    match s.trim().replace('_', "-").to_ascii_lowercase().as_str() {
+        "zh-cn" | "zh" | "zh-hans" => Ok(Lang::ZhCn),
+        "zh-tw" | "zh-hant" => Ok(Lang::ZhTw),
+        "en" => Ok(Lang::En),
+        _ => Err(format!("\"{s}\" is not a language: use zh-CN, zh-TW or en")),
+    }
+}
+
+/// `--as-of`: exactly `YYYY-MM-DD`, a real calendar date.
+pub fn parse_as_of(s: &str) -> Result<NaiveDate, String> {
+    let b = s.as_bytes();
+    let shaped = b.len() == 10
+        && b[4] == b'-'
+        && b[7] == b'-'
+        && b.iter()
+            .enumerate()
+            .all(|(i, c)| i == 4 || i == 7 || c.is_ascii_digit());
+    if !shaped {
+        return Err(format!("\"{s}\" is not a date in the form YYYY-MM-DD"));
+    }
+    NaiveDate::parse_from_str(s, "%Y-%m-%d")
+        .map_err(|_| format!("\"{s}\" is not a calendar date (YYYY-MM-DD)"))
+}
+
+impl ReadArgs {
     /// The rules named by `--rules`, or the built-in three-tier rules.
+    ///
+    /// # Errors
+    /// The file cannot be read or is not valid rules.
     pub fn load_rules(&self) -> Result<Rules> {
         match &self.rules {
             None => Ok(Rules::three_tier()),
@@ -92,30 +124,68 @@ impl Common {
         }
     }
 
-    pub fn read_options(&self, rules: &Rules) -> ReadOptions {
-        ReadOptions {
-            sheets: self.sheets.clone(),
-            date_order: match rules.day_first() {
-                Some(true) => DayMonthOrder::DayFirst,
-                Some(false) => DayMonthOrder::MonthFirst,
-                None => DayMonthOrder::Reject,
-            },
-            limits: Limits {
-                max_cells: self.max_cells,
-                max_unzipped_bytes: self.max_unzipped_mb.saturating_mul(1 << 20),
-            },
-            threads: self.threads,
-            progress: !self.quiet,
+    /// The pipeline's settings: rules loaded, limits and threads as given,
+    /// a progress bar on stderr unless `quiet`.
+    ///
+    /// # Errors
+    /// As [`ReadArgs::load_rules`].
+    pub fn settings(&self, as_of: Option<NaiveDate>, quiet: bool) -> Result<Settings> {
+        let mut settings = Settings::new(self.load_rules()?);
+        settings.as_of = as_of;
+        settings.lang = self.lang;
+        settings.limits = Limits {
+            max_cells: self.max_cells,
+            max_unzipped_bytes: self.max_unzipped_mb.saturating_mul(1 << 20),
+        };
+        settings.sheets = self.sheets.clone();
+        settings.threads = self.threads;
+        if !quiet {
+            settings.progress = Arc::new(progress::TerminalBar::default());
         }
+        Ok(settings)
     }
 }
 
 /// Runs a parsed command line.
+///
+/// # Errors
+/// The command failed; the message names the file (and sheet, row, column).
 pub fn run(cli: Cli) -> Result<()> {
     match cli.command {
         Command::Evaluate(a) => evaluate::run(a),
         Command::Check(a) => check::run(a),
         Command::Sample(a) => sample::run(a),
         Command::Init(a) => init::run(a),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn as_of_is_strictly_iso() {
+        assert_eq!(
+            parse_as_of("2025-03-05").ok(),
+            NaiveDate::from_ymd_opt(2025, 3, 5)
+        );
+        for bad in [
+            "2025-3-5",
+            "2025/03/05",
+            "20250305",
+            "2025-02-30",
+            "2025-13-01",
+            " 2025-03-05",
+        ] {
+            assert!(parse_as_of(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn languages() {
+        assert_eq!(parse_lang("zh-CN"), Ok(Lang::ZhCn));
+        assert_eq!(parse_lang("zh_tw"), Ok(Lang::ZhTw));
+        assert_eq!(parse_lang("EN"), Ok(Lang::En));
+        assert!(parse_lang("fr").is_err());
     }
 }

@@ -9,7 +9,7 @@
 //! hash set of every fingerprint would give.
 
 use crate::read::intern::FxSet;
-use crate::read::ledger::FingerprintSpill;
+use crate::read::spill::FingerprintSpill;
 
 /// Rows (per sheet, in input order) repeating an earlier accepted row.
 ///

@@ -9,15 +9,64 @@ use std::str::FromStr;
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
-use super::ledger::{build, check_totals, LedgerTotals, Model, ModelOptions, Window};
-use super::Metrics;
+use super::{check_totals, LedgerTotals, Metrics, Model, ModelError, ModelInputs, Period, Window};
 use crate::read::intern::Interner;
+use crate::read::master::{MasterRecord, Who};
+use crate::read::previous::PreviousRecord;
 use crate::read::source::RowVisitor;
-use crate::read::tables::{MasterRecord, Who};
 use crate::read::{
-    Cell, DayMonthOrder, HeaderMatcher, InputKind, IssueKind, LedgerSheet, LedgerSheetReader,
-    Problem,
+    Cell, DayMonthOrder, HeaderMatcher, InputKind, IssueKind, LatestDates, LedgerRows, LedgerSheet,
+    Problem, SheetReader,
 };
+
+/// The model's options as these tests give them: the period's as-of date
+/// (none: the latest date) and window next to the rules' new-client settings.
+#[derive(Debug, Clone, Copy)]
+struct ModelOptions {
+    as_of: Option<NaiveDate>,
+    window_months: u32,
+    new_client_months: u32,
+    annualize: bool,
+}
+
+impl Default for ModelOptions {
+    fn default() -> Self {
+        ModelOptions {
+            as_of: None,
+            window_months: 12,
+            new_client_months: 6,
+            annualize: true,
+        }
+    }
+}
+
+/// Resolves the period as the pipeline does, then builds the model.
+fn build(
+    sheets: Vec<LedgerSheet>,
+    strings: Interner,
+    master: &[MasterRecord],
+    previous: &[PreviousRecord],
+    o: &ModelOptions,
+) -> Result<Model, ModelError> {
+    let mut latest = LatestDates::default();
+    for s in &sheets {
+        latest.merge(&s.rows.dates);
+    }
+    let period = Period::resolve(o.as_of, &latest, o.window_months)?;
+    super::build(
+        ModelInputs {
+            sheets,
+            strings,
+            master,
+            previous,
+        },
+        period,
+        &super::ModelOptions {
+            new_client_months: o.new_client_months,
+            annualize: o.annualize,
+        },
+    )
+}
 
 fn d(s: &str) -> Decimal {
     Decimal::from_str(s).expect("test decimal")
@@ -98,8 +147,8 @@ fn l(date: &'static str, id: &'static str, amount: &'static str) -> L {
 /// Reads rows (the first being the header) through the real sheet reader.
 fn sheet_of(name: &str, rows: Vec<Vec<Cell<'static>>>) -> LedgerSheet {
     let m = HeaderMatcher::new(InputKind::Ledger, None);
-    let mut r =
-        LedgerSheetReader::new(&m, DayMonthOrder::Reject, 0, "t.xlsx", name).expect("reader");
+    let kind = LedgerRows::new(DayMonthOrder::Reject, "t.xlsx", name).expect("reader");
+    let mut r = SheetReader::new(&m, kind, 0, "t.xlsx", name);
     for (i, cells) in rows.iter().enumerate() {
         if !r.row(i as u32 + 1, cells).expect("row") {
             break;
@@ -231,7 +280,7 @@ fn window_edges_clamp_like_edate_in_leap_years() {
 
 #[test]
 fn as_of_defaults_to_the_latest_date() {
-    let lines = [l("2025-03-05", "C1", "5"), l("2025-04-09", "C1", "7")];
+    let lines = [l("2025-03-15", "C1", "5"), l("2025-04-09", "C1", "7")];
     let m = build(
         vec![sheet(&lines)],
         Interner::default(),
@@ -240,8 +289,8 @@ fn as_of_defaults_to_the_latest_date() {
         &ModelOptions::default(),
     )
     .expect("model");
-    assert_eq!(m.as_of, day(2025, 4, 9));
-    assert_eq!(m.window.start, day(2024, 4, 10));
+    assert_eq!(m.period.as_of, day(2025, 4, 9));
+    assert_eq!(m.period.window.start, day(2024, 4, 10));
     assert_eq!(cust(&m, "C1").sales, d("12"));
 }
 
@@ -738,7 +787,7 @@ fn one_id_with_two_names_shows_the_most_recent_and_warns() {
     match &w[0].problem {
         Problem::IdSeveralNames { id, names, shown } => {
             assert_eq!(id, "300");
-            assert_eq!(names, &vec!["老名字".to_string(), "新名字".to_string()]);
+            assert_eq!(names, &["老名字".to_string(), "新名字".to_string()]);
             assert_eq!(shown, "新名字");
         }
         other => panic!("{other:?}"),

@@ -100,6 +100,71 @@ impl Interner {
     }
 }
 
+/// A sheet's own string table while it is read, with the last string of
+/// each field slot remembered: consecutive rows often repeat a value (same
+/// order, customer, region), which is compared before hashing. When the sheet
+/// is done its strings join the run's table in input order
+/// ([`SheetStrings::absorb`]) and only the mapping is kept.
+#[derive(Debug)]
+pub struct SheetStrings {
+    pub strings: Interner,
+    /// Sheet string number → number in the run's table (after absorbing).
+    pub remap: Vec<u32>,
+    last: [u32; SLOTS],
+}
+
+/// Field slots [`SheetStrings::intern_at`] remembers a last string for.
+pub const SLOTS: usize = 8;
+
+impl Default for SheetStrings {
+    fn default() -> Self {
+        SheetStrings {
+            strings: Interner::default(),
+            remap: Vec::new(),
+            last: [NONE; SLOTS],
+        }
+    }
+}
+
+impl SheetStrings {
+    /// The number of `text` in field slot `slot`; [`NONE`] for no text.
+    pub fn intern_at(&mut self, slot: usize, text: Option<&str>) -> u32 {
+        let Some(t) = text else { return NONE };
+        let Some(last) = self.last.get_mut(slot) else {
+            return self.strings.intern(t);
+        };
+        if *last != NONE && self.strings.get(*last) == Some(t) {
+            return *last;
+        }
+        let i = self.strings.intern(t);
+        *last = i;
+        i
+    }
+
+    /// Moves the sheet's strings into the run's table, keeping only the
+    /// mapping: sheets absorbed in input order number every string as one
+    /// table read front to back would, and each sheet's copy is freed as soon
+    /// as it is absorbed (a year of monthly sheets repeats every customer).
+    /// Does nothing when already absorbed.
+    pub fn absorb(&mut self, run: &mut Interner) {
+        if self.strings.is_empty() {
+            return;
+        }
+        let own = std::mem::take(&mut self.strings);
+        self.remap = own.strings().iter().map(|t| run.intern(t)).collect();
+        self.last = [NONE; SLOTS];
+    }
+
+    /// The run's number of a sheet string number ([`NONE`] stays [`NONE`]).
+    pub fn global(&self, i: u32) -> u32 {
+        if i == NONE {
+            NONE
+        } else {
+            self.remap.get(i as usize).copied().unwrap_or(NONE)
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

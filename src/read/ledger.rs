@@ -1,26 +1,28 @@
-//! Sales-ledger rows → line records (SPEC 3.3–3.5). Each sheet is read by one
-//! [`LedgerSheetReader`]: it finds the header, classifies every row (blank,
-//! totals, accepted, rejected), checks grand totals against the rows above,
-//! and spills accepted lines to an anonymous temporary file in a compact
-//! binary form, so memory follows customers and orders, never rows.
+//! Sales-ledger rows → line records (SPEC 3.2–3.5). [`LedgerRows`] is the
+//! [`RowKind`] of the sales ledger: it reads each data row into a
+//! [`LineRecord`] (or rejects it with the column at fault), interns the
+//! row's texts in the sheet's string table, and spills accepted lines to an
+//! anonymous temporary file in a compact binary form, so memory follows
+//! customers and orders, never rows.
 
 use std::borrow::Cow;
-use std::fs::File;
 use std::hash::Hasher;
-use std::io::{BufReader, BufWriter, Read, Seek, SeekFrom, Write};
+use std::io::Read;
 
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
 use super::cell::Cell;
-use super::header::{Field, HeaderMap, HeaderMatcher, HeaderSearch, Search};
-use super::intern::{FxHasher, FxSet, Interner, NONE};
-use super::issue::{Issue, IssueKind, Problem};
-use super::source::RowVisitor;
-use super::value::{parse_date, parse_number, totals_word, DayMonthOrder, TotalsKind, ValueError};
-use super::{ReadError, SheetStats};
+use super::header::{Field, HeaderMap};
+use super::intern::{FxHasher, FxSet, SheetStrings, NONE};
+use super::issue::Problem;
+use super::sheet::{Rejection, Row, RowKind};
+use super::spill::{day_number, read_array, FingerprintSpill, Put, Record, Spill, Take};
+use super::value::{parse_date, parse_number, DayMonthOrder, ValueError};
+use super::ReadError;
 
-/// One accepted ledger line. Strings are numbers in the sheet's [`Interner`].
+/// One accepted ledger line. Texts are numbers in the sheet's string table
+/// ([`NONE`] when the cell is empty).
 #[derive(Debug, Clone, PartialEq)]
 pub struct LineRecord {
     /// 1-based Excel row (CSV: line number).
@@ -34,66 +36,14 @@ pub struct LineRecord {
     pub unit_price: Option<Decimal>,
     pub list_price: Option<Decimal>,
     pub product: u32,
-    /// Hash of the order number ([`NO_ORDER`] when none): orders are only
-    /// counted and matched, so their texts are not kept.
-    pub order: u64,
+    /// The order number's text ([`NONE`] when none): open items, order
+    /// upgrades and statements show it.
+    pub order: u32,
     pub region: u32,
     pub sales_rep: u32,
     pub due_date: Option<NaiveDate>,
-    pub source_order: u64,
-}
-
-/// Fixed-layout records appended to an anonymous temporary file: written
-/// through a buffer while a sheet is read, then sealed (the buffer is freed,
-/// only the file handle stays) until the model reads them back, once or more.
-struct TempRecords {
-    writer: Option<BufWriter<File>>,
-    file: Option<File>,
-    count: u64,
-    buffer: usize,
-}
-
-impl TempRecords {
-    fn new(buffer: usize) -> std::io::Result<TempRecords> {
-        Ok(TempRecords {
-            writer: Some(BufWriter::with_capacity(buffer, tempfile::tempfile()?)),
-            file: None,
-            count: 0,
-            buffer,
-        })
-    }
-
-    fn push(&mut self, record: &[u8]) -> std::io::Result<()> {
-        let Some(w) = self.writer.as_mut() else {
-            return Err(std::io::Error::other("temporary records already sealed"));
-        };
-        w.write_all(record)?;
-        self.count += 1;
-        Ok(())
-    }
-
-    /// Flushes and frees the write buffer; later pushes fail.
-    fn seal(&mut self) -> std::io::Result<()> {
-        if let Some(w) = self.writer.take() {
-            self.file = Some(w.into_inner().map_err(|e| e.into_error())?);
-        }
-        Ok(())
-    }
-
-    /// A reader from the first record (sealing first when needed).
-    fn reader(&mut self) -> std::io::Result<BufReader<File>> {
-        self.seal()?;
-        let Some(f) = self.file.as_mut() else {
-            return Err(std::io::Error::other("temporary records missing"));
-        };
-        f.seek(SeekFrom::Start(0))?;
-        Ok(BufReader::with_capacity(self.buffer, f.try_clone()?))
-    }
-}
-
-/// Accepted lines of one sheet, in an anonymous temporary file.
-pub struct Spill {
-    records: TempRecords,
+    /// The order a credit note reverses (原单号), when the ledger says.
+    pub source_order: u32,
 }
 
 const FLAG_QTY: u8 = 1;
@@ -101,170 +51,70 @@ const FLAG_PRICE: u8 = 2;
 const FLAG_LIST: u8 = 4;
 const FLAG_DUE: u8 = 8;
 /// Bytes of a record after its flags byte, optional fields aside: row, date,
-/// five string numbers, two order keys, amount.
-const FIXED_LEN: usize = 4 + 4 + 5 * 4 + 2 * 8 + 16;
+/// seven string numbers, amount.
+const FIXED_LEN: usize = 4 + 4 + 7 * 4 + 16;
 
-impl Spill {
-    pub fn new() -> std::io::Result<Spill> {
-        Ok(Spill {
-            records: TempRecords::new(1 << 16)?,
-        })
-    }
+impl Record for LineRecord {
+    const MAX_LEN: usize = 1 + FIXED_LEN + 3 * 16 + 4;
 
-    /// Lines written so far.
-    pub fn count(&self) -> u64 {
-        self.records.count
-    }
-
-    /// Frees the write buffer once the sheet is read.
-    pub fn seal(&mut self) -> std::io::Result<()> {
-        self.records.seal()
-    }
-
-    pub fn push(&mut self, r: &LineRecord) -> std::io::Result<()> {
-        let mut buf = [0u8; 128];
-        let mut n = 0;
-        let mut put = |bytes: &[u8]| {
-            buf[n..n + bytes.len()].copy_from_slice(bytes);
-            n += bytes.len();
-        };
-        let flags = (r.quantity.is_some() as u8 * FLAG_QTY)
-            | (r.unit_price.is_some() as u8 * FLAG_PRICE)
-            | (r.list_price.is_some() as u8 * FLAG_LIST)
-            | (r.due_date.is_some() as u8 * FLAG_DUE);
-        put(&[flags]);
-        put(&r.row.to_le_bytes());
-        put(&days(r.date).to_le_bytes());
-        for v in [r.id, r.name, r.product, r.region, r.sales_rep] {
-            put(&v.to_le_bytes());
+    fn encode(&self, out: &mut [u8]) -> usize {
+        let flags = (self.quantity.is_some() as u8 * FLAG_QTY)
+            | (self.unit_price.is_some() as u8 * FLAG_PRICE)
+            | (self.list_price.is_some() as u8 * FLAG_LIST)
+            | (self.due_date.is_some() as u8 * FLAG_DUE);
+        let mut p = Put::new(out);
+        p.u8(flags);
+        p.u32(self.row);
+        p.date(self.date);
+        for v in [
+            self.id,
+            self.name,
+            self.product,
+            self.region,
+            self.sales_rep,
+            self.order,
+            self.source_order,
+        ] {
+            p.u32(v);
         }
-        put(&r.order.to_le_bytes());
-        put(&r.source_order.to_le_bytes());
-        put(&r.amount.serialize());
-        for d in [r.quantity, r.unit_price, r.list_price]
+        p.decimal(self.amount);
+        for d in [self.quantity, self.unit_price, self.list_price]
             .into_iter()
             .flatten()
         {
-            put(&d.serialize());
+            p.decimal(d);
         }
-        if let Some(d) = r.due_date {
-            put(&days(d).to_le_bytes());
+        if let Some(d) = self.due_date {
+            p.date(d);
         }
-        self.records.push(&buf[..n])
+        p.len()
     }
 
-    /// Ends writing and returns a reader over the records in order.
-    pub fn finish(&mut self) -> std::io::Result<SpillReader> {
-        Ok(SpillReader {
-            reader: self.records.reader()?,
-            left: self.records.count,
-        })
-    }
-}
-
-fn days(d: NaiveDate) -> i32 {
-    chrono::Datelike::num_days_from_ce(&d)
-}
-
-fn from_days(n: i32) -> std::io::Result<NaiveDate> {
-    NaiveDate::from_num_days_from_ce_opt(n)
-        .ok_or_else(|| std::io::Error::other("bad date in spill"))
-}
-
-/// The (row, fingerprint) pairs of one sheet's accepted lines, in an anonymous
-/// temporary file, so duplicates can be found on another thread.
-pub struct FingerprintSpill {
-    records: TempRecords,
-}
-
-impl FingerprintSpill {
-    pub fn new() -> std::io::Result<FingerprintSpill> {
-        Ok(FingerprintSpill {
-            records: TempRecords::new(1 << 15)?,
-        })
-    }
-
-    pub fn push(&mut self, row: u32, fingerprint: u64) -> std::io::Result<()> {
-        let mut buf = [0u8; 12];
-        buf[..4].copy_from_slice(&row.to_le_bytes());
-        buf[4..].copy_from_slice(&fingerprint.to_le_bytes());
-        self.records.push(&buf)
-    }
-
-    /// Frees the write buffer once the sheet is read.
-    pub fn seal(&mut self) -> std::io::Result<()> {
-        self.records.seal()
-    }
-
-    /// Calls `each` with every (row, fingerprint) in order; may be called again.
-    pub fn read_all(&mut self, mut each: impl FnMut(u32, u64)) -> std::io::Result<()> {
-        let mut r = self.records.reader()?;
-        for _ in 0..self.records.count {
-            let b = read_array::<12>(&mut r)?;
-            let row = u32::from_le_bytes([b[0], b[1], b[2], b[3]]);
-            let mut fp = [0u8; 8];
-            fp.copy_from_slice(&b[4..]);
-            each(row, u64::from_le_bytes(fp));
-        }
-        Ok(())
-    }
-}
-
-/// Reads records back from a finished [`Spill`].
-pub struct SpillReader {
-    reader: BufReader<File>,
-    left: u64,
-}
-
-impl SpillReader {
-    pub fn next_record(&mut self) -> std::io::Result<Option<LineRecord>> {
-        if self.left == 0 {
-            return Ok(None);
-        }
-        self.left -= 1;
-        let flags = read_array::<1>(&mut self.reader)?[0];
+    fn decode(r: &mut impl Read) -> std::io::Result<Self> {
+        let flags = read_array::<1>(r)?[0];
         let decimals = [FLAG_QTY, FLAG_PRICE, FLAG_LIST]
             .iter()
             .filter(|&&f| flags & f != 0)
             .count();
         let len = FIXED_LEN + 16 * decimals + if flags & FLAG_DUE != 0 { 4 } else { 0 };
-        let mut buf = [0u8; 128];
-        self.reader.read_exact(&mut buf[..len])?;
-        let mut at = 0;
-        let mut take = |n: usize| {
-            let s = &buf[at..at + n];
-            at += n;
-            s
-        };
-        let u32_at = |b: &[u8]| u32::from_le_bytes([b[0], b[1], b[2], b[3]]);
-        let row = u32_at(take(4));
-        let date = from_days(u32_at(take(4)) as i32)?;
-        let mut ids = [0u32; 5];
+        let mut buf = [0u8; Self::MAX_LEN];
+        r.read_exact(&mut buf[..len])?;
+        let mut t = Take::new(&buf[..len]);
+        let row = t.u32();
+        let date = t.date()?;
+        let mut ids = [0u32; 7];
         for v in &mut ids {
-            *v = u32_at(take(4));
+            *v = t.u32();
         }
-        let u64_at = |b: &[u8]| {
-            let mut a = [0u8; 8];
-            a.copy_from_slice(b);
-            u64::from_le_bytes(a)
-        };
-        let order = u64_at(take(8));
-        let source_order = u64_at(take(8));
-        let mut dec = || {
-            let mut d = [0u8; 16];
-            d.copy_from_slice(take(16));
-            Decimal::deserialize(d)
-        };
-        let amount = dec();
-        let quantity = (flags & FLAG_QTY != 0).then(&mut dec);
-        let unit_price = (flags & FLAG_PRICE != 0).then(&mut dec);
-        let list_price = (flags & FLAG_LIST != 0).then(&mut dec);
+        let amount = t.decimal();
+        let mut dec = |f: u8| (flags & f != 0).then(|| t.decimal());
+        let (quantity, unit_price, list_price) = (dec(FLAG_QTY), dec(FLAG_PRICE), dec(FLAG_LIST));
         let due_date = if flags & FLAG_DUE != 0 {
-            Some(from_days(u32_at(take(4)) as i32)?)
+            Some(t.date()?)
         } else {
             None
         };
-        Ok(Some(LineRecord {
+        Ok(LineRecord {
             row,
             date,
             id: ids[0],
@@ -274,67 +124,35 @@ impl SpillReader {
             unit_price,
             list_price,
             product: ids[2],
-            order,
+            order: ids[5],
             region: ids[3],
             sales_rep: ids[4],
             due_date,
-            source_order,
-        }))
+            source_order: ids[6],
+        })
     }
 }
 
-fn read_array<const N: usize>(r: &mut impl Read) -> std::io::Result<[u8; N]> {
-    let mut b = [0u8; N];
-    r.read_exact(&mut b)?;
-    Ok(b)
-}
-
-/// What reading one ledger sheet produced.
-pub struct LedgerSheet {
-    pub file_index: usize,
-    pub file: String,
-    pub sheet: String,
-    /// None when the sheet was skipped (no header, unreadable).
-    pub header: Option<HeaderMap>,
-    pub stats: SheetStats,
-    pub issues: Vec<Issue>,
-    /// The sheet's own strings, numbered in first-seen order, until
-    /// [`LedgerSheet::absorb_strings`] moves them into the run's table.
-    pub strings: Interner,
-    /// Sheet string number → number in the run's table (after absorbing).
-    pub remap: Vec<u32>,
-    pub spill: Option<Spill>,
+/// The sales-ledger [`RowKind`]: what one ledger sheet's accepted lines
+/// became.
+pub struct LedgerRows {
+    date_order: DayMonthOrder,
+    cols: Cols,
+    /// The sheet's strings, until they join the run's table.
+    pub strings: SheetStrings,
+    pub spill: Option<Spill<LineRecord>>,
     /// (row, fingerprint) of each accepted line, for the duplicate-row warning.
     pub fingerprints: Option<FingerprintSpill>,
-    /// Latest date of an accepted line.
-    pub max_date: Option<NaiveDate>,
-    /// (id, name) pairs seen together, as interned numbers.
+    /// The latest dates of accepted lines, for the default as-of date.
+    pub dates: LatestDates,
+    /// (id, name) pairs seen together, as sheet string numbers, sorted.
     pub id_names: Vec<(u32, u32)>,
-}
-
-impl LedgerSheet {
-    /// Moves the sheet's strings into the run's table, keeping only the
-    /// mapping: sheets absorbed in input order number every string as one
-    /// table read front to back would, and each sheet's copy is freed as soon
-    /// as it is absorbed (a year of monthly sheets repeats every customer).
-    pub fn absorb_strings(&mut self, run: &mut Interner) {
-        let own = std::mem::take(&mut self.strings);
-        self.remap = own.strings().iter().map(|t| run.intern(t)).collect();
-    }
-}
-
-/// Reads one ledger sheet row by row (a [`RowVisitor`]).
-pub struct LedgerSheetReader<'m> {
-    search: Option<HeaderSearch<'m>>,
-    order: DayMonthOrder,
-    out: LedgerSheet,
-    running_sum: Decimal,
-    id_names: FxSet<(u32, u32)>,
-    cols: Cols,
-    /// The interned number of each string field of the previous accepted row.
-    last: [u32; 7],
-    /// The (id, name) pair last added to `id_names`.
+    id_name_set: FxSet<(u32, u32)>,
+    /// The (id, name) pair last added to `id_name_set`.
     last_pair: (u32, u32),
+    /// The file and sheet, for messages.
+    file: String,
+    sheet: String,
 }
 
 /// Column indexes resolved once per sheet.
@@ -375,9 +193,15 @@ impl Cols {
     }
 }
 
-fn cell<'c, 'a>(cells: &'c [Cell<'a>], col: Option<usize>) -> &'c Cell<'a> {
-    static EMPTY: Cell<'static> = Cell::Empty;
-    col.and_then(|c| cells.get(c)).unwrap_or(&EMPTY)
+/// Slots of [`SheetStrings::intern_at`] per field.
+mod slot {
+    pub const ID: usize = 0;
+    pub const NAME: usize = 1;
+    pub const PRODUCT: usize = 2;
+    pub const ORDER: usize = 3;
+    pub const REGION: usize = 4;
+    pub const REP: usize = 5;
+    pub const SOURCE_ORDER: usize = 6;
 }
 
 /// An identifier cell as text: trimmed text, a number by its digits ("10023").
@@ -385,7 +209,8 @@ pub fn ident_text(c: &Cell) -> Option<String> {
     ident_cow(c).map(Cow::into_owned)
 }
 
-fn ident_cow<'c>(c: &'c Cell) -> Option<Cow<'c, str>> {
+/// [`ident_text`] without copying a text cell.
+pub fn ident_cow<'c>(c: &'c Cell) -> Option<Cow<'c, str>> {
     match c {
         Cell::Empty => None,
         Cell::Text(_) => c.as_text().filter(|t| !t.is_empty()).map(Cow::Borrowed),
@@ -394,28 +219,14 @@ fn ident_cow<'c>(c: &'c Cell) -> Option<Cow<'c, str>> {
     }
 }
 
-fn name_cow<'c>(c: &'c Cell) -> Option<Cow<'c, str>> {
+/// A name-like cell (customer name, region, rep) normalised (SPEC 3.3).
+pub fn name_cow<'c>(c: &'c Cell) -> Option<Cow<'c, str>> {
     let s = match c {
         Cell::Text(t) => crate::text::normalize_name_cow(t),
         Cell::Empty | Cell::Error(_) | Cell::NoValue => return None,
         other => Cow::Owned(other.display()),
     };
     (!s.is_empty()).then_some(s)
-}
-
-/// "No order number" in [`LineRecord::order`].
-pub const NO_ORDER: u64 = 0;
-
-/// The 64-bit key of an order number (never [`NO_ORDER`]).
-pub fn order_key(order: Option<&str>) -> u64 {
-    match order {
-        None => NO_ORDER,
-        Some(t) => {
-            let mut h = FxHasher::default();
-            h.write(t.as_bytes());
-            h.finish().max(1)
-        }
-    }
 }
 
 /// Hash of a row's cells, for exact-duplicate detection.
@@ -441,7 +252,7 @@ pub fn fingerprint(cells: &[Cell]) -> u64 {
             }
             Cell::Date(d) => {
                 h.write_u8(3);
-                h.write_u32(days(*d) as u32);
+                h.write_u32(day_number(*d) as u32);
             }
             other => {
                 h.write_u8(4);
@@ -450,244 +261,6 @@ pub fn fingerprint(cells: &[Cell]) -> u64 {
         }
     }
     h.finish()
-}
-
-enum Outcome {
-    /// The line and its row's fingerprint.
-    Accepted(Box<LineRecord>, u64),
-    Rejected(Problem, Option<usize>),
-}
-
-impl<'m> LedgerSheetReader<'m> {
-    pub fn new(
-        matcher: &'m HeaderMatcher,
-        order: DayMonthOrder,
-        file_index: usize,
-        file: &str,
-        sheet: &str,
-    ) -> Result<Self, ReadError> {
-        Ok(LedgerSheetReader {
-            search: Some(HeaderSearch::new(matcher)),
-            order,
-            out: LedgerSheet {
-                file_index,
-                file: file.to_string(),
-                sheet: sheet.to_string(),
-                header: None,
-                stats: SheetStats::default(),
-                issues: Vec::new(),
-                strings: Interner::default(),
-                remap: Vec::new(),
-                spill: Some(Spill::new().map_err(|e| {
-                    ReadError::file(file, format!("cannot create a temporary file: {e}"))
-                })?),
-                fingerprints: Some(FingerprintSpill::new().map_err(|e| {
-                    ReadError::file(file, format!("cannot create a temporary file: {e}"))
-                })?),
-                max_date: None,
-                id_names: Vec::new(),
-            },
-            running_sum: Decimal::ZERO,
-            id_names: FxSet::default(),
-            cols: Cols::default(),
-            last: [NONE; 7],
-            last_pair: (NONE, NONE),
-        })
-    }
-
-    /// Ends the sheet: a sheet without a header becomes a notice; the spills'
-    /// write buffers are freed (only their files wait for the model).
-    ///
-    /// # Errors
-    /// The temporary files cannot be flushed (disk full).
-    pub fn finish(mut self) -> Result<LedgerSheet, ReadError> {
-        if let (None, Some(search)) = (&self.out.header, self.search.take()) {
-            let problem = search.not_found();
-            self.out.issues.push(Issue {
-                kind: IssueKind::Notice,
-                file: self.out.file.clone(),
-                sheet: self.out.sheet.clone(),
-                row: None,
-                column: None,
-                problem,
-                cells: Vec::new(),
-            });
-            self.out.spill = None;
-            self.out.fingerprints = None;
-        }
-        let mut pairs: Vec<(u32, u32)> = self.id_names.into_iter().collect();
-        pairs.sort_unstable();
-        self.out.id_names = pairs;
-        let sealed = match (self.out.spill.as_mut(), self.out.fingerprints.as_mut()) {
-            (Some(s), Some(f)) => s.seal().and_then(|()| f.seal()),
-            (Some(s), None) => s.seal(),
-            (None, Some(f)) => f.seal(),
-            (None, None) => Ok(()),
-        };
-        sealed.map_err(|e| {
-            ReadError::file(
-                &self.out.file,
-                format!("cannot write a temporary file: {e}"),
-            )
-        })?;
-        Ok(self.out)
-    }
-
-    fn issue(
-        &mut self,
-        kind: IssueKind,
-        row: u32,
-        column: Option<usize>,
-        problem: Problem,
-        cells: &[Cell],
-    ) {
-        let column = column.map(|c| match &self.out.header {
-            Some(h) => h.header_text(c),
-            None => super::header::column_letter(c),
-        });
-        self.out.issues.push(Issue {
-            kind,
-            file: self.out.file.clone(),
-            sheet: self.out.sheet.clone(),
-            row: Some(row),
-            column,
-            problem,
-            cells: cells.iter().map(Cell::display).collect(),
-        });
-    }
-
-    fn classify(&mut self, row: u32, cells: &[Cell], c: &Cols) -> Outcome {
-        let date = parse_date(cell(cells, c.date), self.order);
-        let id = ident_cow(cell(cells, c.id));
-        let name = name_cow(cell(cells, c.name));
-        let amount_cell = cell(cells, c.amount);
-        let amount = parse_number(amount_cell);
-        let has_customer = id.is_some() || name.is_some();
-        if let Ok(Some(a)) = amount {
-            self.running_sum += a;
-        }
-        if !has_customer && !matches!(date, Ok(Some(_))) {
-            if matches!(amount, Ok(Some(_))) {
-                return Outcome::Rejected(Problem::AmountWithoutDateOrCustomer, c.amount);
-            }
-            if cells
-                .iter()
-                .all(|x| x.is_blank() || matches!(x, Cell::Text(_)))
-            {
-                return Outcome::Rejected(Problem::TextOnly, None);
-            }
-        }
-        let date = match date {
-            Ok(Some(d)) => d,
-            Ok(None) => return Outcome::Rejected(Problem::MissingValue { field: "date" }, c.date),
-            Err(e) => {
-                return Outcome::Rejected(value_problem(e, "date", cell(cells, c.date)), c.date)
-            }
-        };
-        if !has_customer {
-            return Outcome::Rejected(Problem::NoCustomer, c.id.or(c.name));
-        }
-        let quantity = match parse_number(cell(cells, c.quantity)) {
-            Ok(q) => q,
-            Err(e) => {
-                return Outcome::Rejected(
-                    value_problem(e, "quantity", cell(cells, c.quantity)),
-                    c.quantity,
-                )
-            }
-        };
-        let unit_price = match parse_number(cell(cells, c.unit_price)) {
-            Ok(p) => p,
-            Err(e) => {
-                return Outcome::Rejected(
-                    value_problem(e, "unit_price", cell(cells, c.unit_price)),
-                    c.unit_price,
-                )
-            }
-        };
-        let amount = match amount {
-            Ok(Some(a)) => a,
-            Ok(None) => match (quantity, unit_price) {
-                (Some(q), Some(p)) => q * p,
-                _ => return Outcome::Rejected(Problem::MissingValue { field: "amount" }, c.amount),
-            },
-            Err(e) => return Outcome::Rejected(value_problem(e, "amount", amount_cell), c.amount),
-        };
-        let list_price = match parse_number(cell(cells, c.list_price)) {
-            Ok(p) => p,
-            Err(e) => {
-                return Outcome::Rejected(
-                    value_problem(e, "list_price", cell(cells, c.list_price)),
-                    c.list_price,
-                )
-            }
-        };
-        let due_date = match parse_date(cell(cells, c.due_date), self.order) {
-            Ok(d) => d,
-            Err(e) => {
-                return Outcome::Rejected(
-                    value_problem(e, "due_date", cell(cells, c.due_date)),
-                    c.due_date,
-                )
-            }
-        };
-        if let (Some(q), Some(p), true) = (quantity, unit_price, c.amount.is_some()) {
-            if (q * p - amount).abs() > Decimal::new(1, 2) {
-                self.issue(
-                    IssueKind::Warning,
-                    row,
-                    c.amount,
-                    Problem::AmountMismatch {
-                        amount,
-                        quantity: q,
-                        unit_price: p,
-                    },
-                    cells,
-                );
-            }
-        }
-        let s = &mut self.out.strings;
-        let last = &mut self.last;
-        // Consecutive rows often repeat a value (same order, customer, region):
-        // compare with the previous row's text before hashing.
-        let mut intern_opt = |slot: usize, v: Option<Cow<str>>| match v {
-            None => NONE,
-            Some(t) => match last[slot] {
-                i if i != NONE && s.get(i) == Some(&*t) => i,
-                _ => {
-                    let i = s.intern(&t);
-                    last[slot] = i;
-                    i
-                }
-            },
-        };
-        let id = intern_opt(0, id);
-        let name = intern_opt(1, name);
-        let product = intern_opt(2, ident_cow(cell(cells, c.product)));
-        let region = intern_opt(4, name_cow(cell(cells, c.region)));
-        let sales_rep = intern_opt(5, name_cow(cell(cells, c.sales_rep)));
-        let order = order_key(ident_cow(cell(cells, c.order)).as_deref());
-        let source_order = order_key(ident_cow(cell(cells, c.source_order)).as_deref());
-        Outcome::Accepted(
-            Box::new(LineRecord {
-                row,
-                date,
-                id,
-                name,
-                amount,
-                quantity,
-                unit_price,
-                list_price,
-                product,
-                order,
-                region,
-                sales_rep,
-                due_date,
-                source_order,
-            }),
-            fingerprint(cells),
-        )
-    }
 }
 
 /// Turns a value error into the problem reported for `field`.
@@ -706,103 +279,263 @@ pub fn value_problem(e: ValueError, field: &'static str, c: &Cell) -> Problem {
     }
 }
 
-impl RowVisitor for LedgerSheetReader<'_> {
-    fn row(&mut self, row: u32, cells: &[Cell]) -> Result<bool, ReadError> {
-        if self.out.header.is_none() {
-            let Some(search) = self.search.as_mut() else {
-                return Ok(false);
-            };
-            return Ok(match search.offer(row, cells) {
-                Search::Found(map) => {
-                    self.cols = Cols::of(&map);
-                    self.out.header = Some(map);
-                    true
-                }
-                Search::Continue => true,
-                Search::GiveUp => false,
-            });
+/// Reads an optional number column: blank is `None`, unreadable rejects.
+pub fn number_field(
+    row: &Row,
+    col: Option<usize>,
+    field: &'static str,
+) -> Result<Option<Decimal>, Rejection> {
+    parse_number(row.cell(col)).map_err(|e| (value_problem(e, field, row.cell(col)), col))
+}
+
+/// Reads an optional date column: blank is `None`, unreadable rejects.
+pub fn date_field(
+    row: &Row,
+    col: Option<usize>,
+    field: &'static str,
+    order: DayMonthOrder,
+) -> Result<Option<NaiveDate>, Rejection> {
+    parse_date(row.cell(col), order).map_err(|e| (value_problem(e, field, row.cell(col)), col))
+}
+
+/// The date of a row that must have a date and a customer (a ledger line, a
+/// receipt), or why it is rejected: an amount with neither date nor
+/// customer, a row of text only (a note), no date, an unreadable date, no
+/// customer.
+pub fn dated_customer_row(
+    row: &Row,
+    date_col: Option<usize>,
+    id_col: Option<usize>,
+    name_col: Option<usize>,
+    amount_col: Option<usize>,
+    order: DayMonthOrder,
+) -> Result<NaiveDate, Rejection> {
+    let date = parse_date(row.cell(date_col), order);
+    let has_customer =
+        ident_cow(row.cell(id_col)).is_some() || name_cow(row.cell(name_col)).is_some();
+    if !has_customer && !matches!(date, Ok(Some(_))) {
+        if matches!(row.amount, Ok(Some(_))) {
+            return Err((Problem::AmountWithoutDateOrCustomer, amount_col));
         }
-        if cells.iter().all(Cell::is_blank) {
-            return Ok(true);
+        if row
+            .cells
+            .iter()
+            .all(|x| x.is_blank() || matches!(x, Cell::Text(_)))
+        {
+            return Err((Problem::TextOnly, None));
         }
-        if self.out.header.is_none() {
-            return Ok(true);
+    }
+    let date = match date {
+        Ok(Some(d)) => d,
+        Ok(None) => return Err((Problem::MissingValue { field: "date" }, date_col)),
+        Err(e) => return Err((value_problem(e, "date", row.cell(date_col)), date_col)),
+    };
+    if !has_customer {
+        return Err((Problem::NoCustomer, id_col.or(name_col)));
+    }
+    Ok(date)
+}
+
+/// The amount of a row whose amount column is required.
+pub fn required_amount(row: &Row, col: Option<usize>) -> Result<Decimal, Rejection> {
+    match &row.amount {
+        Ok(Some(a)) => Ok(*a),
+        Ok(None) => Err((Problem::MissingValue { field: "amount" }, col)),
+        Err(e) => Err((value_problem(e.clone(), "amount", row.cell(col)), col)),
+    }
+}
+
+pub(super) fn temp_error(file: &str, e: std::io::Error) -> ReadError {
+    ReadError::file(file, format!("cannot write a temporary file: {e}"))
+}
+
+impl LedgerRows {
+    /// A reader of one ledger sheet of `file`.
+    ///
+    /// # Errors
+    /// The temporary files cannot be created.
+    pub fn new(
+        date_order: DayMonthOrder,
+        file: &str,
+        sheet: &str,
+    ) -> Result<LedgerRows, ReadError> {
+        Ok(LedgerRows {
+            date_order,
+            cols: Cols::default(),
+            strings: SheetStrings::default(),
+            spill: Some(Spill::new().map_err(|e| temp_error(file, e))?),
+            fingerprints: Some(FingerprintSpill::new().map_err(|e| temp_error(file, e))?),
+            dates: LatestDates::default(),
+            id_names: Vec::new(),
+            id_name_set: FxSet::default(),
+            last_pair: (NONE, NONE),
+            file: file.to_string(),
+            sheet: sheet.to_string(),
+        })
+    }
+
+    /// The texts of an accepted row, interned.
+    fn intern_texts(&mut self, row: &Row, rec: &mut LineRecord) {
+        let c = self.cols;
+        let s = &mut self.strings;
+        rec.id = s.intern_at(slot::ID, ident_cow(row.cell(c.id)).as_deref());
+        rec.name = s.intern_at(slot::NAME, name_cow(row.cell(c.name)).as_deref());
+        rec.product = s.intern_at(slot::PRODUCT, ident_cow(row.cell(c.product)).as_deref());
+        rec.region = s.intern_at(slot::REGION, name_cow(row.cell(c.region)).as_deref());
+        rec.sales_rep = s.intern_at(slot::REP, name_cow(row.cell(c.sales_rep)).as_deref());
+        rec.order = s.intern_at(slot::ORDER, ident_cow(row.cell(c.order)).as_deref());
+        rec.source_order = s.intern_at(
+            slot::SOURCE_ORDER,
+            ident_cow(row.cell(c.source_order)).as_deref(),
+        );
+    }
+}
+
+impl RowKind for LedgerRows {
+    type Record = LineRecord;
+
+    fn start(&mut self, header: &HeaderMap) {
+        self.cols = Cols::of(header);
+    }
+
+    fn amount_column(&self) -> Option<usize> {
+        self.cols.amount
+    }
+
+    fn read(
+        &mut self,
+        row: &Row,
+        warnings: &mut Vec<(Option<usize>, Problem)>,
+    ) -> Result<LineRecord, Rejection> {
+        let c = self.cols;
+        let date = dated_customer_row(row, c.date, c.id, c.name, c.amount, self.date_order)?;
+        let quantity = number_field(row, c.quantity, "quantity")?;
+        let unit_price = number_field(row, c.unit_price, "unit_price")?;
+        let amount = match (&row.amount, quantity, unit_price) {
+            (Ok(None), Some(q), Some(p)) => q * p,
+            _ => required_amount(row, c.amount)?,
+        };
+        let list_price = number_field(row, c.list_price, "list_price")?;
+        let due_date = date_field(row, c.due_date, "due_date", self.date_order)?;
+        if let (Some(q), Some(p), true) = (quantity, unit_price, c.amount.is_some()) {
+            if (q * p - amount).abs() > Decimal::new(1, 2) {
+                warnings.push((
+                    c.amount,
+                    Problem::AmountMismatch {
+                        amount,
+                        quantity: q,
+                        unit_price: p,
+                    },
+                ));
+            }
         }
-        let cols = self.cols;
-        self.out.stats.rows_read += 1;
-        if let Some(kind) = cells.iter().find_map(|c| c.as_text().and_then(totals_word)) {
-            self.out.stats.totals_rows += 1;
-            if kind == TotalsKind::Grand && cols.amount.is_some() {
-                match parse_number(cell(cells, cols.amount)) {
-                    Ok(Some(says)) => {
-                        let cent = |d: Decimal| d.round_dp(2);
-                        if cent(says) != cent(self.running_sum) {
-                            let sum = self.running_sum;
-                            self.issue(
-                                IssueKind::TotalsMismatch,
-                                row,
-                                cols.amount,
-                                Problem::TotalsMismatch {
-                                    sheet_says: says,
-                                    rows_add_up: sum,
-                                },
-                                cells,
-                            );
-                        }
-                    }
-                    Ok(None) => {}
-                    Err(_) => self.issue(
-                        IssueKind::Notice,
-                        row,
-                        cols.amount,
-                        Problem::TotalsUnreadable,
-                        cells,
-                    ),
+        let mut rec = LineRecord {
+            row: row.number,
+            date,
+            id: NONE,
+            name: NONE,
+            amount,
+            quantity,
+            unit_price,
+            list_price,
+            product: NONE,
+            order: NONE,
+            region: NONE,
+            sales_rep: NONE,
+            due_date,
+            source_order: NONE,
+        };
+        self.intern_texts(row, &mut rec);
+        Ok(rec)
+    }
+
+    fn keep(&mut self, row: &Row, rec: LineRecord) -> Result<Decimal, ReadError> {
+        self.dates.see(rec.date, &self.file, &self.sheet, rec.row);
+        if rec.id != NONE && rec.name != NONE && self.last_pair != (rec.id, rec.name) {
+            self.last_pair = (rec.id, rec.name);
+            self.id_name_set.insert(self.last_pair);
+        }
+        if let Some(fps) = self.fingerprints.as_mut() {
+            fps.push(rec.row, fingerprint(row.cells))
+                .map_err(|e| temp_error(&self.file, e))?;
+        }
+        if let Some(spill) = self.spill.as_mut() {
+            spill.push(&rec).map_err(|e| temp_error(&self.file, e))?;
+        }
+        Ok(rec.amount)
+    }
+
+    /// A sheet without a header keeps no spill; the others' write buffers
+    /// are freed (only their files wait for the model).
+    fn finish(&mut self, header: bool) -> Result<(), ReadError> {
+        if !header {
+            self.spill = None;
+            self.fingerprints = None;
+        }
+        let mut pairs: Vec<(u32, u32)> =
+            std::mem::take(&mut self.id_name_set).into_iter().collect();
+        pairs.sort_unstable();
+        self.id_names = pairs;
+        let sealed = match (self.spill.as_mut(), self.fingerprints.as_mut()) {
+            (Some(s), Some(f)) => s.seal().and_then(|()| f.seal()),
+            (Some(s), None) => s.seal(),
+            (None, Some(f)) => f.seal(),
+            (None, None) => Ok(()),
+        };
+        sealed.map_err(|e| temp_error(&self.file, e))
+    }
+}
+
+/// The latest dated row of the sales ledgers, and the latest date before it,
+/// for the default as-of date.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct LatestDates {
+    /// The latest date, with where it was read (file, sheet, row).
+    pub latest: Option<(NaiveDate, String, String, u32)>,
+    /// The latest date before `latest`.
+    pub next: Option<NaiveDate>,
+}
+
+impl LatestDates {
+    /// Takes one more dated row into account.
+    pub fn see(&mut self, date: NaiveDate, file: &str, sheet: &str, row: u32) {
+        match &self.latest {
+            Some((d, ..)) if date == *d => {}
+            Some((d, ..)) if date < *d => {
+                if self.next.is_none_or(|n| date > n) {
+                    self.next = Some(date);
                 }
             }
-            return Ok(true);
-        }
-        match self.classify(row, cells, &cols) {
-            Outcome::Accepted(rec, fp) => {
-                self.out.stats.accepted += 1;
-                self.out.stats.accepted_amount += rec.amount;
-                if self.out.max_date.is_none_or(|m| rec.date > m) {
-                    self.out.max_date = Some(rec.date);
-                }
-                if rec.id != NONE && rec.name != NONE && self.last_pair != (rec.id, rec.name) {
-                    self.last_pair = (rec.id, rec.name);
-                    self.id_names.insert(self.last_pair);
-                }
-                if let Some(fps) = self.out.fingerprints.as_mut() {
-                    fps.push(rec.row, fp).map_err(|e| {
-                        ReadError::file(
-                            &self.out.file,
-                            format!("cannot write a temporary file: {e}"),
-                        )
-                    })?;
-                }
-                if let Some(spill) = self.out.spill.as_mut() {
-                    spill.push(&rec).map_err(|e| {
-                        ReadError::file(
-                            &self.out.file,
-                            format!("cannot write a temporary file: {e}"),
-                        )
-                    })?;
-                }
-            }
-            Outcome::Rejected(problem, col) => {
-                self.out.stats.rejected += 1;
-                self.issue(IssueKind::Rejected, row, col, problem, cells);
+            _ => {
+                self.next = self.latest.as_ref().map(|l| l.0);
+                self.latest = Some((date, file.to_string(), sheet.to_string(), row));
             }
         }
-        Ok(true)
+    }
+
+    /// Merges another sheet's dates (sheets in input order: on a tie the
+    /// earlier sheet's row is kept).
+    pub fn merge(&mut self, other: &LatestDates) {
+        if let Some((d, file, sheet, row)) = &other.latest {
+            self.see(*d, file, sheet, *row);
+        }
+        if let Some(n) = other.next {
+            if let Some((d, ..)) = &self.latest {
+                if n < *d && self.next.is_none_or(|m| n > m) {
+                    self.next = Some(n);
+                }
+            }
+        }
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::read::header::InputKind;
+    use crate::read::header::{HeaderMatcher, InputKind};
+    use crate::read::issue::IssueKind;
+    use crate::read::source::RowVisitor;
+    use crate::read::LedgerSheet;
     use std::borrow::Cow;
 
     fn t(s: &'static str) -> Cell<'static> {
@@ -815,8 +548,8 @@ mod tests {
 
     fn read(rows: Vec<Vec<Cell<'static>>>) -> (LedgerSheet, Vec<LineRecord>) {
         let m = HeaderMatcher::new(InputKind::Ledger, None);
-        let mut r =
-            LedgerSheetReader::new(&m, DayMonthOrder::Reject, 0, "t.xlsx", "1月").expect("reader");
+        let kind = LedgerRows::new(DayMonthOrder::Reject, "t.xlsx", "1月").expect("reader");
+        let mut r = crate::read::SheetReader::new(&m, kind, 0, "t.xlsx", "1月");
         for (i, cells) in rows.iter().enumerate() {
             if !r.row(i as u32 + 1, cells).expect("row") {
                 break;
@@ -824,8 +557,8 @@ mod tests {
         }
         let mut sheet = r.finish().expect("finish");
         let mut recs = Vec::new();
-        if let Some(spill) = sheet.spill.as_mut() {
-            let mut rd = spill.finish().expect("finish");
+        if let Some(spill) = sheet.rows.spill.as_mut() {
+            let mut rd = spill.reader().expect("finish");
             while let Some(rec) = rd.next_record().expect("record") {
                 recs.push(rec);
             }
@@ -877,10 +610,10 @@ mod tests {
             vec![t("合计"), t(""), t(""), t(""), t(""), Cell::Number(1309.5)],
         ]);
         assert_eq!(sheet.header.as_ref().map(|h| h.row), Some(4));
-        assert_eq!(sheet.stats.rows_read, 7);
-        assert_eq!(sheet.stats.accepted, 3);
-        assert_eq!(sheet.stats.rejected, 3);
-        assert_eq!(sheet.stats.totals_rows, 1);
+        assert_eq!(sheet.summary.stats.rows_read, 7);
+        assert_eq!(sheet.summary.stats.accepted, 3);
+        assert_eq!(sheet.summary.stats.rejected, 3);
+        assert_eq!(sheet.summary.stats.totals_rows, 1);
         let rows: Vec<u32> = sheet
             .issues
             .iter()
@@ -910,8 +643,11 @@ mod tests {
             .iter()
             .any(|i| i.kind == IssueKind::TotalsMismatch));
         assert_eq!(recs.len(), 3);
-        assert_eq!(sheet.strings.get(recs[0].id), Some("10023"));
-        assert_eq!(sheet.strings.get(recs[1].name), Some("华南 贸易"));
+        assert_eq!(sheet.rows.strings.strings.get(recs[0].id), Some("10023"));
+        assert_eq!(
+            sheet.rows.strings.strings.get(recs[1].name),
+            Some("华南 贸易")
+        );
         assert_eq!(recs[1].amount, Decimal::new(12345, 1));
         assert_eq!(recs[2].amount, Decimal::new(-30, 0));
         assert_eq!(recs[2].quantity, Some(Decimal::from(-1)));
@@ -939,7 +675,7 @@ mod tests {
                 rows_add_up: Decimal::from(300)
             }]
         );
-        assert_eq!(sheet.stats.totals_rows, 2);
+        assert_eq!(sheet.summary.stats.totals_rows, 2);
     }
 
     #[test]
@@ -995,5 +731,29 @@ mod tests {
         assert_eq!(recs[0].amount, Decimal::new(75, 1));
         assert_eq!(sheet.issues.len(), 1);
         assert_eq!(sheet.issues[0].kind, IssueKind::Warning);
+    }
+
+    fn date(y: i32, m: u32, day: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, day).expect("test date")
+    }
+
+    #[test]
+    fn latest_dates_merge_across_sheets() {
+        let mut a = LatestDates::default();
+        a.see(date(2025, 1, 5), "a", "1月", 5);
+        a.see(date(2025, 1, 9), "a", "1月", 6);
+        let mut b = LatestDates::default();
+        b.see(date(2025, 1, 7), "a", "2月", 5);
+        a.merge(&b);
+        assert_eq!(a.latest.as_ref().map(|l| l.0), Some(date(2025, 1, 9)));
+        assert_eq!(a.next, Some(date(2025, 1, 7)));
+        let mut c = LatestDates::default();
+        c.see(date(2025, 3, 1), "a", "3月", 9);
+        a.merge(&c);
+        assert_eq!(
+            a.latest.as_ref().map(|l| (l.0, l.3)),
+            Some((date(2025, 3, 1), 9))
+        );
+        assert_eq!(a.next, Some(date(2025, 1, 9)));
     }
 }

@@ -1,8 +1,11 @@
 //! Inputs → typed records + issues. The only module that touches calamine and
 //! csv. One machinery for every input kind: [`source`] streams rows from any
 //! format, [`header`] finds and maps the header row, [`value`] reads numbers
-//! and dates, and a reader per kind ([`ledger`], [`tables`]) turns rows into
-//! records, rejected rows and warnings.
+//! and dates, [`sheet`] classifies every row of a sheet (blank, totals, data,
+//! rejected) for a [`sheet::RowKind`], and [`read_files`] reads every sheet of
+//! every file of one kind in parallel, results in input order. The kinds:
+//! [`ledger`] (sales lines, spilled), [`receipts`] (spilled), [`master`]
+//! (customer master) and [`previous`] (previous grades).
 
 pub mod cell;
 pub mod csv;
@@ -10,21 +13,26 @@ pub mod header;
 pub mod intern;
 pub mod issue;
 pub mod ledger;
+pub mod master;
 pub mod prescan;
+pub mod previous;
+pub mod receipts;
+pub mod sheet;
 pub mod source;
-pub mod tables;
+pub mod spill;
 pub mod value;
 
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{mpsc, Mutex};
+use std::sync::{mpsc, Arc, Mutex};
 
 use rust_decimal::Decimal;
 
 pub use cell::Cell;
 pub use header::{Field, HeaderMap, HeaderMatcher, InputKind};
 pub use issue::{Issue, IssueKind, Problem};
-pub use ledger::{LedgerSheet, LedgerSheetReader, LineRecord};
+pub use ledger::{LatestDates, LedgerRows, LineRecord};
+pub use sheet::{RowKind, SheetRead, SheetReader, SheetSummary};
 pub use source::{Format, Limits, Source};
 pub use value::DayMonthOrder;
 
@@ -89,7 +97,7 @@ impl SheetStats {
 }
 
 /// Options shared by every reader.
-#[derive(Debug, Clone, Default)]
+#[derive(Clone, Default)]
 pub struct ReadOptions {
     /// Only these sheets (`--sheet`), when non-empty.
     pub sheets: Vec<String>,
@@ -97,102 +105,180 @@ pub struct ReadOptions {
     pub limits: Limits,
     /// Worker threads for reading sheets in parallel (0: one per core).
     pub threads: usize,
-    /// Show a progress bar on stderr when it is a terminal.
-    pub progress: bool,
+    /// Where reading reports how far it got.
+    pub progress: Option<Arc<dyn crate::progress::Progress>>,
 }
+
+impl std::fmt::Debug for ReadOptions {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ReadOptions")
+            .field("sheets", &self.sheets)
+            .field("date_order", &self.date_order)
+            .field("limits", &self.limits)
+            .field("threads", &self.threads)
+            .finish_non_exhaustive()
+    }
+}
+
+/// A sales-ledger sheet as read.
+pub type LedgerSheet = SheetRead<LedgerRows>;
 
 /// How a file's path is shown in messages and outputs: as the user gave it.
 pub fn display_path(p: &Path) -> String {
     p.display().to_string()
 }
 
+/// A sheet to read: which file, which sheet.
+#[derive(Debug, Clone)]
+pub struct SheetTask {
+    pub file_index: usize,
+    /// The path as the user gave it.
+    pub file: String,
+    pub sheet: String,
+}
+
 /// The sheets to read, the notices about sheets left out, and the sources
 /// opened while listing them.
-type Plan = (Vec<Task>, Vec<Issue>, Vec<Option<Source>>);
+struct Plan {
+    tasks: Vec<SheetTask>,
+    notices: Vec<Issue>,
+    opened: Vec<Option<Source>>,
+}
 
-/// A sheet to read: which file, which sheet.
-struct Task {
-    file_index: usize,
-    sheet: String,
+fn notice(file: &str, sheet: &str, problem: Problem) -> Issue {
+    Issue {
+        kind: IssueKind::Notice,
+        file: file.to_string(),
+        sheet: sheet.to_string(),
+        row: None,
+        column: None,
+        problem,
+        cells: Vec::new(),
+    }
 }
 
 /// Lists the sheets to read in each file: worksheets only, restricted by
-/// `--sheet`. Non-worksheets (charts, macros) become notices.
-fn plan(files: &[PathBuf], opts: &ReadOptions) -> Result<Plan, ReadError> {
-    let mut tasks = Vec::new();
-    let mut notices = Vec::new();
-    let mut opened = Vec::new();
+/// `sheets` when it is not empty. Non-worksheets (charts, macros) become
+/// notices.
+///
+/// # Errors
+/// A file cannot be opened; `sheets` names no sheet of any file (the error
+/// lists the sheets there are).
+fn plan(files: &[PathBuf], sheets: &[String], limits: Limits) -> Result<Plan, ReadError> {
+    let mut plan = Plan {
+        tasks: Vec::new(),
+        notices: Vec::new(),
+        opened: Vec::new(),
+    };
+    let mut seen: Vec<String> = Vec::new();
     for (i, path) in files.iter().enumerate() {
-        let src = Source::open(path, opts.limits)?;
+        let src = Source::open(path, limits)?;
+        let file = display_path(path);
         let infos = src.sheets();
         if !infos.iter().any(|s| s.is_worksheet) {
-            notices.push(Issue {
-                kind: IssueKind::Notice,
-                file: display_path(path),
-                sheet: String::new(),
-                row: None,
-                column: None,
-                problem: Problem::SheetUnreadable {
+            plan.notices.push(notice(
+                &file,
+                "",
+                Problem::SheetUnreadable {
                     message: "the workbook has no worksheets".into(),
                 },
-                cells: Vec::new(),
-            });
+            ));
         }
         for s in infos {
-            if !opts.sheets.is_empty() && !opts.sheets.iter().any(|w| w == &s.name) {
+            seen.push(s.name.clone());
+            if !sheets.is_empty() && !sheets.iter().any(|w| w == &s.name) {
                 continue;
             }
             if !s.is_worksheet {
-                notices.push(Issue {
-                    kind: IssueKind::Notice,
-                    file: display_path(path),
-                    sheet: s.name.clone(),
-                    row: None,
-                    column: None,
-                    problem: Problem::SheetUnreadable {
+                plan.notices.push(notice(
+                    &file,
+                    &s.name,
+                    Problem::SheetUnreadable {
                         message: "not a worksheet (chart or macro sheet)".into(),
                     },
-                    cells: Vec::new(),
-                });
+                ));
                 continue;
             }
-            tasks.push(Task {
+            plan.tasks.push(SheetTask {
                 file_index: i,
+                file: file.clone(),
                 sheet: s.name,
             });
         }
-        opened.push(Some(src));
+        plan.opened.push(Some(src));
     }
-    Ok((tasks, notices, opened))
+    if !sheets.is_empty() && plan.tasks.is_empty() {
+        return Err(ReadError::file(
+            files.first().map(|p| p.as_path()).unwrap_or(Path::new("")),
+            format!(
+                "has no sheet named {} (the sheets are: {})",
+                sheets.join(", "),
+                seen.join(", ")
+            ),
+        ));
+    }
+    Ok(plan)
 }
 
-/// What [`read_ledgers`] produced: the sheets in input order, notices about
-/// sheets left out, and the run's string table the sheets' lines refer to
-/// (through each sheet's `remap`).
-pub struct Ledgers {
-    pub sheets: Vec<LedgerSheet>,
-    pub issues: Vec<Issue>,
-    pub strings: intern::Interner,
+/// Every sheet of every file of one kind, in input order, and the notices
+/// about sheets left out or unreadable.
+pub struct FilesRead<K> {
+    pub sheets: Vec<SheetRead<K>>,
+    pub notices: Vec<Issue>,
 }
 
-/// Reads every ledger sheet of every file, sheets in parallel, results in
-/// input order (so outputs are identical to a one-thread run).
+impl<K> FilesRead<K> {
+    /// Every issue: each sheet's in order, then the notices.
+    pub fn issues(&self) -> impl Iterator<Item = &Issue> {
+        self.sheets
+            .iter()
+            .flat_map(|s| s.issues.iter())
+            .chain(self.notices.iter())
+    }
+
+    /// The sheets' summaries, in input order.
+    pub fn summaries(&self) -> Vec<SheetSummary> {
+        self.sheets.iter().map(|s| s.summary.clone()).collect()
+    }
+
+    /// Whether no sheet had a header with the required columns.
+    pub fn no_header(&self) -> bool {
+        self.sheets.iter().all(|s| s.header.is_none())
+    }
+}
+
+/// How to read one kind of input.
+pub struct KindReader<'a, F> {
+    pub matcher: &'a HeaderMatcher,
+    /// Makes the [`RowKind`] value for one sheet.
+    pub make: F,
+    /// Only these sheets (`--sheet`), when non-empty.
+    pub sheets: &'a [String],
+}
+
+/// Reads every sheet of every file of one kind, sheets in parallel, results
+/// in input order (so outputs are identical to a one-thread run). `absorb`
+/// is called on each sheet in input order as soon as every earlier sheet is
+/// done (the string tables join the run's there).
 ///
 /// # Errors
 /// A file that cannot be opened at all is an error naming it; a sheet that
 /// cannot be read becomes a notice and the other sheets are kept.
-pub fn read_ledgers(
+pub fn read_files<K, F>(
     files: &[PathBuf],
-    matcher: &HeaderMatcher,
+    how: &KindReader<F>,
     opts: &ReadOptions,
-) -> Result<Ledgers, ReadError> {
-    let (tasks, notices, opened) = plan(files, opts)?;
-    if !opts.sheets.is_empty() && tasks.is_empty() {
-        return Err(ReadError::file(
-            files.first().map(|p| p.as_path()).unwrap_or(Path::new("")),
-            format!("has no sheet named {}", opts.sheets.join(", ")),
-        ));
-    }
+    absorb: &mut dyn FnMut(&mut SheetRead<K>),
+) -> Result<FilesRead<K>, ReadError>
+where
+    K: RowKind + Send,
+    F: Fn(&SheetTask) -> Result<K, ReadError> + Sync,
+{
+    let Plan {
+        tasks,
+        notices,
+        opened,
+    } = plan(files, how.sheets, opts.limits)?;
     let cores = match opts.threads {
         0 => std::thread::available_parallelism().map_or(1, |n| n.get()),
         n => n,
@@ -200,25 +286,30 @@ pub fn read_ledgers(
     let threads = cores.clamp(1, tasks.len().max(1));
     // Fewer sheets than cores: each sheet's cells are parsed on a second thread.
     let pipeline = cores > tasks.len();
-    let progress = progress_bar(opts.progress, tasks.len() as u64);
+    if let Some(p) = &opts.progress {
+        p.begin(
+            crate::progress::Phase::Reading(how.matcher.kind()),
+            tasks.len() as u64,
+        );
+    }
     let next = AtomicUsize::new(0);
     let pool: Mutex<Vec<Option<Source>>> = Mutex::new(opened);
-    let (tx, rx) = mpsc::channel::<(usize, Result<LedgerSheet, ReadError>)>();
-    let mut results: Vec<Option<Result<LedgerSheet, ReadError>>> =
+    let (tx, rx) = mpsc::channel::<(usize, Result<SheetRead<K>, ReadError>)>();
+    let mut results: Vec<Option<Result<SheetRead<K>, ReadError>>> =
         (0..tasks.len()).map(|_| None).collect();
-    let mut strings = intern::Interner::default();
     std::thread::scope(|scope| {
         for _ in 0..threads {
             let tx = tx.clone();
-            let (tasks, next, pool, progress) = (&tasks, &next, &pool, &progress);
+            let (tasks, next, pool) = (&tasks, &next, &pool);
+            let progress = opts.progress.clone();
             scope.spawn(move || {
                 let mut mine: Vec<Option<Source>> = (0..files.len()).map(|_| None).collect();
                 loop {
                     let t = next.fetch_add(1, Ordering::Relaxed);
                     let Some(task) = tasks.get(t) else { break };
-                    let result = read_one(files, task, matcher, opts, &mut mine, pool, pipeline);
-                    if let Some(p) = progress {
-                        p.inc(1);
+                    let result = read_one(files, task, how, opts, &mut mine, pool, pipeline);
+                    if let Some(p) = &progress {
+                        p.advance(1);
                     }
                     if tx.send((t, result)).is_err() {
                         break;
@@ -227,14 +318,12 @@ pub fn read_ledgers(
             });
         }
         drop(tx);
-        // Sheets' strings join the run's table in input order as soon as
-        // every earlier sheet has: at most a few sheets' own tables live at once.
         let mut absorbed = 0;
         for (t, r) in rx {
             results[t] = Some(r);
             while let Some(slot) = results.get_mut(absorbed) {
                 match slot {
-                    Some(Ok(sheet)) => sheet.absorb_strings(&mut strings),
+                    Some(Ok(sheet)) => absorb(sheet),
                     Some(Err(_)) => {}
                     None => break,
                 }
@@ -242,23 +331,28 @@ pub fn read_ledgers(
             }
         }
     });
-    if let Some(p) = progress {
-        p.finish_and_clear();
+    if let Some(p) = &opts.progress {
+        p.end();
     }
+    collect(tasks, results, notices, files)
+}
+
+/// The sheets in input order; an unreadable sheet becomes a notice.
+fn collect<K>(
+    tasks: Vec<SheetTask>,
+    results: Vec<Option<Result<SheetRead<K>, ReadError>>>,
+    mut notices: Vec<Issue>,
+    files: &[PathBuf],
+) -> Result<FilesRead<K>, ReadError> {
     let mut sheets = Vec::with_capacity(tasks.len());
-    let mut issues = notices;
     for (task, r) in tasks.iter().zip(results) {
         match r {
             Some(Ok(s)) => sheets.push(s),
-            Some(Err(ReadError::Sheet { message, .. })) => issues.push(Issue {
-                kind: IssueKind::Notice,
-                file: display_path(&files[task.file_index]),
-                sheet: task.sheet.clone(),
-                row: None,
-                column: None,
-                problem: Problem::SheetUnreadable { message },
-                cells: Vec::new(),
-            }),
+            Some(Err(ReadError::Sheet { message, .. })) => notices.push(notice(
+                &task.file,
+                &task.sheet,
+                Problem::SheetUnreadable { message },
+            )),
             Some(Err(e)) => return Err(e),
             None => {
                 return Err(ReadError::sheet(
@@ -269,22 +363,22 @@ pub fn read_ledgers(
             }
         }
     }
-    Ok(Ledgers {
-        sheets,
-        issues,
-        strings,
-    })
+    Ok(FilesRead { sheets, notices })
 }
 
-fn read_one(
+fn read_one<K, F>(
     files: &[PathBuf],
-    task: &Task,
-    matcher: &HeaderMatcher,
+    task: &SheetTask,
+    how: &KindReader<F>,
     opts: &ReadOptions,
     mine: &mut [Option<Source>],
     pool: &Mutex<Vec<Option<Source>>>,
     pipeline: bool,
-) -> Result<LedgerSheet, ReadError> {
+) -> Result<SheetRead<K>, ReadError>
+where
+    K: RowKind,
+    F: Fn(&SheetTask) -> Result<K, ReadError>,
+{
     let path = &files[task.file_index];
     if mine[task.file_index].is_none() {
         // Take the source opened while planning, else open our own copy.
@@ -301,29 +395,39 @@ fn read_one(
         return Err(ReadError::file(path, "could not be opened"));
     };
     src.set_pipeline(pipeline);
-    let file = display_path(path);
-    let mut reader = LedgerSheetReader::new(
-        matcher,
-        opts.date_order,
-        task.file_index,
-        &file,
-        &task.sheet,
-    )?;
+    let kind = (how.make)(task)?;
+    let mut reader = SheetReader::new(how.matcher, kind, task.file_index, &task.file, &task.sheet);
     src.read_sheet(&task.sheet, &mut reader)?;
     reader.finish()
 }
 
-fn progress_bar(enabled: bool, len: u64) -> Option<indicatif::ProgressBar> {
-    use std::io::IsTerminal;
-    if !enabled || !std::io::stderr().is_terminal() || len < 2 {
-        return None;
-    }
-    let bar = indicatif::ProgressBar::new(len);
-    if let Ok(style) =
-        indicatif::ProgressStyle::with_template("{msg} [{bar:30}] {pos}/{len} sheets")
-    {
-        bar.set_style(style.progress_chars("=> "));
-    }
-    bar.set_message("reading");
-    Some(bar)
+/// What [`read_ledgers`] produced: the sheets in input order, notices about
+/// sheets left out, and the run's string table the sheets' lines refer to
+/// (through each sheet's string remap).
+pub struct Ledgers {
+    pub read: FilesRead<LedgerRows>,
+    pub strings: intern::Interner,
+}
+
+/// Reads every sales-ledger sheet of every file; their strings join one
+/// table for the run.
+///
+/// # Errors
+/// As [`read_files`].
+pub fn read_ledgers(
+    files: &[PathBuf],
+    matcher: &HeaderMatcher,
+    opts: &ReadOptions,
+) -> Result<Ledgers, ReadError> {
+    let mut strings = intern::Interner::default();
+    let order = opts.date_order;
+    let how = KindReader {
+        matcher,
+        make: |t: &SheetTask| LedgerRows::new(order, &t.file, &t.sheet),
+        sheets: &opts.sheets,
+    };
+    let read = read_files(files, &how, opts, &mut |s: &mut LedgerSheet| {
+        s.rows.strings.absorb(&mut strings)
+    })?;
+    Ok(Ledgers { read, strings })
 }

@@ -3,7 +3,7 @@
 
 use std::str::FromStr;
 
-use chrono::{Datelike, NaiveDate};
+use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
 use super::cell::Cell;
@@ -324,23 +324,6 @@ pub fn totals_word(text: &str) -> Option<TotalsKind> {
     }
 }
 
-/// `date + n` calendar months, clamped to the month's last day (Excel's EDATE).
-pub fn add_months(date: NaiveDate, months: i32) -> NaiveDate {
-    let total = date.year() * 12 + date.month0() as i32 + months;
-    let (y, m) = (total.div_euclid(12), total.rem_euclid(12) as u32 + 1);
-    let mut day = date.day();
-    loop {
-        if let Some(d) = NaiveDate::from_ymd_opt(y, m, day) {
-            return d;
-        }
-        if day <= 28 {
-            // Out of chrono's range: keep the input rather than panic.
-            return date;
-        }
-        day -= 1;
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -513,13 +496,5 @@ mod tests {
         for t in ["合计金额", "以下为退货冲红", "", "Totally"] {
             assert_eq!(totals_word(t), None, "{t}");
         }
-    }
-
-    #[test]
-    fn edate_clamps_to_month_end() {
-        assert_eq!(add_months(date(2025, 5, 31), 6), date(2025, 11, 30));
-        assert_eq!(add_months(date(2024, 2, 29), 12), date(2025, 2, 28));
-        assert_eq!(add_months(date(2025, 3, 31), -1), date(2025, 2, 28));
-        assert_eq!(add_months(date(2025, 1, 15), -12), date(2024, 1, 15));
     }
 }

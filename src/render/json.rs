@@ -75,14 +75,14 @@ impl Serialize for EvaluationJson<'_> {
         let mut root = s.serialize_map(None)?;
         root.serialize_entry("tool", "tierbook")?;
         root.serialize_entry("version", env!("CARGO_PKG_VERSION"))?;
-        root.serialize_entry("as_of", &Day(m.as_of))?;
+        root.serialize_entry("as_of", &Day(m.period.as_of))?;
         root.serialize_entry(
             "window",
-            &json!({"start": date(m.window.start), "end": date(m.window.end), "months": m.window.months}),
+            &json!({"start": date(m.period.window.start), "end": date(m.period.window.end), "months": m.period.window.months}),
         )?;
         root.serialize_entry(
             "prior_window",
-            &json!({"start": date(m.window.prior_start), "end": date(m.window.prior_end)}),
+            &json!({"start": date(m.period.window.prior_start), "end": date(m.period.window.prior_end)}),
         )?;
         root.serialize_entry(
             "rules",

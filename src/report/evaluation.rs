@@ -11,21 +11,10 @@ use super::model::{
 };
 use crate::grade::{Change, CustomerGrade};
 use crate::labels::Lang;
-use crate::model::ledger::Model;
 use crate::model::Metrics;
-use crate::read::{Issue, IssueKind, SheetStats};
+use crate::model::Model;
+use crate::read::{Issue, IssueKind, SheetStats, SheetSummary};
 use crate::rules::Rules;
-
-/// One input sheet as listed on the Summary.
-#[derive(Debug, Clone, PartialEq)]
-pub struct InputSheet {
-    pub kind: crate::read::InputKind,
-    pub file: String,
-    pub sheet: String,
-    pub header_row: Option<u32>,
-    pub columns: std::collections::BTreeMap<String, String>,
-    pub stats: SheetStats,
-}
 
 /// Everything the evaluation reports are built from.
 pub struct Evaluation<'a> {
@@ -34,7 +23,7 @@ pub struct Evaluation<'a> {
     pub grades: &'a [CustomerGrade],
     pub rules: &'a Rules,
     pub lang: Lang,
-    pub inputs: &'a [InputSheet],
+    pub inputs: &'a [SheetSummary],
     /// Every issue, in input order.
     pub issues: &'a [Issue],
     pub has_previous: bool,
@@ -91,11 +80,11 @@ impl Evaluation<'_> {
 
     fn subtitle(&self) -> Vec<String> {
         let t = self.t();
-        let w = &self.model.window;
+        let w = &self.model.period.window;
         vec![format!(
             "{}：{}    {}：{} ~ {}（{} {}）    {}：{}",
             t.as_of,
-            self.model.as_of,
+            self.model.period.as_of,
             t.window,
             w.start,
             w.end,
@@ -111,7 +100,7 @@ impl Evaluation<'_> {
         let t = self.t();
         PageSetup {
             landscape: true,
-            header: format!("{title}  {} {}", t.as_of, self.model.as_of),
+            header: format!("{title}  {} {}", t.as_of, self.model.period.as_of),
             footer: t.footer.to_string(),
             freeze_columns: freeze,
             repeat_header: true,
@@ -135,8 +124,8 @@ impl Evaluation<'_> {
         sheets.push(self.new_clients());
         sheets.push(self.data_issues());
         Book {
-            title: format!("{} {}", t.title_evaluation, self.model.as_of),
-            created: self.model.as_of,
+            title: format!("{} {}", t.title_evaluation, self.model.period.as_of),
+            created: self.model.period.as_of,
             sheets,
             hidden: Some(HiddenSheet {
                 name: "tierbook_rules".to_string(),
@@ -291,7 +280,7 @@ impl Evaluation<'_> {
             crate::read::InputKind::Previous => t.kind_previous,
             crate::read::InputKind::Receipts => t.kind_ledger,
         };
-        let groups: Vec<&[InputSheet]> = if by_file {
+        let groups: Vec<&[SheetSummary]> = if by_file {
             by_file_rows(self.inputs)
         } else {
             self.inputs.chunks(1).collect()
@@ -774,7 +763,7 @@ pub fn file_name(path: &str) -> String {
 }
 
 /// The input sheets grouped by file (kind and path), in input order.
-fn by_file_rows(inputs: &[InputSheet]) -> Vec<&[InputSheet]> {
+fn by_file_rows(inputs: &[SheetSummary]) -> Vec<&[SheetSummary]> {
     inputs
         .chunk_by(|a, b| a.kind == b.kind && a.file == b.file)
         .collect()
@@ -782,7 +771,7 @@ fn by_file_rows(inputs: &[InputSheet]) -> Vec<&[InputSheet]> {
 
 /// The header row of a group of sheets: the row when all share it, else
 /// the range ("3–5"); empty when no sheet had one.
-fn header_rows(group: &[InputSheet]) -> Value {
+fn header_rows(group: &[SheetSummary]) -> Value {
     let rows: Vec<u32> = group.iter().filter_map(|s| s.header_row).collect();
     match (rows.iter().min(), rows.iter().max()) {
         (Some(lo), Some(hi)) if lo == hi => Value::Int(*lo as i64),

@@ -11,11 +11,10 @@ use std::str::FromStr;
 use chrono::NaiveDate;
 use proptest::prelude::*;
 use rust_decimal::Decimal;
-use tierbook::cmd::evaluate::{gather, Gathered};
-use tierbook::cmd::Common;
 use tierbook::grade::grade_all;
 use tierbook::labels::Lang;
-use tierbook::read::Limits;
+use tierbook::pipeline::{gather, Gathered, Inputs, Settings};
+use tierbook::rules::Rules;
 
 use crate::util::{write_xlsx, Workdir, C};
 
@@ -88,23 +87,19 @@ fn write_csv(path: &Path, lines: &[Line]) {
     std::fs::write(path, s).expect("write csv");
 }
 
-fn common() -> Common {
-    Common {
-        rules: None,
-        as_of: Some(as_of()),
-        lang: Lang::ZhCn,
-        json: None,
-        quiet: true,
-        sheets: Vec::new(),
-        force: false,
-        max_cells: Limits::default().max_cells,
-        max_unzipped_mb: Limits::default().max_unzipped_bytes >> 20,
-        threads: 1,
-    }
+fn settings() -> Settings {
+    let mut s = Settings::new(Rules::three_tier());
+    s.as_of = Some(as_of());
+    s.threads = 1;
+    s
 }
 
 fn run(files: &[PathBuf]) -> Gathered {
-    gather(files, &[], &[], &common()).expect("gather")
+    let inputs = Inputs {
+        ledgers: files.to_vec(),
+        ..Inputs::default()
+    };
+    gather(&inputs, &settings()).expect("gather")
 }
 
 /// Figures that must not depend on row order or file layout.
@@ -123,7 +118,7 @@ fn figures(g: &Gathered) -> Figures {
     let grades = grade_all(
         &g.model.customers,
         &Default::default(),
-        &g.rules,
+        &Rules::three_tier(),
         Lang::ZhCn,
     );
     let t = &g.model.totals;
@@ -168,7 +163,7 @@ proptest! {
         prop_assert_eq!(t.accepted, valid.len() as u64);
         prop_assert_eq!(t.rejected, (lines.len() - valid.len()) as u64);
         prop_assert_eq!(t.accepted_amount, valid.iter().map(|l| money(l.cents)).sum::<Decimal>());
-        let window_start = tierbook::read::value::add_months(as_of(), -12);
+        let window_start = tierbook::model::period::add_months(as_of(), -12);
         let in_window: Decimal = valid
             .iter()
             .filter(|l| {
@@ -235,8 +230,9 @@ proptest! {
         prop_assume!(has_valid_line(&lines));
         let w = Workdir::new();
         write_xlsx(&w.join("l.xlsx"), &[("1月", rows_of(&lines))]);
+        let as_of = as_of().to_string();
         for (out, json) in [("a.xlsx", "a.json"), ("b.xlsx", "b.json")] {
-            w.ok(&["evaluate", "l.xlsx", "--out", out, "--json", json, "--quiet"]);
+            w.ok(&["evaluate", "l.xlsx", "--out", out, "--json", json, "--quiet", "--as-of", &as_of]);
         }
         let read = |n: &str| std::fs::read(w.join(n)).expect("read output");
         prop_assert!(read("a.xlsx") == read("b.xlsx"), "xlsx differs");

@@ -1,0 +1,190 @@
+//! Customer-master rows (客户档案, SPEC 3.2): region, sales rep, first date,
+//! terms, credit limit, special policy, and every other numeric column as an
+//! attribute. Few rows, kept in memory as typed records.
+
+use std::collections::BTreeMap;
+
+use chrono::NaiveDate;
+use rust_decimal::Decimal;
+
+use super::cell::Cell;
+use super::header::{Field, HeaderMap};
+use super::issue::Problem;
+use super::ledger::{date_field, ident_text, number_field};
+use super::sheet::{Rejection, Row, RowKind};
+use super::value::{parse_number, DayMonthOrder};
+use super::ReadError;
+
+/// Who a row is about: an ID and/or a normalised name.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Who {
+    pub id: Option<String>,
+    pub name: Option<String>,
+}
+
+/// Where a row came from.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Place {
+    pub file: String,
+    pub sheet: String,
+    pub row: u32,
+}
+
+/// One customer-master row.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct MasterRecord {
+    pub who: Who,
+    pub place: Place,
+    pub region: Option<String>,
+    pub sales_rep: Option<String>,
+    pub first_date: Option<NaiveDate>,
+    pub terms_days: Option<i64>,
+    pub credit_limit: Option<Decimal>,
+    pub special_policy: Option<String>,
+    /// Every other numeric column, by header text.
+    pub attrs: BTreeMap<String, Decimal>,
+}
+
+/// Rows of a small table kept in memory, with the header they were read under.
+pub struct TableRows<R> {
+    date_order: DayMonthOrder,
+    header: Option<HeaderMap>,
+    file: String,
+    sheet: String,
+    pub records: Vec<R>,
+}
+
+impl<R> TableRows<R> {
+    pub fn new(date_order: DayMonthOrder, file: &str, sheet: &str) -> TableRows<R> {
+        TableRows {
+            date_order,
+            header: None,
+            file: file.to_string(),
+            sheet: sheet.to_string(),
+            records: Vec::new(),
+        }
+    }
+
+    /// Where row `row` of this sheet is.
+    pub fn place(&self, row: u32) -> Place {
+        Place {
+            file: self.file.clone(),
+            sheet: self.sheet.clone(),
+            row,
+        }
+    }
+
+    /// Keeps the header the rows are read under.
+    pub fn set_header(&mut self, header: &HeaderMap) {
+        self.header = Some(header.clone());
+    }
+
+    /// The header the rows are read under (always found before any row is read).
+    pub fn header(&self) -> Result<&HeaderMap, Rejection> {
+        self.header.as_ref().ok_or((Problem::NoCustomer, None))
+    }
+}
+
+/// The customer-master [`RowKind`].
+pub type MasterRows = TableRows<MasterRecord>;
+
+/// Who a row of a small table is about; a row naming nobody is rejected (as
+/// a note when it holds one text only).
+pub fn who(h: &HeaderMap, row: &Row) -> Result<Who, Rejection> {
+    let id = ident_text(row.cell(h.col(Field::CustomerId)));
+    let name = text(h, row, Field::CustomerName);
+    if id.is_none() && name.is_none() {
+        let cells = row.cells;
+        let all_text = cells
+            .iter()
+            .all(|c| c.is_blank() || matches!(c, Cell::Text(_)));
+        let p = if all_text && cells.iter().filter(|c| !c.is_blank()).count() == 1 {
+            Problem::TextOnly
+        } else {
+            Problem::NoCustomer
+        };
+        return Err((p, h.col(Field::CustomerId).or(h.col(Field::CustomerName))));
+    }
+    Ok(Who { id, name })
+}
+
+/// A text column normalised like a name; `None` when blank.
+pub fn text(h: &HeaderMap, row: &Row, f: Field) -> Option<String> {
+    match row.cell(h.col(f)) {
+        Cell::Text(t) => Some(crate::text::normalize_name(t)).filter(|s| !s.is_empty()),
+        Cell::Empty => None,
+        other => Some(other.display()),
+    }
+}
+
+/// Terms in whole days, 0 … 3650.
+fn terms_days(h: &HeaderMap, row: &Row) -> Result<Option<i64>, Rejection> {
+    let col = h.col(Field::TermsDays);
+    match number_field(row, col, "terms_days")? {
+        Some(t) if t.fract().is_zero() && t >= Decimal::ZERO && t <= Decimal::from(3650) => {
+            Ok(i64::try_from(t).ok())
+        }
+        Some(_) => Err((
+            Problem::Unreadable {
+                field: "terms_days",
+                raw: row.cell(col).display(),
+            },
+            col,
+        )),
+        None => Ok(None),
+    }
+}
+
+/// Every numeric cell of a column no field maps, by header text.
+fn attributes(h: &HeaderMap, row: &Row) -> BTreeMap<String, Decimal> {
+    let mut attrs = BTreeMap::new();
+    for (i, c) in row.cells.iter().enumerate() {
+        if h.fields.values().any(|&m| m == i) {
+            continue;
+        }
+        let header = h.headers.get(i).cloned().unwrap_or_default();
+        if header.is_empty() {
+            continue;
+        }
+        if let Ok(Some(v)) = parse_number(c) {
+            attrs.insert(header, v);
+        }
+    }
+    attrs
+}
+
+impl RowKind for MasterRows {
+    type Record = MasterRecord;
+
+    fn start(&mut self, header: &HeaderMap) {
+        self.set_header(header);
+    }
+
+    fn read(
+        &mut self,
+        row: &Row,
+        _warnings: &mut Vec<(Option<usize>, Problem)>,
+    ) -> Result<MasterRecord, Rejection> {
+        let h = self.header()?;
+        let who = who(h, row)?;
+        let first_date = date_field(row, h.col(Field::FirstDate), "first_date", self.date_order)?;
+        let terms_days = terms_days(h, row)?;
+        let credit_limit = number_field(row, h.col(Field::CreditLimit), "credit_limit")?;
+        Ok(MasterRecord {
+            who,
+            place: self.place(row.number),
+            region: text(h, row, Field::Region),
+            sales_rep: text(h, row, Field::SalesRep),
+            first_date,
+            terms_days,
+            credit_limit,
+            special_policy: text(h, row, Field::SpecialPolicy),
+            attrs: attributes(h, row),
+        })
+    }
+
+    fn keep(&mut self, _row: &Row, record: MasterRecord) -> Result<Decimal, ReadError> {
+        self.records.push(record);
+        Ok(Decimal::ZERO)
+    }
+}
