@@ -7,7 +7,7 @@ use std::path::PathBuf;
 use anyhow::{bail, Result};
 use clap::Args;
 
-use super::output::{write_all, Body, Outputs};
+use super::output::{xlsx_path, Body, Outputs};
 use super::Common;
 use crate::grade::grade_all;
 use crate::model::ledger::{build, Model, ModelOptions};
@@ -28,7 +28,7 @@ pub struct EvaluateArgs {
     #[arg(long, value_name = "F")]
     pub previous: Vec<PathBuf>,
     /// The evaluation workbook to write (.xlsx).
-    #[arg(long, value_name = "F")]
+    #[arg(long, value_name = "F", value_parser = xlsx_path)]
     pub out: PathBuf,
     #[command(flatten)]
     pub common: Common,
@@ -248,7 +248,7 @@ pub fn run(args: EvaluateArgs) -> Result<()> {
     if let Some(p) = &json_out {
         files.push((p.as_path(), Body::Stream(&write_json)));
     }
-    write_all(&files)?;
+    outs.write_all(&files)?;
     timer.lap("write");
     if !args.common.quiet {
         print_summary(&ev, &args.out, args.common.json.as_deref());

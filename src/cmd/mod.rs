@@ -7,6 +7,7 @@ pub mod evaluate;
 pub mod init;
 pub mod output;
 pub mod sample;
+pub mod signals;
 
 use std::path::PathBuf;
 
@@ -112,6 +113,7 @@ impl Common {
 
 /// Runs a parsed command line.
 pub fn run(cli: Cli) -> Result<()> {
+    signals::install().context("cannot listen for interrupts (SIGINT, SIGTERM, SIGHUP)")?;
     match cli.command {
         Command::Evaluate(a) => evaluate::run(a),
         Command::Check(a) => check::run(a),
