@@ -500,12 +500,12 @@ impl Rules {
                 ),
             );
         }
-        if self.window.months == 0 {
-            return err(
-                "window.months",
-                "expected a number of months of at least 1, found 0".into(),
-            );
-        }
+        check_months("window.months", self.window.months, MAX_WINDOW_MONTHS)?;
+        check_months(
+            "new_clients.months",
+            self.new_clients.months,
+            MAX_NEW_CLIENT_MONTHS,
+        )?;
 
         // Tiers.
         let order = &self.tiers.order;
@@ -772,6 +772,22 @@ fn check_scores(
         }
     }
     decreasing(map, order, key, in_order)
+}
+
+/// The longest evaluation window (`window.months`): ten years.
+pub const MAX_WINDOW_MONTHS: u32 = 120;
+/// The longest provisional period of a new client (`new_clients.months`): five years.
+pub const MAX_NEW_CLIENT_MONTHS: u32 = 60;
+
+/// A number of months from 1 to `max`.
+fn check_months(key: &str, months: u32, max: u32) -> Result<(), (String, String)> {
+    if (1..=max).contains(&months) {
+        return Ok(());
+    }
+    Err((
+        key.to_string(),
+        format!("expected a number of months from 1 to {max}, found {months}"),
+    ))
 }
 
 fn check_metric(key: &str, metric: &str) -> Result<(), (String, String)> {
@@ -1244,8 +1260,28 @@ share = { A = 0.70, B = 0.90 }
     }
 
     #[test]
-    fn error_window_months() {
-        fails(&with("[window]\nmonths = 0\n"), "window.months");
+    fn error_months_out_of_range() {
+        // (section, its limit, how the loaded rules hold the months)
+        type MonthsOf = fn(&Rules) -> u32;
+        let cases: [(&str, u32, MonthsOf); 2] = [
+            ("window", 120, |r| r.window.months),
+            ("new_clients", 60, |r| r.new_clients.months),
+        ];
+        for (section, max, months_of) in cases {
+            let key = format!("{section}.months");
+            for bad in [0, max + 1] {
+                let msg = fails(&with(&format!("[{section}]\nmonths = {bad}\n")), &key);
+                assert!(
+                    msg.contains(&format!("from 1 to {max}, found {bad}")),
+                    "{msg}"
+                );
+            }
+            for good in [1, max] {
+                let r = Rules::from_toml(&with(&format!("[{section}]\nmonths = {good}\n")), "x")
+                    .expect("months within the limits");
+                assert_eq!(months_of(&r), good, "{key}");
+            }
+        }
     }
 
     #[test]

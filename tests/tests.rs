@@ -22,5 +22,7 @@ mod evaluate;
 mod hardening;
 #[path = "suite/lang.rs"]
 mod lang;
+#[path = "suite/outputs.rs"]
+mod outputs;
 #[path = "suite/properties.rs"]
 mod properties;

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use anyhow::Result;
 use clap::Args;
 
-use super::output::{write_all, Body, Outputs};
+use super::output::{xlsx_path, Body, Outputs};
 use super::{ReadArgs, RunArgs};
 use crate::pipeline::{evaluate, Inputs};
 use crate::read::IssueKind;
@@ -24,7 +24,7 @@ pub struct EvaluateArgs {
     #[arg(long, value_name = "F")]
     pub previous: Vec<PathBuf>,
     /// The evaluation workbook to write (.xlsx).
-    #[arg(long, value_name = "F")]
+    #[arg(long, value_name = "F", value_parser = xlsx_path)]
     pub out: PathBuf,
     #[command(flatten)]
     pub read: ReadArgs,
@@ -100,7 +100,7 @@ pub fn run(args: EvaluateArgs) -> Result<()> {
     if let Some(p) = &json_out {
         files.push((p.as_path(), Body::Stream(&write_json)));
     }
-    write_all(&files)?;
+    outs.write_all(&files)?;
     timer.lap("write");
     if !args.run.quiet {
         print_summary(&ev, &args.out, args.run.json.as_deref());

@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use anyhow::{Context, Result};
 use clap::Args;
 
-use super::output::{write_all, Body, Outputs};
+use super::output::{Body, Outputs};
 
 #[derive(Debug, Clone, Args)]
 pub struct InitArgs {
@@ -30,7 +30,7 @@ pub fn run(args: InitArgs) -> Result<()> {
     let path = dir.join(format!("{}.toml", args.template));
     let mut outs = Outputs::new(&[], args.force);
     let target = outs.add(&path)?;
-    write_all(&[(target.as_path(), Body::Bytes(text.as_bytes()))])?;
+    outs.write_all(&[(target.as_path(), Body::Bytes(text.as_bytes()))])?;
     if !args.quiet {
         eprintln!(
             "wrote {}: edit it, then pass it with --rules",

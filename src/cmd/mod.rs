@@ -8,6 +8,7 @@ pub mod init;
 pub mod output;
 pub mod progress;
 pub mod sample;
+pub mod signals;
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -151,6 +152,7 @@ impl ReadArgs {
 /// # Errors
 /// The command failed; the message names the file (and sheet, row, column).
 pub fn run(cli: Cli) -> Result<()> {
+    signals::install().context("cannot listen for interrupts (SIGINT, SIGTERM, SIGHUP)")?;
     match cli.command {
         Command::Evaluate(a) => evaluate::run(a),
         Command::Check(a) => check::run(a),
