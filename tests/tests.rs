@@ -24,5 +24,7 @@ mod hardening;
 mod lang;
 #[path = "suite/outputs.rs"]
 mod outputs;
+#[path = "suite/pipeline.rs"]
+mod pipeline;
 #[path = "suite/properties.rs"]
 mod properties;
