@@ -9,7 +9,8 @@ use anyhow::{bail, Result};
 use clap::Args;
 
 use super::Common;
-use crate::labels::Lang;
+use crate::labels::cli::cli;
+use crate::labels::{fill, Lang};
 use crate::read::tables::{read_master, read_previous};
 use crate::read::{read_ledgers, HeaderMatcher, InputKind, Issue, IssueKind, SheetStats};
 
@@ -47,42 +48,72 @@ fn print_file(
     show: usize,
     lang: Lang,
 ) {
-    println!("{kind} {file}");
+    let c = cli(lang);
+    println!("{}", fill(c.file, &[("kind", kind), ("file", file)]));
     for l in lines {
         match l.header_row {
             Some(r) => {
+                let s = l.stats;
                 println!(
-                    "  sheet \"{}\": header at row {r}; {} rows read, {} accepted, {} rejected, {} totals rows",
-                    l.sheet, l.stats.rows_read, l.stats.accepted, l.stats.rejected, l.stats.totals_rows
+                    "  {}",
+                    fill(
+                        c.sheet_read,
+                        &[
+                            ("header_row", &r.to_string()),
+                            ("rows", &s.rows_read.to_string()),
+                            ("accepted", &s.accepted.to_string()),
+                            ("rejected", &s.rejected.to_string()),
+                            ("totals_rows", &s.totals_rows.to_string()),
+                            ("sheet", l.sheet),
+                        ]
+                    )
                 );
                 let cols: Vec<String> = l
                     .columns
                     .iter()
-                    .map(|(f, h)| format!("{f} ← {h}"))
+                    .map(|(f, h)| fill(c.column_map, &[("field", f), ("header", h)]))
                     .collect();
-                println!("    columns: {}", cols.join(", "));
+                let cols = cols.join(c.list_sep);
+                println!("    {}", fill(c.columns, &[("columns", &cols)]));
             }
-            None => println!("  sheet \"{}\": skipped", l.sheet),
+            None => println!("  {}", fill(c.sheet_skipped, &[("sheet", l.sheet)])),
         }
         for i in l.issues.iter().take(show) {
             println!("    {}", describe(i, lang));
         }
         if l.issues.len() > show {
-            println!("    … and {} more", l.issues.len() - show);
+            let n = (l.issues.len() - show).to_string();
+            println!("    {}", fill(c.more, &[("n", &n)]));
         }
     }
     for n in notices {
-        println!("  sheet \"{}\": {}", n.sheet, n.problem.message(lang));
+        let message = n.problem.message(lang);
+        println!(
+            "  {}",
+            fill(
+                c.sheet_notice,
+                &[("message", &message), ("sheet", &n.sheet)]
+            )
+        );
     }
 }
 
+/// One issue on one line: its kind, where it is and what is wrong.
 fn describe(i: &Issue, lang: Lang) -> String {
+    let c = cli(lang);
     let place = match (i.row, &i.column) {
-        (Some(r), Some(c)) => format!("row {r}, column {c}: "),
-        (Some(r), None) => format!("row {r}: "),
+        (Some(r), Some(col)) => fill(c.at_row_column, &[("row", &r.to_string()), ("column", col)]),
+        (Some(r), None) => fill(c.at_row, &[("row", &r.to_string())]),
         _ => String::new(),
     };
-    format!("{} {place}{}", i.kind.label(lang), i.problem.message(lang))
+    fill(
+        c.issue,
+        &[
+            ("kind", i.kind.label(lang)),
+            ("place", &place),
+            ("message", &i.problem.message(lang)),
+        ],
+    )
 }
 
 pub fn run(args: CheckArgs) -> Result<()> {
@@ -97,7 +128,7 @@ pub fn run(args: CheckArgs) -> Result<()> {
         progress: false,
         ..args.common.read_options(&rules)
     };
-    let lang = Lang::En;
+    let lang = args.common.lang;
     let mut failed: Vec<String> = Vec::new();
     let matcher = HeaderMatcher::new(InputKind::Ledger, rules.columns.get("ledger"));
     for file in &args.ledgers {
@@ -122,7 +153,7 @@ pub fn run(args: CheckArgs) -> Result<()> {
             .collect();
         let notices: Vec<&Issue> = notices.iter().collect();
         print_file(
-            "ledger",
+            cli(lang).kind_ledger,
             &file.display().to_string(),
             &lines,
             &notices,
@@ -135,7 +166,7 @@ pub fn run(args: CheckArgs) -> Result<()> {
                 .flat_map(|s| s.issues.iter())
                 .chain(notices.iter().copied())
                 .filter(|i| i.kind == IssueKind::Notice)
-                .map(|i| format!("sheet \"{}\": {}", i.sheet, i.problem.message(lang)))
+                .map(|i| format!("sheet \"{}\": {}", i.sheet, i.problem.message(Lang::En)))
                 .collect();
             failed.push(format!(
                 "{}: no sheet has the required columns ({})",
@@ -152,11 +183,12 @@ pub fn run(args: CheckArgs) -> Result<()> {
         let m = HeaderMatcher::new(InputKind::Customers, rules.columns.get("customers"));
         let (sheets, issues) = read_master(std::slice::from_ref(file), &m, &table_opts)?;
         report_tables(
-            "customers",
+            cli(lang).kind_customers,
             file,
             sheets.iter().map(|s| (&s.sheet, &s.header, &s.stats)),
             &issues,
             args.show,
+            lang,
             &mut failed,
         );
     }
@@ -164,11 +196,12 @@ pub fn run(args: CheckArgs) -> Result<()> {
         let m = HeaderMatcher::new(InputKind::Previous, rules.columns.get("previous"));
         let (sheets, issues) = read_previous(std::slice::from_ref(file), &m, &table_opts)?;
         report_tables(
-            "previous",
+            cli(lang).kind_previous,
             file,
             sheets.iter().map(|s| (&s.sheet, &s.header, &s.stats)),
             &issues,
             args.show,
+            lang,
             &mut failed,
         );
     }
@@ -190,9 +223,9 @@ fn report_tables<'a>(
     >,
     issues: &[Issue],
     show: usize,
+    lang: Lang,
     failed: &mut Vec<String>,
 ) {
-    let lang = Lang::En;
     let sheets: Vec<_> = sheets.collect();
     let lines: Vec<SheetLine> = sheets
         .iter()

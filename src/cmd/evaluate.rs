@@ -10,6 +10,8 @@ use clap::Args;
 use super::output::{write_all, Body, Outputs};
 use super::Common;
 use crate::grade::grade_all;
+use crate::labels::cli::cli;
+use crate::labels::fill;
 use crate::model::ledger::{build, Model, ModelOptions};
 use crate::read::tables::{read_master, read_previous, MasterRecord, PreviousRecord};
 use crate::read::{read_ledgers, HeaderMatcher, InputKind, Issue, IssueKind};
@@ -257,21 +259,32 @@ pub fn run(args: EvaluateArgs) -> Result<()> {
 }
 
 fn print_summary(ev: &Evaluation, out: &std::path::Path, json: Option<&std::path::Path>) {
+    let c = cli(ev.lang);
     let t = &ev.model.totals;
     eprintln!(
-        "tierbook: read {} rows ({} accepted, {} rejected, {} totals rows); {} customers graded as of {}",
-        t.rows_read,
-        t.accepted,
-        t.rejected,
-        t.totals_rows,
-        ev.model.customers.len(),
-        ev.model.as_of
+        "{}",
+        fill(
+            c.summary_read,
+            &[
+                ("rows", &t.rows_read.to_string()),
+                ("accepted", &t.accepted.to_string()),
+                ("rejected", &t.rejected.to_string()),
+                ("totals_rows", &t.totals_rows.to_string()),
+                ("customers", &ev.model.customers.len().to_string()),
+                ("as_of", &ev.model.as_of.to_string()),
+            ]
+        )
     );
     for (tier, label, n, sales, _) in ev.tier_table() {
-        eprintln!(
-            "  {tier} ({label}): {n} customers, sales {}",
-            crate::text::fmt_money(sales)
-        );
+        let sales = crate::text::fmt_money(sales);
+        let n = n.to_string();
+        let args = [
+            ("tier", tier.as_str()),
+            ("label", &label),
+            ("customers", &n),
+            ("sales", &sales),
+        ];
+        eprintln!("  {}", fill(c.summary_tier, &args));
     }
     let rejected = ev
         .issues
@@ -281,10 +294,16 @@ fn print_summary(ev: &Evaluation, out: &std::path::Path, json: Option<&std::path
     let other = ev.issues.len() - rejected;
     if rejected > 0 || other > 0 {
         let sheet = crate::report::labels::texts(ev.lang).sheet_issues;
-        eprintln!("  {rejected} rows rejected and {other} other issues: see the \"{sheet}\" sheet");
+        let (rejected, other) = (rejected.to_string(), other.to_string());
+        let args = [
+            ("rejected", &*rejected),
+            ("other", &other),
+            ("sheet", sheet),
+        ];
+        eprintln!("  {}", fill(c.summary_issues, &args));
     }
-    eprintln!("wrote {}", out.display());
-    if let Some(j) = json {
-        eprintln!("wrote {}", j.display());
+    for path in std::iter::once(out).chain(json) {
+        let path = path.display().to_string();
+        eprintln!("{}", fill(c.wrote, &[("path", &path)]));
     }
 }
