@@ -1,7 +1,7 @@
 //! `tierbook check`: a dry run over the inputs. Per file and sheet: the header
-//! row found, each column's mapping, row counts and the first issues. Writes
-//! nothing; exits 1 when a file has no sheet whose header maps the required
-//! columns.
+//! row found, each column's mapping, row counts and the first issues, in the
+//! `--lang` language. Writes nothing; exits 1 when a file has no sheet whose
+//! header maps the required columns.
 
 use std::path::PathBuf;
 
@@ -9,7 +9,8 @@ use anyhow::{bail, Result};
 use clap::Args;
 
 use super::ReadArgs;
-use crate::labels::Lang;
+use crate::labels::cli::cli;
+use crate::labels::{fill, Lang};
 use crate::pipeline::{check, Inputs};
 use crate::read::{FilesRead, InputKind, Issue, IssueKind, SheetRead};
 
@@ -34,15 +35,6 @@ pub struct CheckArgs {
     pub read: ReadArgs,
 }
 
-fn describe(i: &Issue, lang: Lang) -> String {
-    let place = match (i.row, &i.column) {
-        (Some(r), Some(c)) => format!("row {r}, column {c}: "),
-        (Some(r), None) => format!("row {r}: "),
-        _ => String::new(),
-    };
-    format!("{} {place}{}", i.kind.label(lang), i.problem.message(lang))
-}
-
 /// Prints one file's sheets: header row, counts, mapping, first issues;
 /// then the notices about sheets left out.
 fn print_file<K>(
@@ -53,24 +45,39 @@ fn print_file<K>(
     show: usize,
     lang: Lang,
 ) {
-    println!("{} {file}", kind.as_str());
+    let c = cli(lang);
+    println!(
+        "{}",
+        fill(c.file, &[("kind", c.kind(kind)), ("file", file)])
+    );
     for s in sheets {
         let sum = &s.summary;
-        let st = &sum.stats;
         match sum.header_row {
             Some(r) => {
+                let st = &sum.stats;
                 println!(
-                    "  sheet \"{}\": header at row {r}; {} rows read, {} accepted, {} rejected, {} totals rows",
-                    sum.sheet, st.rows_read, st.accepted, st.rejected, st.totals_rows
+                    "  {}",
+                    fill(
+                        c.sheet_read,
+                        &[
+                            ("header_row", &r.to_string()),
+                            ("rows", &st.rows_read.to_string()),
+                            ("accepted", &st.accepted.to_string()),
+                            ("rejected", &st.rejected.to_string()),
+                            ("totals_rows", &st.totals_rows.to_string()),
+                            ("sheet", &sum.sheet),
+                        ]
+                    )
                 );
                 let cols: Vec<String> = sum
                     .columns
                     .iter()
-                    .map(|(f, h)| format!("{f} ← {h}"))
+                    .map(|(f, h)| fill(c.column_map, &[("field", f), ("header", h)]))
                     .collect();
-                println!("    columns: {}", cols.join(", "));
+                let cols = cols.join(c.list_sep);
+                println!("    {}", fill(c.columns, &[("columns", &cols)]));
             }
-            None => println!("  sheet \"{}\": skipped", sum.sheet),
+            None => println!("  {}", fill(c.sheet_skipped, &[("sheet", &sum.sheet)])),
         }
         let issues: Vec<&Issue> = s
             .issues
@@ -81,16 +88,42 @@ fn print_file<K>(
             println!("    {}", describe(i, lang));
         }
         if issues.len() > show {
-            println!("    … and {} more", issues.len() - show);
+            let n = (issues.len() - show).to_string();
+            println!("    {}", fill(c.more, &[("n", &n)]));
         }
     }
     for n in notices {
-        println!("  sheet \"{}\": {}", n.sheet, n.problem.message(lang));
+        let message = n.problem.message(lang);
+        println!(
+            "  {}",
+            fill(
+                c.sheet_notice,
+                &[("message", &message), ("sheet", &n.sheet)]
+            )
+        );
     }
 }
 
+/// One issue on one line: its kind, where it is and what is wrong.
+fn describe(i: &Issue, lang: Lang) -> String {
+    let c = cli(lang);
+    let place = match (i.row, &i.column) {
+        (Some(r), Some(col)) => fill(c.at_row_column, &[("row", &r.to_string()), ("column", col)]),
+        (Some(r), None) => fill(c.at_row, &[("row", &r.to_string())]),
+        _ => String::new(),
+    };
+    fill(
+        c.issue,
+        &[
+            ("kind", i.kind.label(lang)),
+            ("place", &place),
+            ("message", &i.problem.message(lang)),
+        ],
+    )
+}
+
 /// Prints every file of one kind; the files with no usable sheet are added
-/// to `failed`.
+/// to `failed` (in English: errors stay English).
 fn report_kind<K>(
     kind: InputKind,
     files: &[PathBuf],
@@ -117,7 +150,7 @@ fn report_kind<K>(
         if sheets.iter().all(|s| s.header.is_none()) {
             let why: Vec<String> = notices
                 .iter()
-                .map(|i| format!("sheet \"{}\": {}", i.sheet, i.problem.message(lang)))
+                .map(|i| format!("sheet \"{}\": {}", i.sheet, i.problem.message(Lang::En)))
                 .collect();
             failed.push(format!(
                 "{}: no sheet has the required columns ({})",
@@ -139,17 +172,17 @@ pub fn run(args: CheckArgs) -> Result<()> {
         bail!("nothing to check: give ledger files, --receipts, --customers or --previous");
     }
     let settings = args.read.settings(None, true)?;
-    let lang = Lang::En;
+    let lang = settings.lang;
     let read = check(&inputs, &settings)?;
     let mut failed: Vec<String> = Vec::new();
-    let show = args.show;
+    let (show, f) = (args.show, &mut failed);
     report_kind(
         InputKind::Ledger,
         &inputs.ledgers,
         &read.ledgers,
         show,
         lang,
-        &mut failed,
+        f,
     );
     report_kind(
         InputKind::Receipts,
@@ -157,7 +190,7 @@ pub fn run(args: CheckArgs) -> Result<()> {
         &read.receipts,
         show,
         lang,
-        &mut failed,
+        f,
     );
     report_kind(
         InputKind::Customers,
@@ -165,7 +198,7 @@ pub fn run(args: CheckArgs) -> Result<()> {
         &read.customers,
         show,
         lang,
-        &mut failed,
+        f,
     );
     report_kind(
         InputKind::Previous,
@@ -173,7 +206,7 @@ pub fn run(args: CheckArgs) -> Result<()> {
         &read.previous,
         show,
         lang,
-        &mut failed,
+        f,
     );
     if !failed.is_empty() {
         bail!("{}", failed.join("\n"));

@@ -8,6 +8,8 @@ use clap::Args;
 
 use super::output::{xlsx_path, Body, Outputs};
 use super::{ReadArgs, RunArgs};
+use crate::labels::cli::cli;
+use crate::labels::fill;
 use crate::pipeline::{evaluate, Inputs};
 use crate::read::IssueKind;
 use crate::report::evaluation::Evaluation;
@@ -109,21 +111,32 @@ pub fn run(args: EvaluateArgs) -> Result<()> {
 }
 
 fn print_summary(ev: &Evaluation, out: &Path, json: Option<&Path>) {
+    let c = cli(ev.lang);
     let t = &ev.model.totals;
     eprintln!(
-        "tierbook: read {} rows ({} accepted, {} rejected, {} totals rows); {} customers graded as of {}",
-        t.rows_read,
-        t.accepted,
-        t.rejected,
-        t.totals_rows,
-        ev.model.customers.len(),
-        ev.model.period.as_of
+        "{}",
+        fill(
+            c.summary_read,
+            &[
+                ("rows", &t.rows_read.to_string()),
+                ("accepted", &t.accepted.to_string()),
+                ("rejected", &t.rejected.to_string()),
+                ("totals_rows", &t.totals_rows.to_string()),
+                ("customers", &ev.model.customers.len().to_string()),
+                ("as_of", &ev.model.period.as_of.to_string()),
+            ]
+        )
     );
     for (tier, label, n, sales, _) in ev.tier_table() {
-        eprintln!(
-            "  {tier} ({label}): {n} customers, sales {}",
-            crate::text::fmt_money(sales)
-        );
+        let sales = crate::text::fmt_money(sales);
+        let n = n.to_string();
+        let args = [
+            ("tier", tier.as_str()),
+            ("label", &label),
+            ("customers", &n),
+            ("sales", &sales),
+        ];
+        eprintln!("  {}", fill(c.summary_tier, &args));
     }
     let rejected = ev
         .issues
@@ -133,10 +146,16 @@ fn print_summary(ev: &Evaluation, out: &Path, json: Option<&Path>) {
     let other = ev.issues.len() - rejected;
     if rejected > 0 || other > 0 {
         let sheet = crate::report::labels::texts(ev.lang).sheet_issues;
-        eprintln!("  {rejected} rows rejected and {other} other issues: see the \"{sheet}\" sheet");
+        let (rejected, other) = (rejected.to_string(), other.to_string());
+        let args = [
+            ("rejected", &*rejected),
+            ("other", &other),
+            ("sheet", sheet),
+        ];
+        eprintln!("  {}", fill(c.summary_issues, &args));
     }
-    eprintln!("wrote {}", out.display());
-    if let Some(j) = json {
-        eprintln!("wrote {}", j.display());
+    for path in std::iter::once(out).chain(json) {
+        let path = path.display().to_string();
+        eprintln!("{}", fill(c.wrote, &[("path", &path)]));
     }
 }

@@ -1,6 +1,15 @@
-//! Output languages. User-facing text of the workbook lives in one table per
-//! language (see [`crate::report::labels`] for sheet texts and
-//! [`crate::grade::reasons`] for grading sentences).
+//! Output languages and the label tables: every user-facing sentence, in one
+//! table per language (zh-CN, zh-TW, en). Code that speaks to the user picks
+//! a template from a table and fills its `{name}` placeholders with [`fill`].
+//!
+//! - [`messages`]: issue kinds, field names and the issue messages of the
+//!   Data Issues sheet, the JSON and `check`.
+//! - [`cli`]: what `evaluate` prints on stderr and what `check` prints.
+//! - [`crate::report::labels`]: sheet names, titles and headers of workbooks.
+//! - [`crate::grade::reasons`]: the grading sentences.
+
+pub mod cli;
+pub mod messages;
 
 use serde::Serialize;
 
@@ -25,8 +34,119 @@ impl Lang {
             Lang::En => en,
         }
     }
+}
 
-    pub fn is_chinese(self) -> bool {
-        !matches!(self, Lang::En)
+/// Fills the `{name}` placeholders of a template with `args` (name, value).
+///
+/// The template is read once from left to right, so a value that itself
+/// contains `{name}` (a cell of an input file) is inserted as it is. A
+/// placeholder without a value stays in the text.
+///
+/// ```
+/// use tierbook::labels::fill;
+/// assert_eq!(fill("{a} → {b}", &[("a", "1"), ("b", "{a}")]), "1 → {a}");
+/// ```
+pub fn fill(template: &str, args: &[(&str, &str)]) -> String {
+    let mut out = String::with_capacity(template.len() + 16);
+    let mut rest = template;
+    while let Some(open) = rest.find('{') {
+        out.push_str(&rest[..open]);
+        let after = &rest[open + 1..];
+        let value = after.find('}').and_then(|close| {
+            let name = &after[..close];
+            args.iter()
+                .find(|(n, _)| *n == name)
+                .map(|(_, v)| (*v, close))
+        });
+        match value {
+            Some((v, close)) => {
+                out.push_str(v);
+                rest = &after[close + 1..];
+            }
+            None => {
+                out.push('{');
+                rest = after;
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+/// Every text of a label table (a struct of texts), in field order: the
+/// string leaves of its serialised form.
+pub fn table_texts(table: &impl Serialize) -> Vec<String> {
+    fn walk(v: &serde_json::Value, out: &mut Vec<String>) {
+        match v {
+            serde_json::Value::String(s) => out.push(s.clone()),
+            serde_json::Value::Array(items) => items.iter().for_each(|i| walk(i, out)),
+            serde_json::Value::Object(m) => m.values().for_each(|i| walk(i, out)),
+            _ => {}
+        }
+    }
+    let mut out = Vec::new();
+    if let Ok(v) = serde_json::to_value(table) {
+        walk(&v, &mut out);
+    }
+    out
+}
+
+/// Every text of the label tables of `lang` held under this module and in
+/// [`crate::report::labels`] (the grading sentences live in
+/// [`crate::grade::reasons`]).
+pub fn all_texts(lang: Lang) -> Vec<String> {
+    let mut out = table_texts(messages::messages(lang));
+    out.extend(table_texts(cli::cli(lang)));
+    out.extend(table_texts(crate::report::labels::texts(lang)));
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fill_replaces_every_placeholder() {
+        assert_eq!(
+            fill(
+                "{metric} {value} ≥ {min} → {tier}",
+                &[
+                    ("metric", "销售额"),
+                    ("value", "¥6,200,000"),
+                    ("min", "¥5,000,000"),
+                    ("tier", "A"),
+                ]
+            ),
+            "销售额 ¥6,200,000 ≥ ¥5,000,000 → A"
+        );
+        assert_eq!(fill("{a}{a}", &[("a", "x")]), "xx");
+    }
+
+    #[test]
+    fn fill_leaves_unknown_placeholders_and_braces_alone() {
+        assert_eq!(fill("{a} {b}", &[("a", "1")]), "1 {b}");
+        assert_eq!(fill("{ {a} }", &[("a", "1")]), "{ 1 }");
+        assert_eq!(fill("tail {", &[]), "tail {");
+        assert_eq!(fill("", &[("a", "1")]), "");
+    }
+
+    #[test]
+    fn fill_keeps_a_value_that_looks_like_a_placeholder() {
+        // A raw cell such as "{field}" is shown as read.
+        assert_eq!(
+            fill(
+                "{field}: \"{raw}\"",
+                &[("raw", "{field}"), ("field", "date")]
+            ),
+            "date: \"{field}\""
+        );
+    }
+
+    #[test]
+    fn every_language_has_the_same_number_of_texts() {
+        let n = all_texts(Lang::ZhCn).len();
+        assert!(n > 150, "{n}");
+        assert_eq!(all_texts(Lang::ZhTw).len(), n);
+        assert_eq!(all_texts(Lang::En).len(), n);
     }
 }

@@ -3,7 +3,8 @@
 
 use serde::Serialize;
 
-use crate::labels::Lang;
+use crate::labels::messages::messages;
+use crate::labels::{fill, Lang};
 use crate::text::fmt_amount;
 use rust_decimal::Decimal;
 
@@ -19,13 +20,15 @@ pub enum IssueKind {
 }
 
 impl IssueKind {
+    /// The word for this kind on the Data Issues sheet and in `check`.
     pub fn label(self, lang: Lang) -> &'static str {
+        let m = messages(lang);
         match self {
-            IssueKind::Rejected => lang.pick("拒收", "拒收", "rejected"),
-            IssueKind::Warning => lang.pick("警告", "警告", "warning"),
-            IssueKind::TotalsMismatch => lang.pick("合计不符", "合計不符", "totals mismatch"),
-            IssueKind::Notice => lang.pick("提示", "提示", "notice"),
-            IssueKind::Conflict => lang.pick("冲突", "衝突", "conflict"),
+            IssueKind::Rejected => m.kind_rejected,
+            IssueKind::Warning => m.kind_warning,
+            IssueKind::TotalsMismatch => m.kind_totals_mismatch,
+            IssueKind::Notice => m.kind_notice,
+            IssueKind::Conflict => m.kind_conflict,
         }
     }
 }
@@ -87,173 +90,72 @@ pub enum Problem {
     SheetEmpty,
 }
 
-fn field_label(field: &str, lang: Lang) -> &str {
-    match field {
-        "date" => lang.pick("日期", "日期", "date"),
-        "amount" => lang.pick("金额", "金額", "amount"),
-        "quantity" => lang.pick("数量", "數量", "quantity"),
-        "unit_price" => lang.pick("单价", "單價", "unit price"),
-        "list_price" => lang.pick("标准价", "標準價", "list price"),
-        "due_date" => lang.pick("到期日", "到期日", "due date"),
-        "first_date" => lang.pick("首次合作日期", "首次合作日期", "first order date"),
-        "terms_days" => lang.pick("账期", "賬期", "terms"),
-        "credit_limit" => lang.pick("信用额度", "信用額度", "credit limit"),
-        "grade" => lang.pick("等级", "等級", "grade"),
-        "customer" => lang.pick("客户", "客戶", "customer"),
-        other => other,
-    }
-}
-
 impl Problem {
-    /// One sentence for the Data Issues sheet and the JSON `message`.
+    /// One sentence for the Data Issues sheet and the JSON `message`, from
+    /// the language's [`crate::labels::messages::Messages`] table.
     pub fn message(&self, lang: Lang) -> String {
-        let zh = lang.is_chinese();
+        let m = messages(lang);
         match self {
-            Problem::MissingValue { field } => {
-                let f = field_label(field, lang);
-                if zh {
-                    format!("缺少{f}")
-                } else {
-                    format!("no {f}")
-                }
-            }
+            Problem::MissingValue { field } => fill(m.missing_value, &[("field", m.field(field))]),
             Problem::Unreadable { field, raw } => {
-                let f = field_label(field, lang);
-                if zh {
-                    format!("{f}无法识别：“{raw}”")
-                } else {
-                    format!("{f} is not readable: \"{raw}\"")
-                }
+                fill(m.unreadable, &[("field", m.field(field)), ("raw", raw)])
             }
-            Problem::AmbiguousDate { raw } => {
-                if zh {
-                    format!("日期“{raw}”日月顺序不明确（可在规则文件设置 date_format）")
-                } else {
-                    format!("date \"{raw}\" is ambiguous (day/month order); set date_format in the rules file")
-                }
-            }
-            Problem::NoSavedValue { field } => {
-                let f = field_label(field, lang);
-                if zh {
-                    format!("{f}为公式且没有保存的值：请在 Excel 中打开并保存该文件")
-                } else {
-                    format!("{f}: formula has no saved value: open and save the file in Excel")
-                }
-            }
+            Problem::AmbiguousDate { raw } => fill(m.ambiguous_date, &[("raw", raw)]),
+            Problem::NoSavedValue { field } => fill(m.no_saved_value, &[("field", m.field(field))]),
             Problem::ErrorValue { field, raw } => {
-                let f = field_label(field, lang);
-                if zh {
-                    format!("{f}为错误值 {raw}")
-                } else {
-                    format!("{f} is an error value {raw}")
-                }
+                fill(m.error_value, &[("field", m.field(field)), ("raw", raw)])
             }
-            Problem::NoCustomer => lang
-                .pick(
-                    "缺少客户编码和客户名称",
-                    "缺少客戶編碼和客戶名稱",
-                    "no customer ID or name",
-                )
-                .to_string(),
-            Problem::AmountWithoutDateOrCustomer => lang
-                .pick(
-                    "有金额但没有日期和客户，且不是合计行",
-                    "有金額但沒有日期和客戶，且不是合計行",
-                    "an amount with neither date nor customer, and not a totals row",
-                )
-                .to_string(),
-            Problem::TextOnly => lang
-                .pick(
-                    "只有文字的行（说明或备注），不是数据",
-                    "只有文字的行（說明或備註），不是資料",
-                    "a row of text only (a note), not data",
-                )
-                .to_string(),
-            Problem::DuplicateRow => lang
-                .pick(
-                    "与前面某行完全相同（已计入）",
-                    "與前面某行完全相同（已計入）",
-                    "exact duplicate of an earlier row (kept)",
-                )
-                .to_string(),
-            Problem::IdSeveralNames { id, names, shown } => {
-                let list = names.join(" / ");
-                if zh {
-                    format!("客户编码 {id} 对应多个名称：{list}；显示最近的“{shown}”")
-                } else {
-                    format!("customer ID {id} appears with several names: {list}; showing the most recent, \"{shown}\"")
-                }
-            }
-            Problem::NameMatchedId { name, id, rows } => {
-                if zh {
-                    format!("{rows} 行没有客户编码，按名称“{name}”归入客户 {id}")
-                } else {
-                    format!("{rows} row(s) without a customer ID assigned to {id} by the name \"{name}\"")
-                }
-            }
-            Problem::AfterAsOf { count, as_of } => {
-                if zh {
-                    format!("{count} 行日期晚于评定截止日 {as_of}，不参与评级")
-                } else {
-                    format!("{count} row(s) dated after the as-of date {as_of} are not graded")
-                }
-            }
+            Problem::NoCustomer => m.no_customer.to_string(),
+            Problem::AmountWithoutDateOrCustomer => m.amount_without_date_or_customer.to_string(),
+            Problem::TextOnly => m.text_only.to_string(),
+            Problem::DuplicateRow => m.duplicate_row.to_string(),
+            Problem::IdSeveralNames { id, names, shown } => fill(
+                m.id_several_names,
+                &[
+                    ("id", id),
+                    ("names", &names.join(m.names_sep)),
+                    ("shown", shown),
+                ],
+            ),
+            Problem::NameMatchedId { name, id, rows } => fill(
+                m.name_matched_id,
+                &[("rows", &rows.to_string()), ("name", name), ("id", id)],
+            ),
+            Problem::AfterAsOf { count, as_of } => fill(
+                m.after_as_of,
+                &[("count", &count.to_string()), ("as_of", &as_of.to_string())],
+            ),
             Problem::AmountMismatch {
                 amount,
                 quantity,
                 unit_price,
-            } => {
-                let (a, q, p) = (
-                    fmt_amount(*amount),
-                    quantity.normalize(),
-                    unit_price.normalize(),
-                );
-                if zh {
-                    format!("金额 {a} ≠ 数量 {q} × 单价 {p}")
-                } else {
-                    format!("amount {a} ≠ quantity {q} × unit price {p}")
-                }
-            }
+            } => fill(
+                m.amount_mismatch,
+                &[
+                    ("amount", &fmt_amount(*amount)),
+                    ("quantity", &quantity.normalize().to_string()),
+                    ("unit_price", &unit_price.normalize().to_string()),
+                ],
+            ),
             Problem::TotalsMismatch {
                 sheet_says,
                 rows_add_up,
-            } => {
-                let (s, r) = (fmt_amount(*sheet_says), fmt_amount(*rows_add_up));
-                if zh {
-                    format!("表内合计为 {s}，上方各行相加为 {r}")
-                } else {
-                    format!("sheet says {s}, rows add up to {r}")
-                }
-            }
-            Problem::TotalsUnreadable => lang
-                .pick(
-                    "合计行的金额无法识别，未核对",
-                    "合計行的金額無法識別，未核對",
-                    "totals row amount is not readable; not checked",
-                )
-                .to_string(),
-            Problem::SheetSkipped { missing } => {
-                let list = missing.join(", ");
-                if zh {
-                    format!("前 30 行中找不到表头，已跳过（缺少：{list}）")
-                } else {
-                    format!("no header row in the first 30 rows; sheet skipped (missing: {list})")
-                }
-            }
+            } => fill(
+                m.totals_mismatch,
+                &[
+                    ("sheet_says", &fmt_amount(*sheet_says)),
+                    ("rows_add_up", &fmt_amount(*rows_add_up)),
+                ],
+            ),
+            Problem::TotalsUnreadable => m.totals_unreadable.to_string(),
+            Problem::SheetSkipped { missing } => fill(
+                m.sheet_skipped,
+                &[("missing", &missing.join(m.missing_sep))],
+            ),
             Problem::SheetUnreadable { message } => {
-                if zh {
-                    format!("工作表无法读取，已跳过：{message}")
-                } else {
-                    format!("sheet could not be read and was skipped: {message}")
-                }
+                fill(m.sheet_unreadable, &[("message", message)])
             }
-            Problem::SheetEmpty => lang
-                .pick(
-                    "工作表为空，已跳过",
-                    "工作表為空，已跳過",
-                    "sheet is empty; skipped",
-                )
-                .to_string(),
+            Problem::SheetEmpty => m.sheet_empty.to_string(),
         }
     }
 }

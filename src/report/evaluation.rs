@@ -10,7 +10,7 @@ use super::model::{
     Block, Book, Chart, ColKind, Column, HiddenSheet, PageSetup, Sheet, Table, Value,
 };
 use crate::grade::{Change, CustomerGrade};
-use crate::labels::Lang;
+use crate::labels::{fill, Lang};
 use crate::model::Metrics;
 use crate::model::Model;
 use crate::read::{Issue, IssueKind, SheetStats, SheetSummary};
@@ -79,21 +79,17 @@ impl Evaluation<'_> {
     }
 
     fn subtitle(&self) -> Vec<String> {
-        let t = self.t();
         let w = &self.model.period.window;
-        vec![format!(
-            "{}：{}    {}：{} ~ {}（{} {}）    {}：{}",
-            t.as_of,
-            self.model.period.as_of,
-            t.window,
-            w.start,
-            w.end,
-            w.months,
-            self.lang.pick("个月", "個月", "months"),
-            t.rules,
-            self.rules.name
-        )
-        .replace("：", if self.lang.is_chinese() { "：" } else { ": " })]
+        vec![fill(
+            self.t().subtitle,
+            &[
+                ("as_of", &self.model.period.as_of.to_string()),
+                ("start", &w.start.to_string()),
+                ("end", &w.end.to_string()),
+                ("months", &w.months.to_string()),
+                ("rules", &self.rules.name),
+            ],
+        )]
     }
 
     fn page(&self, title: &str, freeze: u16, signature: bool) -> PageSetup {
@@ -252,7 +248,7 @@ impl Evaluation<'_> {
                     .iter()
                     .map(|(k, n)| format!("{} {n}", k.label(self.lang)))
                     .collect::<Vec<_>>()
-                    .join(if self.lang.is_chinese() { "，" } else { ", " }),
+                    .join(t.list_sep),
             );
         }
         notes.push(format!("{} {}", t.generated_by, env!("CARGO_PKG_VERSION")));
@@ -508,16 +504,12 @@ impl Evaluation<'_> {
         let t = self.t();
         let best = self.tier(0);
         let label = self.rules.tier_label(&best);
-        let name = if self.lang.is_chinese() && label.chars().count() <= 20 && !label.is_empty() {
-            sanitize_sheet_name(&label)
+        let name = if label.chars().count() <= 20 && !label.is_empty() {
+            sanitize_sheet_name(&fill(t.sheet_top_named, &[("label", &label)]))
         } else {
             t.sheet_top.to_string()
         };
-        let title = if self.lang.is_chinese() {
-            format!("{label}名单及支持计划")
-        } else {
-            format!("{} ({best})", t.title_top)
-        };
+        let title = fill(t.title_top, &[("tier", &best), ("label", &label)]);
         let columns = vec![
             Column::new(t.h_no, ColKind::Index),
             Column::new(t.h_id, ColKind::Text),

@@ -11,7 +11,7 @@ fn check_prints_header_rows_and_mappings_and_writes_nothing() {
     let w = Workdir::new();
     fixture::write_two_months(&w.join("ledger.xlsx"));
     let before = w.files();
-    let out = w.run(&["check", "ledger.xlsx"]);
+    let out = w.run(&["check", "ledger.xlsx", "--lang", "en"]);
     let stdout = String::from_utf8_lossy(&out.stdout);
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(out.status.success(), "{stdout}\n{stderr}");
