@@ -58,6 +58,8 @@ pub struct Messages {
     pub missing_sep: &'static str,
     /// `{message}`: why the reader gave up on the sheet.
     pub sheet_unreadable: &'static str,
+    pub no_worksheets: &'static str,
+    pub not_a_worksheet: &'static str,
     pub sheet_empty: &'static str,
 }
 
@@ -97,6 +99,8 @@ pub const ZH_CN: Messages = Messages {
     sheet_skipped: "前 30 行中找不到表头，已跳过（缺少：{missing}）",
     missing_sep: ", ",
     sheet_unreadable: "工作表无法读取，已跳过：{message}",
+    no_worksheets: "工作簿中没有工作表（只有图表或宏表）",
+    not_a_worksheet: "不是工作表（图表或宏表），已跳过",
     sheet_empty: "工作表为空，已跳过",
 };
 
@@ -136,6 +140,8 @@ pub const ZH_TW: Messages = Messages {
     sheet_skipped: "前 30 行中找不到表頭，已跳過（缺少：{missing}）",
     missing_sep: ", ",
     sheet_unreadable: "工作表無法讀取，已跳過：{message}",
+    no_worksheets: "活頁簿中沒有工作表（只有圖表或巨集表）",
+    not_a_worksheet: "不是工作表（圖表或巨集表），已跳過",
     sheet_empty: "工作表為空，已跳過",
 };
 
@@ -178,6 +184,8 @@ pub const EN: Messages = Messages {
     sheet_skipped: "no header row in the first 30 rows; sheet skipped (missing: {missing})",
     missing_sep: ", ",
     sheet_unreadable: "sheet could not be read and was skipped: {message}",
+    no_worksheets: "the workbook has no worksheets",
+    not_a_worksheet: "not a worksheet (chart or macro sheet); skipped",
     sheet_empty: "sheet is empty; skipped",
 };
 

@@ -88,6 +88,10 @@ pub enum Problem {
         message: String,
     },
     SheetEmpty,
+    /// A workbook with no worksheet at all (only charts or macros).
+    NoWorksheets,
+    /// A chart, macro or dialog sheet: it holds no rows.
+    NotAWorksheet,
 }
 
 impl Problem {
@@ -156,6 +160,8 @@ impl Problem {
                 fill(m.sheet_unreadable, &[("message", message)])
             }
             Problem::SheetEmpty => m.sheet_empty.to_string(),
+            Problem::NoWorksheets => m.no_worksheets.to_string(),
+            Problem::NotAWorksheet => m.not_a_worksheet.to_string(),
         }
     }
 }

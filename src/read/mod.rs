@@ -176,13 +176,7 @@ fn plan(files: &[PathBuf], sheets: &[String], limits: Limits) -> Result<Plan, Re
         let file = display_path(path);
         let infos = src.sheets();
         if !infos.iter().any(|s| s.is_worksheet) {
-            plan.notices.push(notice(
-                &file,
-                "",
-                Problem::SheetUnreadable {
-                    message: "the workbook has no worksheets".into(),
-                },
-            ));
+            plan.notices.push(notice(&file, "", Problem::NoWorksheets));
         }
         for s in infos {
             seen.push(s.name.clone());
@@ -190,13 +184,8 @@ fn plan(files: &[PathBuf], sheets: &[String], limits: Limits) -> Result<Plan, Re
                 continue;
             }
             if !s.is_worksheet {
-                plan.notices.push(notice(
-                    &file,
-                    &s.name,
-                    Problem::SheetUnreadable {
-                        message: "not a worksheet (chart or macro sheet)".into(),
-                    },
-                ));
+                plan.notices
+                    .push(notice(&file, &s.name, Problem::NotAWorksheet));
                 continue;
             }
             plan.tasks.push(SheetTask {
