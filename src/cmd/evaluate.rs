@@ -222,7 +222,7 @@ pub fn run(args: EvaluateArgs) -> Result<()> {
         .iter()
         .map(|(k, v)| (k.clone(), v.clone()))
         .collect();
-    let grades = grade_all(&g.model.customers, &previous, &g.rules, lang);
+    let grades = grade_all(&g.model.customers, &previous, &g.rules);
     timer.lap("grade");
     let ev = Evaluation {
         model: &g.model,

@@ -4,6 +4,8 @@
 
 use serde::Serialize;
 
+pub mod reasons;
+
 /// The output language of workbooks and reasons (`--lang`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, clap::ValueEnum)]
 pub enum Lang {
@@ -29,4 +31,13 @@ impl Lang {
     pub fn is_chinese(self) -> bool {
         !matches!(self, Lang::En)
     }
+}
+
+/// Fills `{name}` placeholders of a template.
+pub fn fill(template: &str, args: &[(&str, &str)]) -> String {
+    let mut out = template.to_string();
+    for (name, value) in args {
+        out = out.replace(&format!("{{{name}}}"), value);
+    }
+    out
 }

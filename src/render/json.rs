@@ -10,6 +10,7 @@ use serde::Serialize;
 use serde_json::{json, Number, Value};
 
 use crate::report::evaluation::Evaluation;
+use crate::report::reasons::{next_tier_text, reason_texts};
 
 /// An exact decimal as a JSON number.
 pub fn money(d: Decimal) -> Value {
@@ -245,9 +246,9 @@ impl Serialize for Customer<'_> {
         o.serialize_entry("credit_rating", &g.credit_rating)?;
         o.serialize_entry("previous_grade", &g.previous_grade)?;
         o.serialize_entry("change", g.change.as_str())?;
-        o.serialize_entry("reasons", &g.reasons)?;
+        o.serialize_entry("reasons", &reason_texts(&g.reasons, ev.rules, ev.lang))?;
         o.serialize_entry("near_boundary", &g.near_boundary)?;
-        o.serialize_entry("to_next_tier", &g.to_next_tier)?;
+        o.serialize_entry("to_next_tier", &next_tier_text(g, ev.rules, ev.lang))?;
         o.end()
     }
 }

@@ -120,12 +120,7 @@ struct Figures {
 }
 
 fn figures(g: &Gathered) -> Figures {
-    let grades = grade_all(
-        &g.model.customers,
-        &Default::default(),
-        &g.rules,
-        Lang::ZhCn,
-    );
+    let grades = grade_all(&g.model.customers, &Default::default(), &g.rules);
     let t = &g.model.totals;
     Figures {
         rows_read: t.rows_read,
