@@ -293,12 +293,7 @@ pub fn evaluate(inputs: &Inputs, settings: &Settings) -> Result<Evaluated, Pipel
         .iter()
         .map(|(k, v)| (k.clone(), v.clone()))
         .collect();
-    let grades = grade_all(
-        &gathered.model.customers,
-        &previous,
-        &settings.rules,
-        settings.lang,
-    );
+    let grades = grade_all(&gathered.model.customers, &previous, &settings.rules);
     Ok(Evaluated { gathered, grades })
 }
 

@@ -26,7 +26,7 @@ use rust_decimal::prelude::ToPrimitive;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
-use crate::model::metrics::is_metric_name;
+use crate::model::metrics::{Metric, MetricRef};
 
 /// The built-in templates, by name: (name, TOML text).
 const TEMPLATES: &[(&str, &str)] = &[
@@ -78,9 +78,13 @@ impl RulesError {
 
 /// A complete rules file (SPEC 6). Optional sections take the defaults SPEC 9
 /// names.
+///
+/// `M` is how a metric is held: as the text of the file (`Rules<String>`)
+/// while it is read and validated, then as a [`MetricRef`] (the `Rules` every
+/// other module sees). Serialised, both give the same TOML text.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct Rules {
+pub struct Rules<M = MetricRef> {
     /// Shown on the Summary sheet and in JSON `rules.name`.
     pub name: String,
     /// How to read ambiguous text dates: `"dd/mm/yyyy"` or `"mm/dd/yyyy"`.
@@ -92,19 +96,19 @@ pub struct Rules {
     #[serde(default)]
     pub window: Window,
     pub tiers: Tiers,
-    pub volume: Volume,
+    pub volume: Volume<M>,
     /// No `[composite]`: grades come from volume and gates alone.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub composite: Option<Composite>,
+    pub composite: Option<Composite<M>>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub gates: Vec<Gate>,
+    pub gates: Vec<Gate<M>>,
     #[serde(default)]
     pub new_clients: NewClients,
     #[serde(default)]
     pub receivables: Receivables,
     /// No `[credit]`: no credit rating.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub credit: Option<Credit>,
+    pub credit: Option<Credit<M>>,
     #[serde(default)]
     pub order_upgrade: OrderUpgrade,
     #[serde(default)]
@@ -189,8 +193,8 @@ impl From<VolumeMethod> for String {
 /// `[volume]`: seed 3.1 销量指标.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct Volume {
-    pub metric: String,
+pub struct Volume<M = MetricRef> {
+    pub metric: M,
     pub method: VolumeMethod,
     /// cumulative_share: tier → share of the total (0, 1], increasing.
     #[serde(default, with = "num_map_opt", skip_serializing_if = "Option::is_none")]
@@ -203,8 +207,8 @@ pub struct Volume {
 /// One scored indicator of the composite or the credit rating.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct Factor {
-    pub metric: String,
+pub struct Factor<M = MetricRef> {
+    pub metric: M,
     #[serde(with = "num")]
     pub weight: Decimal,
     #[serde(default = "yes")]
@@ -222,22 +226,41 @@ fn yes() -> bool {
 /// `[composite]`: seed 3.2 综合指标.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct Composite {
+pub struct Composite<M = MetricRef> {
     #[serde(with = "num_map")]
     pub min_score: BTreeMap<String, Decimal>,
-    pub factors: Vec<Factor>,
+    pub factors: Vec<Factor<M>>,
 }
 
 /// `[[gates]]`: caps the grade when a metric is strictly above or below a limit.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct Gate {
-    pub metric: String,
+pub struct Gate<M = MetricRef> {
+    pub metric: M,
     #[serde(default, with = "num_opt", skip_serializing_if = "Option::is_none")]
     pub above: Option<Decimal>,
     #[serde(default, with = "num_opt", skip_serializing_if = "Option::is_none")]
     pub below: Option<Decimal>,
     pub cap: String,
+}
+
+/// Where a gate's limit lies: it fires strictly above or strictly below it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Bound {
+    Above(Decimal),
+    Below(Decimal),
+}
+
+impl<M> Gate<M> {
+    /// The gate's limit; `None` only before validation (which requires
+    /// exactly one of `above` and `below`).
+    pub fn bound(&self) -> Option<Bound> {
+        match (self.above, self.below) {
+            (Some(limit), _) => Some(Bound::Above(limit)),
+            (None, Some(limit)) => Some(Bound::Below(limit)),
+            (None, None) => None,
+        }
+    }
 }
 
 /// `[new_clients]`: seed 5.1.2 D.
@@ -293,11 +316,11 @@ impl Default for Receivables {
 /// `[credit]`: 资信等级, scored like the composite.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct Credit {
+pub struct Credit<M = MetricRef> {
     pub order: Vec<String>,
     #[serde(with = "num_map")]
     pub min_score: BTreeMap<String, Decimal>,
-    pub factors: Vec<Factor>,
+    pub factors: Vec<Factor<M>>,
 }
 
 /// `[order_upgrade]`: seed 7.3 (B/C orders with a high price and good payment).
@@ -353,19 +376,18 @@ impl Rules {
     /// keys (toml's message, with line and column); [`RulesError::Invalid`]
     /// naming the key for every value that breaks a rule of SPEC 6.
     pub fn from_toml(text: &str, source: &str) -> Result<Rules, RulesError> {
-        let mut rules: Rules = toml::from_str(text).map_err(|e| RulesError::Syntax {
+        let mut file: Rules<String> = toml::from_str(text).map_err(|e| RulesError::Syntax {
             file: source.to_string(),
             message: e.to_string().trim_end().to_string(),
         })?;
-        rules.source = source.to_string();
-        rules
-            .validate()
+        file.source = source.to_string();
+        file.validate()
+            .and_then(|()| file.resolve())
             .map_err(|(key, message)| RulesError::Invalid {
                 file: source.to_string(),
                 key,
                 message,
-            })?;
-        Ok(rules)
+            })
     }
 
     /// A shipped template by name (`three-tier`, `four-tier`), with source
@@ -455,16 +477,16 @@ impl Rules {
     }
 
     /// Every metric a rule refers to (volume, factors, gates, credit).
-    pub fn referenced_metrics(&self) -> Vec<&str> {
-        let mut out: Vec<&str> = vec![self.volume.metric.as_str()];
+    pub fn referenced_metrics(&self) -> Vec<&MetricRef> {
+        let mut out: Vec<&MetricRef> = vec![&self.volume.metric];
         let factors = self
             .composite
             .iter()
             .flat_map(|c| c.factors.iter())
             .chain(self.credit.iter().flat_map(|c| c.factors.iter()));
         for m in factors
-            .map(|f| f.metric.as_str())
-            .chain(self.gates.iter().map(|g| g.metric.as_str()))
+            .map(|f| &f.metric)
+            .chain(self.gates.iter().map(|g| &g.metric))
         {
             if !out.contains(&m) {
                 out.push(m);
@@ -476,6 +498,80 @@ impl Rules {
     /// Serialises the rules back to TOML (stored in the evaluation workbook).
     pub fn to_toml(&self) -> String {
         toml::to_string(self).expect("rules serialise to TOML")
+    }
+}
+
+/// A rules file as read, metrics still as text.
+impl Rules<String> {
+    /// The rules with every metric read as a [`MetricRef`]. Run after
+    /// [`Rules::validate`], so an unknown metric does not occur here; it
+    /// would be the same error, naming its key.
+    fn resolve(self) -> Result<Rules, (String, String)> {
+        let factors = |factors: Vec<Factor<String>>, key: &str| {
+            factors
+                .into_iter()
+                .enumerate()
+                .map(|(i, f)| {
+                    Ok(Factor {
+                        metric: check_metric(&format!("{key}[{}].metric", i + 1), &f.metric)?,
+                        weight: f.weight,
+                        higher_is_better: f.higher_is_better,
+                        bands: f.bands,
+                    })
+                })
+                .collect::<Result<Vec<_>, (String, String)>>()
+        };
+        let composite = match self.composite {
+            Some(c) => Some(Composite {
+                min_score: c.min_score,
+                factors: factors(c.factors, "composite.factors")?,
+            }),
+            None => None,
+        };
+        let credit = match self.credit {
+            Some(c) => Some(Credit {
+                order: c.order,
+                min_score: c.min_score,
+                factors: factors(c.factors, "credit.factors")?,
+            }),
+            None => None,
+        };
+        let gates = self
+            .gates
+            .into_iter()
+            .enumerate()
+            .map(|(i, g)| {
+                Ok(Gate {
+                    metric: check_metric(&format!("gates[{}].metric", i + 1), &g.metric)?,
+                    above: g.above,
+                    below: g.below,
+                    cap: g.cap,
+                })
+            })
+            .collect::<Result<Vec<_>, (String, String)>>()?;
+        let v = self.volume;
+        Ok(Rules {
+            name: self.name,
+            date_format: self.date_format,
+            near_boundary: self.near_boundary,
+            window: self.window,
+            tiers: self.tiers,
+            volume: Volume {
+                metric: check_metric("volume.metric", &v.metric)?,
+                method: v.method,
+                share: v.share,
+                min: v.min,
+            },
+            composite,
+            gates,
+            new_clients: self.new_clients,
+            receivables: self.receivables,
+            credit,
+            order_upgrade: self.order_upgrade,
+            special_policy: self.special_policy,
+            columns: self.columns,
+            source: self.source,
+        })
     }
 
     fn validate(&self) -> Result<(), (String, String)> {
@@ -790,21 +886,21 @@ fn check_months(key: &str, months: u32, max: u32) -> Result<(), (String, String)
     ))
 }
 
-fn check_metric(key: &str, metric: &str) -> Result<(), (String, String)> {
-    if is_metric_name(metric) {
-        Ok(())
-    } else {
-        Err((
+/// Reads a metric of the rules file; an unknown one is an error naming `key`.
+fn check_metric(key: &str, metric: &str) -> Result<MetricRef, (String, String)> {
+    MetricRef::parse(metric).ok_or_else(|| {
+        let names: Vec<&str> = Metric::ALL.iter().map(|m| m.name()).collect();
+        (
             key.to_string(),
             format!(
                 "unknown metric \"{metric}\"; expected one of {} or attr:<customer master column>",
-                crate::model::metrics::METRIC_NAMES.join(", ")
+                names.join(", ")
             ),
-        ))
-    }
+        )
+    })
 }
 
-fn check_factors(factors: &[Factor], key: &str) -> Result<(), (String, String)> {
+fn check_factors(factors: &[Factor<String>], key: &str) -> Result<(), (String, String)> {
     if factors.is_empty() {
         return Err((
             key.to_string(),
@@ -1052,11 +1148,12 @@ share = { A = 0.70, B = 0.90 }
             .unwrap()
             .factors
             .iter()
-            .map(|f| f.metric.as_str())
+            .map(|f| f.metric.to_string())
             .collect();
-        assert!(metrics.contains(&"months_active"));
-        assert!(metrics.contains(&"on_time_ratio"));
-        assert!(metrics.contains(&"attr:员工人数"));
+        assert!(metrics.contains(&"months_active".to_string()));
+        assert!(metrics.contains(&"on_time_ratio".to_string()));
+        assert!(metrics.contains(&"attr:员工人数".to_string()));
+        assert_eq!(four.volume.metric, MetricRef::Metric(Metric::BasisSales));
         assert!(Rules::builtin("five-tier").is_none());
         assert_eq!(template_names().count(), 2);
         assert_eq!(Rules::three_tier(), three);
@@ -1103,6 +1200,25 @@ share = { A = 0.70, B = 0.90 }
             let back = Rules::from_toml(&r.to_toml(), &r.source).unwrap();
             assert_eq!(back, r, "{name}");
         }
+    }
+
+    #[test]
+    fn metrics_serialise_as_written() {
+        // The workbook stores the rules as TOML: the resolved metrics must
+        // give the text the file form gives.
+        for name in ["three-tier", "four-tier"] {
+            let text = template_text(name).expect("template");
+            let file: Rules<String> = toml::from_str(text).expect("file form");
+            let rules = Rules::builtin(name).expect("template");
+            assert_eq!(toml::to_string(&file).expect("toml"), rules.to_toml());
+        }
+        let r = Rules::from_toml(
+            &with("[[gates]]\nmetric = \"attr: 员工人数\"\nbelow = 10\ncap = \"B\"\n"),
+            "x",
+        )
+        .expect("attr with a space");
+        assert_eq!(r.gates[0].metric, MetricRef::Attr(" 员工人数".into()));
+        assert!(r.to_toml().contains("metric = \"attr: 员工人数\""));
     }
 
     #[test]

@@ -6,8 +6,9 @@ use std::collections::BTreeMap;
 
 use rust_decimal::Decimal;
 
+use crate::model::metrics::MetricRef;
 use crate::model::Metrics;
-use crate::rules::{Credit, Factor, Gate, Rules};
+use crate::rules::{Bound, Credit, Factor, Gate, Rules};
 
 /// The points a factor gives a value: those of its first band the value
 /// meets (`value ≥ edge` when higher is better, `value ≤ edge` otherwise; a
@@ -30,7 +31,7 @@ pub fn band_points(factor: &Factor, value: Decimal) -> Decimal {
 /// One factor's contribution to a score.
 #[derive(Debug, Clone, PartialEq)]
 pub struct FactorScore {
-    pub metric: String,
+    pub metric: MetricRef,
     pub value: Decimal,
     pub points: Decimal,
     pub weight: Decimal,
@@ -45,7 +46,7 @@ pub struct Score {
     /// The factors that were scored, in rules order.
     pub parts: Vec<FactorScore>,
     /// The metrics the customer lacks; their weight was shared out.
-    pub missing: Vec<String>,
+    pub missing: Vec<MetricRef>,
 }
 
 /// The composite score of a customer (SPEC 7.1 step 2). A missing metric's
@@ -105,10 +106,9 @@ pub fn composite_tier(score: Decimal, rules: &Rules) -> usize {
 /// strictly below `below`. A missing metric never fires.
 pub fn gate_fires(gate: &Gate, metrics: &Metrics) -> Option<Decimal> {
     let v = metrics.get(&gate.metric)?;
-    let fires = match (gate.above, gate.below) {
-        (Some(limit), _) => v > limit,
-        (None, Some(limit)) => v < limit,
-        (None, None) => false,
+    let fires = match gate.bound()? {
+        Bound::Above(limit) => v > limit,
+        Bound::Below(limit) => v < limit,
     };
     fires.then_some(v)
 }
@@ -144,13 +144,14 @@ pub fn credit_rating(credit: &Credit, metrics: &Metrics) -> Option<(String, Deci
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::metrics::Metric;
     use std::str::FromStr;
 
     fn d(s: &str) -> Decimal {
         Decimal::from_str(s).unwrap()
     }
 
-    fn factor(metric: &str, weight: &str, hib: bool, bands: &[(&str, &str)]) -> Factor {
+    fn factor(metric: Metric, weight: &str, hib: bool, bands: &[(&str, &str)]) -> Factor {
         Factor {
             metric: metric.into(),
             weight: d(weight),
@@ -161,7 +162,7 @@ mod tests {
 
     fn price() -> Factor {
         factor(
-            "price_index",
+            Metric::PriceIndex,
             "30",
             true,
             &[
@@ -175,7 +176,7 @@ mod tests {
 
     fn overdue() -> Factor {
         factor(
-            "max_days_overdue",
+            Metric::MaxDaysOverdue,
             "20",
             false,
             &[("0", "100"), ("30", "70"), ("60", "40")],
@@ -221,7 +222,7 @@ mod tests {
 
     #[test]
     fn missing_metric_weight_is_shared_out() {
-        let growth = factor("growth", "50", true, &[("0.2", "100"), ("0", "50")]);
+        let growth = factor(Metric::Growth, "50", true, &[("0.2", "100"), ("0", "50")]);
         let m = Metrics {
             price_index: Some(d("1.05")), // 100 × 30
             max_days_overdue: None,       // missing (no receipts)
@@ -231,7 +232,7 @@ mod tests {
         let s = composite_score(&[price(), overdue(), growth], &m);
         // (3000 + 2500) / 80 = 68.75: the 20 of overdue is spread over 30 and 50.
         assert_eq!(s.value, Some(d("68.75")));
-        assert_eq!(s.missing, vec!["max_days_overdue".to_string()]);
+        assert_eq!(s.missing, vec![MetricRef::from(Metric::MaxDaysOverdue)]);
     }
 
     #[test]
@@ -268,7 +269,7 @@ mod tests {
         assert_eq!(apply_gates(2, &at(Some(200)), &r).0, 2);
         // below: fires strictly below.
         let gate = Gate {
-            metric: "collection_rate".into(),
+            metric: Metric::CollectionRate.into(),
             above: None,
             below: Some(d("0.5")),
             cap: "C".into(),

@@ -3,9 +3,8 @@
 
 use rust_decimal::Decimal;
 
-use super::reasons::{fill, fmt_score, fmt_value, metric_name, phrases};
+use super::reasons::{Need, NextTier};
 use super::volume::{volume_near, VolumeOutcome};
-use crate::labels::Lang;
 use crate::rules::{Gate, Rules};
 
 /// What a customer's grade came from, as the distance needs it.
@@ -22,72 +21,47 @@ pub struct Standing<'a> {
 }
 
 /// The distance to the next better tier (`grade − 1`), or `None` for the best
-/// tier. Lists every condition that is not yet met, joined by "and": the
+/// tier. Lists every condition that is not yet met (all are needed): the
 /// volume still missing to the tier's cut, the composite minimum, and every
 /// gate that caps the grade below it.
-pub fn to_next_tier(
-    s: &Standing<'_>,
-    volume: &VolumeOutcome,
-    rules: &Rules,
-    lang: Lang,
-) -> Option<String> {
+pub fn to_next_tier(s: &Standing<'_>, volume: &VolumeOutcome, rules: &Rules) -> Option<NextTier> {
     if s.grade == 0 {
         return None;
     }
-    let p = phrases(lang);
     let target = s.grade - 1;
-    let tier = rules.tier_name(target);
-    let metric = &rules.volume.metric;
-    let mut parts = Vec::new();
+    let mut needs = Vec::new();
     if s.volume_tier > target {
-        match volume.cut_in.get(target).copied().flatten() {
-            Some(cut) => {
-                let gap = (cut - s.volume_value).max(Decimal::ZERO);
-                parts.push(fill(
-                    p.next_volume,
-                    &[
-                        ("metric", &metric_name(metric, lang)),
-                        ("amount", &fmt_value(metric, gap, lang, true)),
-                    ],
-                ));
-            }
-            None => parts.push(fill(p.next_volume_unset, &[("tier", tier)])),
-        }
+        needs.push(match volume.cut_in.get(target).copied().flatten() {
+            Some(cut) => Need::Volume {
+                metric: rules.volume.metric.clone(),
+                gap: (cut - s.volume_value).max(Decimal::ZERO),
+            },
+            None => Need::NoVolumeCut,
+        });
     }
     if let (Some(ct), Some(score)) = (s.composite_tier, s.composite_score) {
         if ct > target {
+            let tier = rules.tier_name(target);
             let min = rules.composite.as_ref().and_then(|c| c.min_score.get(tier));
-            match min {
-                Some(min) => parts.push(fill(
-                    p.next_score,
-                    &[("min", &fmt_score(*min)), ("score", &fmt_score(score))],
-                )),
-                None => parts.push(fill(p.next_score_unset, &[("tier", tier)])),
-            }
+            needs.push(match min {
+                Some(min) => Need::Score { min: *min, score },
+                None => Need::NoScoreMin,
+            });
         }
     }
     for (gate, value, cap) in &s.gates {
-        if *cap > target {
-            let (template, limit) = match (gate.above, gate.below) {
-                (Some(l), _) => (p.next_gate_above, l),
-                (None, Some(l)) => (p.next_gate_below, l),
-                (None, None) => continue,
-            };
-            parts.push(fill(
-                template,
-                &[
-                    ("metric", &metric_name(&gate.metric, lang)),
-                    ("limit", &fmt_value(&gate.metric, limit, lang, true)),
-                    ("value", &fmt_value(&gate.metric, *value, lang, true)),
-                ],
-            ));
+        if let Some(bound) = gate.bound().filter(|_| *cap > target) {
+            needs.push(Need::Gate {
+                metric: gate.metric.clone(),
+                bound,
+                value: *value,
+            });
         }
     }
-    Some(format!(
-        "{}{}",
-        fill(p.next_prefix, &[("tier", tier)]),
-        parts.join(p.next_and)
-    ))
+    Some(NextTier {
+        tier: target,
+        needs,
+    })
 }
 
 /// Whether a customer is within `rules.near_boundary` of a volume cut (see

@@ -3,14 +3,16 @@
 //! [`grade_all`] applies a [`Rules`] file to the per-customer [`Metrics`] of
 //! the model, following SPEC 7.1 step by step: volume tier ([`volume`]),
 //! composite score and tier, gates and credit rating ([`composite`]), change
-//! against the previous grade ([`change`]), and the distance to the next tier
-//! with the near-boundary flag ([`distance`]). Every step is a pure function
-//! with its own tests; every sentence comes from the tables in [`reasons`].
-//! Tiers are indexes into `rules.tiers.order` (0 = best); "worse" is a
-//! larger index.
+//! against the previous grade ([`change`]), the distance to the next tier
+//! with the near-boundary flag ([`distance`]), and the policy verdicts
+//! ([`policy`]). Every step is a pure function with its own tests. The
+//! grader writes no sentence: each step leaves a structured [`Reason`] that
+//! `report` turns into text in the output language. Tiers are indexes into
+//! `rules.tiers.order` (0 = best); "worse" is a larger index.
 
 pub mod composite;
 pub mod distance;
+pub mod policy;
 pub mod reasons;
 pub mod volume;
 
@@ -18,19 +20,18 @@ use std::collections::HashMap;
 
 use rust_decimal::Decimal;
 
-use crate::labels::Lang;
+use crate::model::metrics::{Metric, MetricRef};
 use crate::model::Metrics;
-use crate::rules::{Rules, VolumeMethod};
+use crate::rules::{Gate, Rules, VolumeMethod};
 
 pub use composite::{
     apply_gates, band_points, composite_score, composite_tier, credit_rating, gate_fires,
     tier_by_min_score, FactorScore, Score,
 };
 pub use distance::{near_boundary, to_next_tier, Standing};
-pub use reasons::{fmt_value, metric_name};
+pub use policy::{order_upgrade_eligible, special_policy_verdict, OrderFacts, PolicyVerdict};
+pub use reasons::{Annualized, Need, NextTier, Reason, VolumeRule};
 pub use volume::{volume_near, volume_outcome, volume_tiers, VolumeOutcome};
-
-use reasons::{fill, fmt_score, phrases};
 
 /// How a grade compares with the previous one (SPEC 7.1 step 6).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -65,18 +66,6 @@ impl Change {
             Change::New => "new",
             Change::Lost => "lost",
         }
-    }
-
-    /// The word shown in the workbook (升级 / 升級 / up …).
-    pub fn label(self, lang: Lang) -> &'static str {
-        let i = match self {
-            Change::Up => 0,
-            Change::Down => 1,
-            Change::Same => 2,
-            Change::New => 3,
-            Change::Lost => 4,
-        };
-        phrases(lang).change[i]
     }
 }
 
@@ -118,11 +107,13 @@ pub struct CustomerGrade {
     /// As given, normalised to the tier name when it names a tier or label.
     pub previous_grade: Option<String>,
     pub change: Change,
-    /// One short sentence per step, in the output language.
-    pub reasons: Vec<String>,
+    /// One per step, in the order the steps run.
+    pub reasons: Vec<Reason>,
     pub near_boundary: bool,
     /// What would lift the customer one tier; `None` for the best tier.
-    pub to_next_tier: Option<String>,
+    pub to_next_tier: Option<NextTier>,
+    /// Keep / review, for a customer the master names a special policy for.
+    pub special_policy: Option<PolicyVerdict>,
 }
 
 /// Grades every customer (SPEC 7.1). `previous` maps a customer key to the
@@ -132,10 +123,11 @@ pub fn grade_all(
     metrics: &[Metrics],
     previous: &HashMap<String, String>,
     rules: &Rules,
-    lang: Lang,
 ) -> Vec<CustomerGrade> {
-    let vmetric = rules.volume.metric.as_str();
-    let values: Vec<Option<Decimal>> = metrics.iter().map(|m| m.get(vmetric)).collect();
+    let values: Vec<Option<Decimal>> = metrics
+        .iter()
+        .map(|m| m.get(&rules.volume.metric))
+        .collect();
     let keyed: Vec<(&str, Decimal)> = metrics
         .iter()
         .zip(&values)
@@ -149,11 +141,10 @@ pub fn grade_all(
             grade_one(
                 m,
                 values[i],
-                volume.tiers[i],
                 &volume,
+                volume.tiers[i],
                 previous.get(&m.key).map(String::as_str),
                 rules,
-                lang,
             )
         })
         .collect()
@@ -162,251 +153,212 @@ pub fn grade_all(
 fn grade_one(
     m: &Metrics,
     value: Option<Decimal>,
-    volume_tier: usize,
     volume: &VolumeOutcome,
+    volume_tier: usize,
     previous: Option<&str>,
     rules: &Rules,
-    lang: Lang,
 ) -> CustomerGrade {
-    let p = phrases(lang);
     let mut reasons = Vec::new();
-    let tier = |i: usize| rules.tier_name(i).to_string();
-    let vmetric = rules.volume.metric.as_str();
-
-    // New clients: provisional, maybe annualised.
     if m.provisional {
-        let months = m.months_active.unwrap_or(0).to_string();
-        if rules.new_clients.annualize && vmetric == "basis_sales" && m.basis_sales != m.sales {
-            reasons.push(fill(
-                p.provisional_annualized,
-                &[
-                    ("months", &months),
-                    ("sales", &fmt_value("sales", m.sales, lang, true)),
-                    (
-                        "basis",
-                        &fmt_value("basis_sales", m.basis_sales, lang, true),
-                    ),
-                ],
-            ));
-        } else {
-            reasons.push(fill(p.provisional, &[("months", &months)]));
-        }
+        reasons.push(provisional_reason(m, rules));
     }
-
     // Step 1: volume tier.
-    reasons.push(volume_reason(value, volume_tier, rules, lang));
-
+    reasons.push(volume_reason(value, volume_tier, rules));
     // Steps 2–3: composite score and tier.
-    let mut composite_score_v = None;
-    let mut composite_tier_v = None;
-    if let Some(c) = &rules.composite {
-        let score = composite_score(&c.factors, m);
-        let names = |ms: &[String]| {
-            ms.iter()
-                .map(|x| metric_name(x, lang))
-                .collect::<Vec<_>>()
-                .join(p.enum_sep)
-        };
-        match score.value {
-            Some(s) => {
-                if !score.missing.is_empty() {
-                    reasons.push(fill(
-                        p.factor_missing,
-                        &[("metrics", &names(&score.missing))],
-                    ));
-                }
-                let parts: Vec<String> = score
-                    .parts
-                    .iter()
-                    .map(|f| {
-                        fill(
-                            p.score_part,
-                            &[
-                                ("metric", &metric_name(&f.metric, lang)),
-                                ("value", &fmt_value(&f.metric, f.value, lang, true)),
-                                ("points", &fmt_score(f.points)),
-                            ],
-                        )
-                    })
-                    .collect();
-                reasons.push(fill(
-                    p.score_detail,
-                    &[("score", &fmt_score(s)), ("parts", &parts.join(p.list_sep))],
-                ));
-                let ct = composite_tier(s, rules);
-                reasons.push(composite_reason(s, ct, rules, lang));
-                composite_score_v = Some(s);
-                composite_tier_v = Some(ct);
-            }
-            None => reasons.push(p.no_composite.to_string()),
-        }
+    let composite = composite_step(m, rules, &mut reasons);
+    let (composite_score, composite_tier) = (composite.map(|c| c.0), composite.map(|c| c.1));
+    // Step 4: the worse of the two, then gates.
+    let (grade, gates) = grade_step(volume_tier, composite_tier, m, rules, &mut reasons);
+    // Credit rating. Unrated (no credit factor available) says nothing: the
+    // rating column is empty.
+    let credit = rules.credit.as_ref().and_then(|c| credit_rating(c, m));
+    if let Some((rating, score)) = &credit {
+        reasons.push(Reason::Credit {
+            rating: rating.clone(),
+            score: *score,
+        });
     }
-
-    // Step 4: grade = worse of the two, then gates.
-    let mut grade = volume_tier;
-    if let Some(ct) = composite_tier_v {
-        grade = grade.max(ct);
-        if ct != volume_tier {
-            reasons.push(fill(
-                p.grade_worse,
-                &[
-                    ("volume", &tier(volume_tier)),
-                    ("composite", &tier(ct)),
-                    ("tier", &tier(grade)),
-                ],
-            ));
-        }
-    }
-    let (grade, fired) = apply_gates(grade, m, rules);
-    for (gate, v, cap) in &fired {
-        let (template, limit) = match (gate.above, gate.below) {
-            (Some(l), _) => (p.gate_above, l),
-            (None, Some(l)) => (p.gate_below, l),
-            (None, None) => continue,
-        };
-        reasons.push(fill(
-            template,
-            &[
-                ("metric", &metric_name(&gate.metric, lang)),
-                ("value", &fmt_value(&gate.metric, *v, lang, true)),
-                ("limit", &fmt_value(&gate.metric, limit, lang, false)),
-                ("tier", &tier(*cap)),
-            ],
-        ));
-    }
-
-    // Credit rating.
-    let credit = rules.credit.as_ref().and_then(|c| {
-        let r = credit_rating(c, m);
-        // Unrated (no credit factor available) says nothing: the rating column is empty.
-        if let Some((rating, score)) = &r {
-            reasons.push(fill(
-                p.credit,
-                &[("rating", rating), ("score", &fmt_score(*score))],
-            ));
-        }
-        r.map(|(rating, _)| rating)
-    });
-
     // Step 6: change.
-    let prev_text = previous.map(str::trim).filter(|t| !t.is_empty());
-    let previous_grade = prev_text.map(|t| match rules.tier_index(t) {
-        Some(i) => tier(i),
-        None => t.to_string(),
-    });
-    let change = change(prev_text, grade, m.has_window_lines, rules);
-    if let Some(pg) = &previous_grade {
-        if change == Change::Lost {
-            reasons.push(fill(p.lost, &[("previous", pg)]));
-        } else if rules.tier_index(pg).is_none() {
-            reasons.push(fill(p.previous_unknown, &[("previous", pg)]));
-        }
-    }
-
+    let (previous_grade, change) = change_step(previous, grade, m, rules, &mut reasons);
     // Step 7: distance and near boundary.
     let standing = Standing {
         volume_value: value.unwrap_or(Decimal::ZERO),
         volume_tier,
-        composite_score: composite_score_v,
-        composite_tier: composite_tier_v,
-        gates: fired,
+        composite_score,
+        composite_tier,
+        gates,
         grade,
     };
     CustomerGrade {
         volume_tier,
-        composite_score: composite_score_v,
-        composite_tier: composite_tier_v,
+        composite_score,
+        composite_tier,
         grade,
-        credit_rating: credit,
+        credit_rating: credit.map(|(rating, _)| rating),
         previous_grade,
         change,
         reasons,
         near_boundary: near_boundary(&standing, volume, rules),
-        to_next_tier: to_next_tier(&standing, volume, rules, lang),
+        to_next_tier: to_next_tier(&standing, volume, rules),
+        special_policy: m
+            .special_policy
+            .is_some()
+            .then(|| special_policy_verdict(m, &rules.special_policy)),
     }
 }
 
-/// The step-1 sentence.
-fn volume_reason(value: Option<Decimal>, t: usize, rules: &Rules, lang: Lang) -> String {
-    let p = phrases(lang);
-    let metric = rules.volume.metric.as_str();
-    let name = metric_name(metric, lang);
-    let tier = rules.tier_name(t);
-    let Some(v) = value else {
-        return fill(p.volume_missing, &[("metric", &name), ("tier", tier)]);
-    };
-    let val = fmt_value(metric, v, lang, true);
-    let base = [
-        ("metric", name.as_str()),
-        ("value", val.as_str()),
-        ("tier", tier),
-    ];
-    fn with<'a>(base: &[(&'a str, &'a str)], extra: (&'a str, &'a str)) -> Vec<(&'a str, &'a str)> {
-        let mut args = base.to_vec();
-        args.push(extra);
-        args
+/// A new client's provisional grade, annualised when the volume metric is
+/// the basis sales and annualising changed it.
+fn provisional_reason(m: &Metrics, rules: &Rules) -> Reason {
+    let on_basis = rules.volume.metric == MetricRef::Metric(Metric::BasisSales);
+    let annualized = rules.new_clients.annualize && on_basis && m.basis_sales != m.sales;
+    Reason::Provisional {
+        months: m.months_active.unwrap_or(0),
+        annualized: annualized.then_some(Annualized {
+            sales: m.sales,
+            basis: m.basis_sales,
+        }),
     }
+}
+
+/// Steps 2–3 with their reasons: the composite score and tier, `None` when
+/// the rules have no `[composite]` or the customer none of its factors.
+fn composite_step(
+    m: &Metrics,
+    rules: &Rules,
+    reasons: &mut Vec<Reason>,
+) -> Option<(Decimal, usize)> {
+    let c = rules.composite.as_ref()?;
+    let Score {
+        value,
+        parts,
+        missing,
+    } = composite_score(&c.factors, m);
+    let Some(score) = value else {
+        reasons.push(Reason::NoComposite);
+        return None;
+    };
+    if !missing.is_empty() {
+        reasons.push(Reason::FactorsMissing { metrics: missing });
+    }
+    reasons.push(Reason::ScoreDetail { score, parts });
+    let tier = composite_tier(score, rules);
+    reasons.push(composite_reason(score, tier, rules));
+    Some((score, tier))
+}
+
+/// Step 4 with its reasons: the worse of volume and composite tier, capped
+/// by every gate that fires. Returns the grade and the gates that fired.
+fn grade_step<'r>(
+    volume_tier: usize,
+    composite_tier: Option<usize>,
+    m: &Metrics,
+    rules: &'r Rules,
+    reasons: &mut Vec<Reason>,
+) -> (usize, Vec<(&'r Gate, Decimal, usize)>) {
+    let mut grade = volume_tier;
+    if let Some(ct) = composite_tier {
+        grade = grade.max(ct);
+        if ct != volume_tier {
+            reasons.push(Reason::WorseOf {
+                volume: volume_tier,
+                composite: ct,
+                grade,
+            });
+        }
+    }
+    let (grade, fired) = apply_gates(grade, m, rules);
+    for (gate, value, cap) in &fired {
+        if let Some(bound) = gate.bound() {
+            reasons.push(Reason::Gate {
+                metric: gate.metric.clone(),
+                value: *value,
+                bound,
+                cap: *cap,
+            });
+        }
+    }
+    (grade, fired)
+}
+
+/// Step 6 with its reasons: the previous grade (normalised to a tier name
+/// when it names one) and the change.
+fn change_step(
+    previous: Option<&str>,
+    grade: usize,
+    m: &Metrics,
+    rules: &Rules,
+    reasons: &mut Vec<Reason>,
+) -> (Option<String>, Change) {
+    let text = previous.map(str::trim).filter(|t| !t.is_empty());
+    let previous_grade = text.map(|t| match rules.tier_index(t) {
+        Some(i) => rules.tier_name(i).to_string(),
+        None => t.to_string(),
+    });
+    let change = change(text, grade, m.has_window_lines, rules);
+    if let Some(previous) = &previous_grade {
+        if change == Change::Lost {
+            reasons.push(Reason::Lost {
+                previous: previous.clone(),
+            });
+        } else if rules.tier_index(previous).is_none() {
+            reasons.push(Reason::PreviousUnknown {
+                previous: previous.clone(),
+            });
+        }
+    }
+    (previous_grade, change)
+}
+
+/// The step-1 reason.
+fn volume_reason(value: Option<Decimal>, tier: usize, rules: &Rules) -> Reason {
+    Reason::Volume {
+        metric: rules.volume.metric.clone(),
+        tier,
+        rule: match value {
+            Some(value) => volume_rule(value, rules.tier_name(tier), rules),
+            None => VolumeRule::Missing,
+        },
+    }
+}
+
+/// The volume rule that put `value` in the tier named `tier`.
+fn volume_rule(value: Decimal, tier: &str, rules: &Rules) -> VolumeRule {
+    let order = &rules.tiers.order;
+    let empty = Default::default();
+    let not_positive = VolumeRule::NotPositive { value };
     match rules.volume.method {
         VolumeMethod::CumulativeShare => {
-            let empty = Default::default();
             let share = rules.volume.share.as_ref().unwrap_or(&empty);
-            if v <= Decimal::ZERO {
-                return fill(p.volume_not_positive, &base);
+            if value <= Decimal::ZERO {
+                return not_positive;
             }
-            if let Some(s) = share.get(tier) {
-                return fill(
-                    p.volume_within,
-                    &with(&base, ("share", &crate::text::fmt_percent(*s))),
-                );
+            if let Some(&share) = share.get(tier) {
+                return VolumeRule::Within { value, share };
             }
             // Beyond every listed share: name the widest.
-            let widest = rules
-                .tiers
-                .order
-                .iter()
-                .filter_map(|o| share.get(o))
-                .max()
-                .copied();
-            match widest {
-                Some(s) => fill(
-                    p.volume_outside,
-                    &with(&base, ("share", &crate::text::fmt_percent(s))),
-                ),
-                None => fill(p.volume_not_positive, &base),
+            match order.iter().filter_map(|o| share.get(o)).max() {
+                Some(&share) => VolumeRule::Outside { value, share },
+                None => not_positive,
             }
         }
         VolumeMethod::Threshold => {
-            let empty = Default::default();
             let min = rules.volume.min.as_ref().unwrap_or(&empty);
-            if let Some(mv) = min.get(tier).filter(|mv| v >= **mv) {
-                return fill(
-                    p.volume_min_met,
-                    &with(&base, ("min", &fmt_value(metric, *mv, lang, false))),
-                );
+            if let Some(&min) = min.get(tier).filter(|m| value >= **m) {
+                return VolumeRule::MinMet { value, min };
             }
             // The floor: below the lowest listed minimum.
-            let lowest = rules
-                .tiers
-                .order
-                .iter()
-                .filter_map(|o| min.get(o))
-                .min()
-                .copied();
-            match lowest {
-                Some(mv) => fill(
-                    p.volume_min_short,
-                    &with(&base, ("min", &fmt_value(metric, mv, lang, false))),
-                ),
-                None => fill(p.volume_not_positive, &base),
+            match order.iter().filter_map(|o| min.get(o)).min() {
+                Some(&min) => VolumeRule::MinShort { value, min },
+                None => not_positive,
             }
         }
     }
 }
 
-/// The step-3 sentence: `综合得分 68 < 75 → B`, or `≥ min` for the best
-/// tier reached.
-fn composite_reason(score: Decimal, ct: usize, rules: &Rules, lang: Lang) -> String {
-    let p = phrases(lang);
+/// The step-3 reason: the score against the minimum of the nearest better
+/// tier (`综合得分 68 < 75 → B`), or `≥ min` of the best tier reached.
+fn composite_reason(score: Decimal, tier: usize, rules: &Rules) -> Reason {
     let order = &rules.tiers.order;
     let empty = Default::default();
     let mins = rules
@@ -414,26 +366,22 @@ fn composite_reason(score: Decimal, ct: usize, rules: &Rules, lang: Lang) -> Str
         .as_ref()
         .map(|c| &c.min_score)
         .unwrap_or(&empty);
-    let tier = rules.tier_name(ct);
-    let s = fmt_score(score);
-    // The nearest better tier with a minimum: the score is below it.
-    if let Some(better) = (0..ct).rev().find_map(|i| mins.get(&order[i])) {
-        return fill(
-            p.score_short,
-            &[("score", &s), ("min", &fmt_score(*better)), ("tier", tier)],
-        );
+    if let Some(&better) = (0..tier).rev().find_map(|i| mins.get(&order[i])) {
+        return Reason::CompositeShort {
+            score,
+            min: Some(better),
+            tier,
+        };
     }
-    match mins.get(tier) {
-        Some(m) => fill(
-            p.score_met,
-            &[("score", &s), ("min", &fmt_score(*m)), ("tier", tier)],
-        ),
-        None => fill(
-            p.score_short,
-            &[("score", &s), ("min", "—"), ("tier", tier)],
-        ),
+    match mins.get(rules.tier_name(tier)) {
+        Some(&min) => Reason::CompositeMet { score, min, tier },
+        None => Reason::CompositeShort {
+            score,
+            min: None,
+            tier,
+        },
     }
 }
 
 #[cfg(test)]
-mod tests;
+pub(crate) mod tests;

@@ -12,12 +12,13 @@ use std::collections::HashMap;
 use std::str::FromStr;
 
 use super::*;
+use crate::rules::Bound;
 
-fn d(s: &str) -> Decimal {
+pub(crate) fn d(s: &str) -> Decimal {
     Decimal::from_str(s).unwrap()
 }
 
-fn customer(key: &str, sales: &str) -> Metrics {
+pub(crate) fn customer(key: &str, sales: &str) -> Metrics {
     Metrics {
         key: key.into(),
         name: key.into(),
@@ -28,7 +29,7 @@ fn customer(key: &str, sales: &str) -> Metrics {
     }
 }
 
-fn population() -> Vec<Metrics> {
+pub(crate) fn population() -> Vec<Metrics> {
     let mut a = customer("a", "6200000");
     // price 1.06 → 100, collection 0.96 → 100, growth 0.25 → 100, overdue 0 → 100
     a.price_index = Some(d("1.06"));
@@ -56,7 +57,7 @@ fn population() -> Vec<Metrics> {
     vec![a, b, c, dd, e, f]
 }
 
-fn previous() -> HashMap<String, String> {
+pub(crate) fn previous() -> HashMap<String, String> {
     [
         ("a", "A"),
         ("b", "A类客户"),
@@ -72,7 +73,7 @@ fn previous() -> HashMap<String, String> {
 #[test]
 fn grades_follow_the_steps() {
     let rules = Rules::three_tier();
-    let g = grade_all(&population(), &previous(), &rules, Lang::ZhCn);
+    let g = grade_all(&population(), &previous(), &rules);
     let volume: Vec<usize> = g.iter().map(|x| x.volume_tier).collect();
     assert_eq!(volume, vec![0, 0, 1, 2, 2, 2]);
     let scores: Vec<Option<Decimal>> = g.iter().map(|x| x.composite_score).collect();
@@ -96,7 +97,7 @@ fn grades_follow_the_steps() {
 #[test]
 fn change_against_previous() {
     let rules = Rules::three_tier();
-    let g = grade_all(&population(), &previous(), &rules, Lang::ZhCn);
+    let g = grade_all(&population(), &previous(), &rules);
     let changes: Vec<Change> = g.iter().map(|x| x.change).collect();
     assert_eq!(
         changes,
@@ -112,15 +113,17 @@ fn change_against_previous() {
     assert_eq!(g[1].previous_grade.as_deref(), Some("A")); // normalised from the label
     assert_eq!(g[3].previous_grade, None);
     assert_eq!(g[4].previous_grade.as_deref(), Some("X")); // as given
-    assert!(
-        g[4].reasons.iter().any(|r| r.contains("“X”")),
-        "{:?}",
-        g[4].reasons
+    assert_eq!(
+        g[4].reasons.last(),
+        Some(&Reason::PreviousUnknown {
+            previous: "X".into()
+        })
     );
-    assert!(
-        g[5].reasons.iter().any(|r| r.contains("流失")),
-        "{:?}",
-        g[5].reasons
+    assert_eq!(
+        g[5].reasons.last(),
+        Some(&Reason::Lost {
+            previous: "A".into()
+        })
     );
 }
 
@@ -136,83 +139,160 @@ fn change_function() {
     assert_eq!(change(Some("C"), 2, false, &r), Change::Lost);
     assert_eq!(Change::Lost.symbol(), "失");
     assert_eq!(Change::Up.as_str(), "up");
-    assert_eq!(Change::Down.label(Lang::ZhTw), "降級");
-    assert_eq!(Change::New.label(Lang::En), "new");
+}
+
+fn basis() -> MetricRef {
+    Metric::BasisSales.into()
+}
+
+fn on_basis(tier: usize, rule: VolumeRule) -> Reason {
+    Reason::Volume {
+        metric: basis(),
+        tier,
+        rule,
+    }
+}
+
+fn part(metric: Metric, value: &str, points: &str, weight: &str) -> FactorScore {
+    FactorScore {
+        metric: metric.into(),
+        value: d(value),
+        points: d(points),
+        weight: d(weight),
+    }
 }
 
 #[test]
-fn reasons_in_simplified_chinese() {
+fn reasons_name_rule_and_values() {
     let rules = Rules::three_tier();
-    let g = grade_all(&population(), &previous(), &rules, Lang::ZhCn);
+    let g = grade_all(&population(), &previous(), &rules);
     assert_eq!(
         g[1].reasons,
         vec![
-            "销售额 ¥1,500,000 位于前70% → A",
-            "综合得分 56：价格指数 1.000 → 80分，回款率 90% → 80分，增长率 5% → 60分，最长逾期 120 天 → 0分",
-            "综合得分 56 < 75 → B",
-            "取销量等级 A 与综合等级 B 中较低者 → B",
-            "最长逾期 120 天 > 90 → 最高 B",
-            "资信等级 差（得分 0）", // only max_days_overdue present: 120 > 90 → 0 points
+            on_basis(
+                0,
+                VolumeRule::Within {
+                    value: d("1500000"),
+                    share: d("0.7")
+                }
+            ),
+            Reason::ScoreDetail {
+                score: d("56"),
+                parts: vec![
+                    part(Metric::PriceIndex, "1.00", "80", "30"),
+                    part(Metric::CollectionRate, "0.90", "80", "25"),
+                    part(Metric::Growth, "0.05", "60", "20"),
+                    part(Metric::MaxDaysOverdue, "120", "0", "25"),
+                ]
+            },
+            Reason::CompositeShort {
+                score: d("56"),
+                min: Some(d("75")),
+                tier: 1
+            },
+            Reason::WorseOf {
+                volume: 0,
+                composite: 1,
+                grade: 1
+            },
+            Reason::Gate {
+                metric: Metric::MaxDaysOverdue.into(),
+                value: d("120"),
+                bound: Bound::Above(d("90")),
+                cap: 1
+            },
+            // Only max_days_overdue present: 120 > 90 → 0 points.
+            Reason::Credit {
+                rating: "差".into(),
+                score: d("0")
+            },
         ]
     );
     assert_eq!(
-        g[1].to_next_tier.as_deref(),
-        Some("距A级: 综合得分需达 75（现 56），且最长逾期需不超过 90 天（现 120 天）")
+        g[2].reasons[1],
+        Reason::FactorsMissing {
+            metrics: vec![Metric::PriceIndex.into()]
+        }
     );
-    assert_eq!(g[2].reasons[1], "价格指数 缺失，权重分配给其余指标");
     assert_eq!(
-        g[2].to_next_tier.as_deref(),
-        Some("距A级: 销售额还差 ¥200,000")
+        g[3].reasons[0],
+        on_basis(
+            2,
+            VolumeRule::Outside {
+                value: d("700000"),
+                share: d("0.9")
+            }
+        )
     );
-    assert_eq!(g[3].reasons[0], "销售额 ¥700,000 不在前90%内 → C");
+    assert_eq!(g[4].reasons[1], Reason::NoComposite);
     assert_eq!(
-        g[3].to_next_tier.as_deref(),
-        Some("距B级: 销售额还差 ¥600,000，且综合得分需达 55（现 40）")
+        g[5].reasons[0],
+        on_basis(2, VolumeRule::NotPositive { value: d("0") })
     );
-    assert_eq!(g[4].reasons[1], "综合指标均缺失，不评综合等级");
-    assert_eq!(g[5].reasons[0], "销售额 ¥0 不为正 → C");
-    assert_eq!(g[0].to_next_tier, None);
 }
 
 #[test]
-fn reasons_in_english_and_traditional_chinese() {
+fn distance_to_next_tier_lists_every_condition() {
     let rules = Rules::three_tier();
-    let g = grade_all(&population(), &previous(), &rules, Lang::En);
-    assert_eq!(g[1].reasons[0], "sales ¥1,500,000 within the top 70% → A");
-    assert_eq!(g[1].reasons[2], "composite 56 < 75 → B");
-    assert_eq!(g[1].reasons[4], "max days overdue 120 > 90 → capped at B");
+    let g = grade_all(&population(), &previous(), &rules);
+    assert_eq!(g[0].to_next_tier, None);
     assert_eq!(
-        g[1].to_next_tier.as_deref(),
-        Some("to A: composite 75 (now 56), and max days overdue at most 90 (now 120)")
+        g[1].to_next_tier,
+        Some(NextTier {
+            tier: 0,
+            needs: vec![
+                Need::Score {
+                    min: d("75"),
+                    score: d("56")
+                },
+                Need::Gate {
+                    metric: Metric::MaxDaysOverdue.into(),
+                    bound: Bound::Above(d("90")),
+                    value: d("120")
+                },
+            ]
+        })
     );
     assert_eq!(
-        g[2].to_next_tier.as_deref(),
-        Some("to A: ¥200,000 more sales")
+        g[2].to_next_tier,
+        Some(NextTier {
+            tier: 0,
+            needs: vec![Need::Volume {
+                metric: basis(),
+                gap: d("200000")
+            }]
+        })
     );
+    // d: 600,000 short of c's 1,300,000, and composite 40 short of 55.
     assert_eq!(
-        g[2].reasons[1],
-        "price index missing, weight shared out among the other factors"
-    );
-    let g = grade_all(&population(), &previous(), &rules, Lang::ZhTw);
-    assert_eq!(g[1].reasons[0], "銷售額 ¥1,500,000 位於前70% → A");
-    assert_eq!(g[1].reasons[4], "最長逾期 120 天 > 90 → 最高 B");
-    assert_eq!(
-        g[2].to_next_tier.as_deref(),
-        Some("距A級: 銷售額還差 ¥200,000")
+        g[3].to_next_tier,
+        Some(NextTier {
+            tier: 1,
+            needs: vec![
+                Need::Volume {
+                    metric: basis(),
+                    gap: d("600000")
+                },
+                Need::Score {
+                    min: d("55"),
+                    score: d("40")
+                },
+            ]
+        })
     );
 }
 
 #[test]
 fn no_composite_tier_means_volume_tier() {
     let rules = Rules::three_tier();
-    let g = grade_all(&population(), &previous(), &rules, Lang::ZhCn);
+    let g = grade_all(&population(), &previous(), &rules);
     // e has no factor: no score, no composite tier, grade = volume tier.
     assert_eq!(g[4].composite_tier, None);
     assert_eq!(g[4].grade, g[4].volume_tier);
     // Rules without [composite]: grades from volume and gates alone.
     let mut r = Rules::three_tier();
     r.composite = None;
-    let g = grade_all(&population(), &previous(), &r, Lang::ZhCn);
+    let g = grade_all(&population(), &previous(), &r);
     let grades: Vec<usize> = g.iter().map(|x| x.grade).collect();
     // b is A by volume, capped at B by its 120 days overdue.
     assert_eq!(grades, vec![0, 1, 1, 2, 2, 2]);
@@ -222,7 +302,7 @@ fn no_composite_tier_means_volume_tier() {
 #[test]
 fn near_boundary_flags() {
     let rules = Rules::three_tier();
-    let g = grade_all(&population(), &previous(), &rules, Lang::ZhCn);
+    let g = grade_all(&population(), &previous(), &rules);
     // b: composite 56 within 5% of 55 (2.75). c: 200,000 short of 1,500,000 (> 75,000),
     // 600,000 above d, composite 100 far from 75.
     let near: Vec<bool> = g.iter().map(|x| x.near_boundary).collect();
@@ -237,24 +317,40 @@ fn provisional_clients_say_so() {
     n.months_active = Some(3);
     n.basis_sales = d("1200000"); // 300,000 × 12 / 3
     let g = grade_all(
-        &[customer("big", "800000"), n],
+        &[customer("big", "800000"), n.clone()],
         &HashMap::new(),
         &rules,
-        Lang::ZhCn,
     );
     assert_eq!(
         g[1].reasons[0],
-        "新客户，合作 3 个月，销售额按年化计算（¥300,000 → ¥1,200,000），暂定等级"
+        Reason::Provisional {
+            months: 3,
+            annualized: Some(Annualized {
+                sales: d("300000"),
+                basis: d("1200000")
+            })
+        }
     );
     // On basis sales the new client ranks first: total 2,000,000, before 0 → A.
     assert_eq!(g[1].volume_tier, 0);
     assert_eq!(g[0].volume_tier, 0); // before 1,200,000 < 1,400,000
+                                     // Not annualised when the volume metric is sales.
+    let mut r = rules.clone();
+    r.volume.metric = Metric::Sales.into();
+    let g = grade_all(&[customer("big", "800000"), n], &HashMap::new(), &r);
+    assert_eq!(
+        g[1].reasons[0],
+        Reason::Provisional {
+            months: 3,
+            annualized: None
+        }
+    );
 }
 
 #[test]
 fn credit_ratings_per_customer() {
     let rules = Rules::three_tier();
-    let g = grade_all(&population(), &previous(), &rules, Lang::ZhCn);
+    let g = grade_all(&population(), &previous(), &rules);
     // a: overdue 0 → 100 (only credit factor present) → 优; b: overdue 120 → 0 → 差;
     // d: no credit factor → none.
     assert_eq!(g[0].credit_rating.as_deref(), Some("优"));
@@ -281,17 +377,50 @@ fn threshold_reasons_and_distance() {
         customer("y", "500000"),
         customer("z", "5000000"),
     ];
-    let g = grade_all(&ms, &HashMap::new(), &r, Lang::ZhCn);
+    let g = grade_all(&ms, &HashMap::new(), &r);
     assert_eq!(g.iter().map(|x| x.grade).collect::<Vec<_>>(), vec![1, 2, 0]);
-    assert_eq!(g[0].reasons[0], "销售额 ¥4,880,000 ≥ ¥1,000,000 → B");
     assert_eq!(
-        g[0].to_next_tier.as_deref(),
-        Some("距A级: 销售额还差 ¥120,000")
+        g[0].reasons[0],
+        on_basis(
+            1,
+            VolumeRule::MinMet {
+                value: d("4880000"),
+                min: d("1000000")
+            }
+        )
+    );
+    assert_eq!(
+        g[0].to_next_tier,
+        Some(NextTier {
+            tier: 0,
+            needs: vec![Need::Volume {
+                metric: basis(),
+                gap: d("120000")
+            }]
+        })
     );
     assert!(g[0].near_boundary); // 120,000 ≤ 5% of 5,000,000
-    assert_eq!(g[1].reasons[0], "销售额 ¥500,000 < ¥1,000,000 → C");
+    assert_eq!(
+        g[1].reasons[0],
+        on_basis(
+            2,
+            VolumeRule::MinShort {
+                value: d("500000"),
+                min: d("1000000")
+            }
+        )
+    );
     assert!(!g[1].near_boundary);
-    assert_eq!(g[2].reasons[0], "销售额 ¥5,000,000 ≥ ¥5,000,000 → A");
+    assert_eq!(
+        g[2].reasons[0],
+        on_basis(
+            0,
+            VolumeRule::MinMet {
+                value: d("5000000"),
+                min: d("5000000")
+            }
+        )
+    );
     assert!(g[2].near_boundary); // exactly on the cut
 }
 
@@ -305,28 +434,79 @@ fn four_tier_template_with_master_attributes() {
     q.attrs.insert("年营业额".into(), d("60000000")); // [50,000,000, 80] → 80
     let r = customer("r", "100"); // before 900 → 重点, no factor
     let prev: HashMap<String, String> = [("q".to_string(), "重点级客户".to_string())].into();
-    let g = grade_all(&[p, q, r], &prev, &rules, Lang::ZhCn);
+    let g = grade_all(&[p, q, r], &prev, &rules);
     assert_eq!(
         g.iter()
             .map(|x| rules.tier_name(x.grade))
             .collect::<Vec<_>>(),
         vec!["VIP", "核心", "重点"]
     );
-    assert!(
-        g[0].reasons[2].contains("员工人数 350 → 80分"),
-        "{:?}",
-        g[0].reasons
+    let headcount = MetricRef::Attr("员工人数".into());
+    assert_eq!(
+        g[0].reasons[1],
+        Reason::FactorsMissing {
+            metrics: vec![
+                Metric::PriceIndex.into(),
+                Metric::CollectionRate.into(),
+                Metric::OnTimeRatio.into(),
+                Metric::Growth.into(),
+                Metric::MonthsActive.into(),
+                Metric::MaxDaysOverdue.into(),
+                MetricRef::Attr("年营业额".into()),
+            ]
+        }
     );
-    assert!(g[0].reasons[1].starts_with("价格指数、回款率、"));
+    assert_eq!(
+        g[0].reasons[2],
+        Reason::ScoreDetail {
+            score: d("80"),
+            parts: vec![FactorScore {
+                metric: headcount,
+                value: d("350"),
+                points: d("80"),
+                weight: d("5"),
+            }]
+        }
+    );
     assert!(g[0].near_boundary); // score 80 is exactly VIP's minimum
     assert_eq!(g[1].change, Change::Up);
     assert_eq!(g[1].previous_grade.as_deref(), Some("重点"));
+    let volume_gap = |tier: usize, gap: &str| {
+        Some(NextTier {
+            tier,
+            needs: vec![Need::Volume {
+                metric: basis(),
+                gap: d(gap),
+            }],
+        })
+    };
+    // q: 300 short of p's 600; r: 200 short of q's 300.
+    assert_eq!(g[1].to_next_tier, volume_gap(0, "300"));
+    assert_eq!(g[2].to_next_tier, volume_gap(1, "200"));
+}
+
+#[test]
+fn special_policy_verdicts_for_special_customers_only() {
+    let rules = Rules::three_tier(); // min_on_time_ratio 0.9
+    let mut a = customer("a", "100");
+    a.special_policy = Some("月结60天".into());
+    a.on_time_ratio = Some(d("0.9"));
+    let mut b = customer("b", "100");
+    b.special_policy = Some("月结60天".into());
+    b.on_time_ratio = Some(d("0.85"));
+    let mut c = customer("c", "100");
+    c.special_policy = Some("现款".into());
+    let mut n = customer("n", "100");
+    n.on_time_ratio = Some(d("0.99"));
+    let g = grade_all(&[a, b, c, n], &HashMap::new(), &rules);
+    let verdicts: Vec<Option<PolicyVerdict>> = g.iter().map(|x| x.special_policy).collect();
     assert_eq!(
-        g[1].to_next_tier.as_deref(),
-        Some("距VIP级: 销售额还差 ¥300")
-    );
-    assert_eq!(
-        g[2].to_next_tier.as_deref(),
-        Some("距核心级: 销售额还差 ¥200")
+        verdicts,
+        vec![
+            Some(PolicyVerdict::Keep),
+            Some(PolicyVerdict::Review),
+            Some(PolicyVerdict::NoPaymentData),
+            None
+        ]
     );
 }

@@ -40,92 +40,99 @@ pub fn volume_tiers(values: &[(&str, Decimal)], rules: &Rules) -> Vec<usize> {
 
 /// [`volume_tiers`] with the cuts between tiers.
 pub fn volume_outcome(values: &[(&str, Decimal)], rules: &Rules) -> VolumeOutcome {
+    match rules.volume.method {
+        VolumeMethod::Threshold => threshold_outcome(values, rules),
+        VolumeMethod::CumulativeShare => share_outcome(values, rules),
+    }
+}
+
+/// threshold: the best tier whose `min` the value reaches.
+fn threshold_outcome(values: &[(&str, Decimal)], rules: &Rules) -> VolumeOutcome {
+    let order = &rules.tiers.order;
+    let floor = rules.floor();
+    let empty = Default::default();
+    let min = rules.volume.min.as_ref().unwrap_or(&empty);
+    let cut_in: Vec<Option<Decimal>> = order
+        .iter()
+        .enumerate()
+        .map(|(i, t)| {
+            if i == floor {
+                None
+            } else {
+                min.get(t).copied()
+            }
+        })
+        .collect();
+    let tiers = values
+        .iter()
+        .map(|(_, v)| {
+            (0..floor)
+                .find(|&t| cut_in[t].is_some_and(|m| *v >= m))
+                .unwrap_or(floor)
+        })
+        .collect();
+    VolumeOutcome {
+        tiers,
+        cut_in,
+        cut_out: vec![None; order.len()],
+        before: vec![Decimal::ZERO; values.len()],
+        total: Decimal::ZERO,
+    }
+}
+
+/// cumulative_share: the best tier T with `before < share[T] × total`.
+fn share_outcome(values: &[(&str, Decimal)], rules: &Rules) -> VolumeOutcome {
     let order = &rules.tiers.order;
     let floor = rules.floor();
     let n = values.len();
-    match rules.volume.method {
-        VolumeMethod::Threshold => {
-            let empty = Default::default();
-            let min = rules.volume.min.as_ref().unwrap_or(&empty);
-            let cut_in: Vec<Option<Decimal>> = order
-                .iter()
-                .enumerate()
-                .map(|(i, t)| {
-                    if i == floor {
-                        None
-                    } else {
-                        min.get(t).copied()
-                    }
-                })
-                .collect();
-            let tiers = values
-                .iter()
-                .map(|(_, v)| {
-                    (0..floor)
-                        .find(|&t| cut_in[t].is_some_and(|m| *v >= m))
-                        .unwrap_or(floor)
-                })
-                .collect();
-            VolumeOutcome {
-                tiers,
-                cut_in,
-                cut_out: vec![None; order.len()],
-                before: vec![Decimal::ZERO; n],
-                total: Decimal::ZERO,
-            }
+    let empty = Default::default();
+    let share = rules.volume.share.as_ref().unwrap_or(&empty);
+    let shares: Vec<Option<Decimal>> = order.iter().map(|t| share.get(t).copied()).collect();
+    let total: Decimal = values
+        .iter()
+        .map(|(_, v)| *v)
+        .filter(|v| *v > Decimal::ZERO)
+        .sum();
+    let mut rank: Vec<usize> = (0..n).collect();
+    rank.sort_by(|&a, &b| {
+        values[b]
+            .1
+            .cmp(&values[a].1)
+            .then_with(|| values[a].0.cmp(values[b].0))
+    });
+    let mut tiers = vec![floor; n];
+    let mut before = vec![Decimal::ZERO; n];
+    let mut acc = Decimal::ZERO;
+    for &i in &rank {
+        let v = values[i].1;
+        before[i] = acc;
+        if v > Decimal::ZERO {
+            tiers[i] = (0..order.len())
+                .find(|&t| shares[t].is_some_and(|s| acc < s * total))
+                .unwrap_or(floor);
         }
-        VolumeMethod::CumulativeShare => {
-            let empty = Default::default();
-            let share = rules.volume.share.as_ref().unwrap_or(&empty);
-            let shares: Vec<Option<Decimal>> =
-                order.iter().map(|t| share.get(t).copied()).collect();
-            let total: Decimal = values
-                .iter()
-                .map(|(_, v)| *v)
-                .filter(|v| *v > Decimal::ZERO)
-                .sum();
-            let mut rank: Vec<usize> = (0..n).collect();
-            rank.sort_by(|&a, &b| {
-                values[b]
-                    .1
-                    .cmp(&values[a].1)
-                    .then_with(|| values[a].0.cmp(values[b].0))
-            });
-            let mut tiers = vec![floor; n];
-            let mut before = vec![Decimal::ZERO; n];
-            let mut acc = Decimal::ZERO;
-            for &i in &rank {
-                let v = values[i].1;
-                before[i] = acc;
-                if v > Decimal::ZERO {
-                    tiers[i] = (0..order.len())
-                        .find(|&t| shares[t].is_some_and(|s| acc < s * total))
-                        .unwrap_or(floor);
-                }
-                acc += v;
-            }
-            let mut cut_in = vec![None; order.len()];
-            let mut cut_out = vec![None; order.len()];
-            for t in 0..floor {
-                if shares[t].is_none() {
-                    continue;
-                }
-                // Ranked order puts every customer inside t before every one outside.
-                cut_in[t] = rank
-                    .iter()
-                    .rev()
-                    .find(|&&i| tiers[i] <= t)
-                    .map(|&i| values[i].1);
-                cut_out[t] = rank.iter().find(|&&i| tiers[i] > t).map(|&i| values[i].1);
-            }
-            VolumeOutcome {
-                tiers,
-                cut_in,
-                cut_out,
-                before,
-                total,
-            }
+        acc += v;
+    }
+    let mut cut_in = vec![None; order.len()];
+    let mut cut_out = vec![None; order.len()];
+    for t in 0..floor {
+        if shares[t].is_none() {
+            continue;
         }
+        // Ranked order puts every customer inside t before every one outside.
+        cut_in[t] = rank
+            .iter()
+            .rev()
+            .find(|&&i| tiers[i] <= t)
+            .map(|&i| values[i].1);
+        cut_out[t] = rank.iter().find(|&&i| tiers[i] > t).map(|&i| values[i].1);
+    }
+    VolumeOutcome {
+        tiers,
+        cut_in,
+        cut_out,
+        before,
+        total,
     }
 }
 

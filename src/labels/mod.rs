@@ -6,22 +6,20 @@
 //!   Data Issues sheet, the JSON and `check`.
 //! - [`cli`]: what `evaluate` prints on stderr and what `check` prints.
 //! - [`crate::report::labels`]: sheet names, titles and headers of workbooks.
-//! - [`crate::grade::reasons`]: the grading sentences.
+//! - [`reasons`]: the grading sentences (rendered by [`crate::report::reasons`]).
 
 pub mod cli;
 pub mod messages;
+pub mod reasons;
 
 use serde::Serialize;
 
 /// The output language of workbooks and reasons (`--lang`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
 pub enum Lang {
     #[default]
-    #[value(name = "zh-CN")]
     ZhCn,
-    #[value(name = "zh-TW")]
     ZhTw,
-    #[value(name = "en")]
     En,
 }
 
@@ -98,6 +96,12 @@ pub fn all_texts(lang: Lang) -> Vec<String> {
     let mut out = table_texts(messages::messages(lang));
     out.extend(table_texts(cli::cli(lang)));
     out.extend(table_texts(crate::report::labels::texts(lang)));
+    out.extend(table_texts(reasons::phrases(lang)));
+    out.extend(
+        crate::model::metrics::Metric::ALL
+            .iter()
+            .map(|m| reasons::metric_label(*m, lang).to_string()),
+    );
     out
 }
 

@@ -9,7 +9,9 @@ use serde::ser::{SerializeMap, Serializer};
 use serde::Serialize;
 use serde_json::{json, Number, Value};
 
+use crate::model::metrics::Metric;
 use crate::report::evaluation::Evaluation;
+use crate::report::reasons::{next_tier_text, reason_texts};
 
 /// An exact decimal as a JSON number.
 pub fn money(d: Decimal) -> Value {
@@ -207,21 +209,24 @@ impl Serialize for Customer<'_> {
         o.serialize_entry("name", &c.name)?;
         o.serialize_entry("region", &c.region)?;
         o.serialize_entry("sales_rep", &c.sales_rep)?;
-        o.serialize_entry("sales", &money(c.sales))?;
-        o.serialize_entry("prior_sales", &money(c.prior_sales))?;
-        o.serialize_entry("growth", &opt(c.growth, ratio))?;
-        o.serialize_entry("quantity", &money(c.quantity))?;
-        o.serialize_entry("orders", &c.orders)?;
+        o.serialize_entry(Metric::Sales.name(), &money(c.sales))?;
+        o.serialize_entry(Metric::PriorSales.name(), &money(c.prior_sales))?;
+        o.serialize_entry(Metric::Growth.name(), &opt(c.growth, ratio))?;
+        o.serialize_entry(Metric::Quantity.name(), &money(c.quantity))?;
+        o.serialize_entry(Metric::Orders.name(), &c.orders)?;
         o.serialize_entry("first_date", &day(c.first_date))?;
-        o.serialize_entry("months_active", &c.months_active)?;
+        o.serialize_entry(Metric::MonthsActive.name(), &c.months_active)?;
         o.serialize_entry("provisional", &c.provisional)?;
         o.serialize_entry("formal_evaluation_date", &day(c.formal_evaluation_date))?;
-        o.serialize_entry("basis_sales", &money(c.basis_sales))?;
-        o.serialize_entry("price_index", &opt(c.price_index, ratio))?;
-        o.serialize_entry("receipts", &opt(c.receipts, money))?;
-        o.serialize_entry("collection_rate", &opt(c.collection_rate, ratio))?;
-        o.serialize_entry("outstanding", &opt(c.outstanding, money))?;
-        o.serialize_entry("overdue", &opt(c.overdue, money))?;
+        o.serialize_entry(Metric::BasisSales.name(), &money(c.basis_sales))?;
+        o.serialize_entry(Metric::PriceIndex.name(), &opt(c.price_index, ratio))?;
+        o.serialize_entry(Metric::Receipts.name(), &opt(c.receipts, money))?;
+        o.serialize_entry(
+            Metric::CollectionRate.name(),
+            &opt(c.collection_rate, ratio),
+        )?;
+        o.serialize_entry(Metric::Outstanding.name(), &opt(c.outstanding, money))?;
+        o.serialize_entry(Metric::Overdue.name(), &opt(c.overdue, money))?;
         o.serialize_entry(
             "aging",
             &Aging {
@@ -229,11 +234,11 @@ impl Serialize for Customer<'_> {
                 buckets: c.aging.as_deref(),
             },
         )?;
-        o.serialize_entry("max_days_overdue", &c.max_days_overdue)?;
-        o.serialize_entry("on_time_ratio", &opt(c.on_time_ratio, ratio))?;
-        o.serialize_entry("avg_days_to_pay", &opt(c.avg_days_to_pay, ratio))?;
-        o.serialize_entry("dso", &opt(c.dso, ratio))?;
-        o.serialize_entry("credit_usage", &opt(c.credit_usage, ratio))?;
+        o.serialize_entry(Metric::MaxDaysOverdue.name(), &c.max_days_overdue)?;
+        o.serialize_entry(Metric::OnTimeRatio.name(), &opt(c.on_time_ratio, ratio))?;
+        o.serialize_entry(Metric::AvgDaysToPay.name(), &opt(c.avg_days_to_pay, ratio))?;
+        o.serialize_entry(Metric::Dso.name(), &opt(c.dso, ratio))?;
+        o.serialize_entry(Metric::CreditUsage.name(), &opt(c.credit_usage, ratio))?;
         o.serialize_entry("attrs", &Attrs(&c.attrs))?;
         o.serialize_entry("volume_tier", ev.rules.tier_name(g.volume_tier))?;
         o.serialize_entry("composite_score", &opt(g.composite_score, ratio))?;
@@ -245,9 +250,9 @@ impl Serialize for Customer<'_> {
         o.serialize_entry("credit_rating", &g.credit_rating)?;
         o.serialize_entry("previous_grade", &g.previous_grade)?;
         o.serialize_entry("change", g.change.as_str())?;
-        o.serialize_entry("reasons", &g.reasons)?;
+        o.serialize_entry("reasons", &reason_texts(&g.reasons, ev.rules, ev.lang))?;
         o.serialize_entry("near_boundary", &g.near_boundary)?;
-        o.serialize_entry("to_next_tier", &g.to_next_tier)?;
+        o.serialize_entry("to_next_tier", &next_tier_text(g, ev.rules, ev.lang))?;
         o.end()
     }
 }

@@ -9,7 +9,8 @@ use super::labels::{texts, Texts};
 use super::model::{
     Block, Book, Chart, ColKind, Column, HiddenSheet, PageSetup, Sheet, Table, Value,
 };
-use crate::grade::{Change, CustomerGrade};
+use super::reasons::{next_tier_text, reason_texts};
+use crate::grade::{Change, CustomerGrade, PolicyVerdict};
 use crate::labels::{fill, Lang};
 use crate::model::Metrics;
 use crate::model::Model;
@@ -473,8 +474,8 @@ impl Evaluation<'_> {
                 } else {
                     Value::Empty
                 },
-                Value::text(g.reasons.join("\n")),
-                Value::opt_text(g.to_next_tier.as_deref()),
+                Value::text(reason_texts(&g.reasons, self.rules, self.lang).join("\n")),
+                Value::opt_text(next_tier_text(g, self.rules, self.lang).as_deref()),
                 Value::Empty,
                 Value::Empty,
                 Value::Empty,
@@ -568,7 +569,6 @@ impl Evaluation<'_> {
 
     fn special_policy(&self) -> Sheet {
         let t = self.t();
-        let min = self.rules.special_policy.min_on_time_ratio;
         let columns = vec![
             Column::new(t.h_no, ColKind::Index),
             Column::new(t.h_id, ColKind::Text),
@@ -591,11 +591,13 @@ impl Evaluation<'_> {
             .enumerate()
             .map(|(n, i)| {
                 let (c, g) = (&self.model.customers[i], &self.grades[i]);
-                let verdict = match c.on_time_ratio {
-                    Some(r) if r >= min => t.keep,
-                    Some(_) => t.review,
-                    None => t.no_payment_data,
-                };
+                let verdict = g.special_policy.map_or(Value::Empty, |v| {
+                    Value::text(match v {
+                        PolicyVerdict::Keep => t.keep,
+                        PolicyVerdict::Review => t.review,
+                        PolicyVerdict::NoPaymentData => t.no_payment_data,
+                    })
+                });
                 vec![
                     Value::Int(n as i64 + 1),
                     Value::opt_text(c.id.as_deref()),
@@ -606,7 +608,7 @@ impl Evaluation<'_> {
                     Value::Number(c.sales),
                     Value::text(self.tier(g.grade)),
                     Value::opt_num(c.on_time_ratio),
-                    Value::text(verdict),
+                    verdict,
                     Value::Empty,
                 ]
             })
@@ -663,7 +665,7 @@ impl Evaluation<'_> {
                     Value::Number(c.basis_sales),
                     Value::text(self.tier(g.grade)),
                     Value::opt_date(c.formal_evaluation_date),
-                    Value::text(g.reasons.join("\n")),
+                    Value::text(reason_texts(&g.reasons, self.rules, self.lang).join("\n")),
                 ]
             })
             .collect();

@@ -4,3 +4,4 @@
 pub mod evaluation;
 pub mod labels;
 pub mod model;
+pub mod reasons;

@@ -12,7 +12,6 @@ use chrono::NaiveDate;
 use proptest::prelude::*;
 use rust_decimal::Decimal;
 use tierbook::grade::grade_all;
-use tierbook::labels::Lang;
 use tierbook::pipeline::{gather, Gathered, Inputs, Settings};
 use tierbook::rules::Rules;
 
@@ -119,7 +118,6 @@ fn figures(g: &Gathered) -> Figures {
         &g.model.customers,
         &Default::default(),
         &Rules::three_tier(),
-        Lang::ZhCn,
     );
     let t = &g.model.totals;
     Figures {
