@@ -81,17 +81,7 @@ pub fn run(args: EvaluateArgs) -> Result<()> {
     let mut timer = Timer::new();
     let done = evaluate(&inputs, &settings)?;
     timer.lap("read+grade");
-    let g = &done.gathered;
-    let ev = Evaluation {
-        model: &g.model,
-        grades: &done.grades,
-        rules: &settings.rules,
-        lang: settings.lang,
-        inputs: &g.inputs,
-        issues: &g.issues,
-        has_previous: g.has_previous,
-        has_receivables: false,
-    };
+    let ev = Evaluation::of(&done, &settings.rules, settings.lang);
     let book = ev.book();
     timer.lap("report");
     let json = crate::render::json::evaluation_json(&ev, &settings.rules.source);

@@ -331,7 +331,7 @@ fn display_text(kind: ColKind, value: &Value) -> String {
         Value::Empty => return String::new(),
         Value::Text(s) => return s.clone(),
         Value::Date(d) => return d.format("%Y-%m-%d").to_string(),
-        Value::Number(d) => *d,
+        Value::Number(d) | Value::Sum(d) => *d,
         Value::Int(i) => Decimal::from(*i),
     };
     match kind {
@@ -371,7 +371,7 @@ fn shown_chars(kind: ColKind, value: &Value) -> usize {
         Value::Empty => 0,
         Value::Text(s) => s.chars().count(),
         Value::Date(d) if (0..=9999).contains(&d.year()) => 10,
-        Value::Number(d) => number_chars(kind, *d),
+        Value::Number(d) | Value::Sum(d) => number_chars(kind, *d),
         Value::Int(i) => number_chars(kind, Decimal::from(*i)),
         Value::Date(_) => display_text(kind, value).chars().count(),
     }
@@ -835,6 +835,8 @@ struct SheetWriter<'a> {
     span: u16,
     row: u32,
     placed: HashMap<String, Placed>,
+    /// The body rows of the table being written, for its `SUM` totals.
+    body_rows: Option<(u32, u32)>,
 }
 
 impl<'a> SheetWriter<'a> {
@@ -848,6 +850,7 @@ impl<'a> SheetWriter<'a> {
             span: 1,
             row: 0,
             placed: HashMap::new(),
+            body_rows: None,
         }
     }
 
@@ -1032,6 +1035,7 @@ impl<'a> SheetWriter<'a> {
             self.row += 1;
         }
         let body_rows = (!t.rows.is_empty()).then(|| (first_body, self.row - 1));
+        self.body_rows = body_rows;
         if let Some(total) = &t.total {
             for (c, col) in t.columns.iter().enumerate() {
                 let v = total.get(c).unwrap_or(&Value::Empty);
@@ -1135,7 +1139,9 @@ impl<'a> SheetWriter<'a> {
                     None => &formats.plain,
                 }
             }
-            (ColKind::Number, Value::Number(d)) => &formats.numbers[number_decimals(*d)],
+            (ColKind::Number, Value::Number(d) | Value::Sum(d)) => {
+                &formats.numbers[number_decimals(*d)]
+            }
             (ColKind::Number, Value::Int(_)) => &formats.numbers[0],
             (_, Value::Date(_)) => &formats.date,
             _ => &formats.plain,
@@ -1165,6 +1171,7 @@ impl<'a> SheetWriter<'a> {
                 self.ws
                     .write_number_with_format(row, cn, *i as f64, format)?;
             }
+            Value::Sum(d) => self.sum(cn, *d, format, buf)?,
             Value::Date(d) => {
                 use chrono::Datelike;
                 let excel = u16::try_from(d.year())
@@ -1181,6 +1188,31 @@ impl<'a> SheetWriter<'a> {
                 }
             }
         }
+        Ok(())
+    }
+
+    /// A total: `=SUM(…)` over the table's body rows in this column, with
+    /// `d` saved as its result; a plain number when the table has no rows.
+    fn sum(
+        &mut self,
+        cn: u16,
+        d: Decimal,
+        format: &Format,
+        buf: &mut String,
+    ) -> Result<(), XlsxError> {
+        use std::fmt::Write;
+        buf.clear();
+        let _ = write!(buf, "{}", d.normalize());
+        let x = buf.parse::<f64>().unwrap_or(0.0);
+        let Some((first, last)) = self.body_rows else {
+            self.ws.write_number_with_format(self.row, cn, x, format)?;
+            return Ok(());
+        };
+        let col = column_letters(cn);
+        let formula = Formula::new(format!("=SUM({col}{}:{col}{})", first + 1, last + 1))
+            .set_result(buf.as_str());
+        self.ws
+            .write_formula_with_format(self.row, cn, formula, format)?;
         Ok(())
     }
 

@@ -63,34 +63,40 @@ fn evaluation_book_of(zh: bool, customers: u64) -> Book {
         ["Zhang Wei", "Li Na", "Wang Qiang", "Liu Yang"]
     };
     let cols = vec![
-        Column::new(l.t("序号", "No."), ColKind::Index),
-        Column::new(l.t("客户编码", "Customer ID"), ColKind::Text),
-        Column::new(l.t("客户名称", "Customer"), ColKind::Text).max_width(30.0),
-        Column::new(l.t("区域", "Region"), ColKind::Text),
-        Column::new(l.t("业务员", "Sales Rep"), ColKind::Text),
-        Column::new(l.t("首次合作日期", "First Order"), ColKind::Date),
-        Column::new(l.t("活跃月数", "Months Active"), ColKind::Integer),
-        Column::new(l.t("销售额", "Sales"), ColKind::Money),
-        Column::new(l.t("上期销售额", "Prior Sales"), ColKind::Money),
-        Column::new(l.t("增长率", "Growth"), ColKind::Percent),
-        Column::new(l.t("数量", "Quantity"), ColKind::Number),
-        Column::new(l.t("订单数", "Orders"), ColKind::Integer),
-        Column::new(l.t("价格指数", "Price Index"), ColKind::Ratio),
-        Column::new(l.t("回款率", "Collection Rate"), ColKind::Percent),
-        Column::new(l.t("逾期金额", "Overdue"), ColKind::Money),
-        Column::new(l.t("最长逾期天数", "Max Days Overdue"), ColKind::Integer),
-        Column::new(l.t("综合得分", "Composite Score"), ColKind::Score),
-        Column::new(l.t("规模等级", "Volume Tier"), ColKind::Grade),
-        Column::new(l.t("综合等级", "Composite Tier"), ColKind::Grade),
-        Column::new(l.t("计算等级", "Computed Grade"), ColKind::Grade),
-        Column::new(l.t("上期等级", "Previous Grade"), ColKind::Grade),
-        Column::new(l.t("变动", "Change"), ColKind::Text),
-        Column::new(l.t("暂定", "Provisional"), ColKind::Text),
-        Column::new(l.t("信用等级", "Credit Rating"), ColKind::Text),
-        Column::new(l.t("评定理由", "Reasons"), ColKind::LongText).max_width(40.0),
-        Column::new(l.t("建议等级", "Proposed Grade"), ColKind::Grade).editable(tiers.clone()),
-        Column::new(l.t("会议决定", "Meeting Decision"), ColKind::Grade).editable(tiers.clone()),
-        Column::new(l.t("备注", "Remarks"), ColKind::Text).editable(vec![]),
+        Column::new("col", l.t("序号", "No."), ColKind::Index),
+        Column::new("col", l.t("客户编码", "Customer ID"), ColKind::Text),
+        Column::new("col", l.t("客户名称", "Customer"), ColKind::Text).max_width(30.0),
+        Column::new("col", l.t("区域", "Region"), ColKind::Text),
+        Column::new("col", l.t("业务员", "Sales Rep"), ColKind::Text),
+        Column::new("col", l.t("首次合作日期", "First Order"), ColKind::Date),
+        Column::new("col", l.t("活跃月数", "Months Active"), ColKind::Integer),
+        Column::new("col", l.t("销售额", "Sales"), ColKind::Money),
+        Column::new("col", l.t("上期销售额", "Prior Sales"), ColKind::Money),
+        Column::new("col", l.t("增长率", "Growth"), ColKind::Percent),
+        Column::new("col", l.t("数量", "Quantity"), ColKind::Number),
+        Column::new("col", l.t("订单数", "Orders"), ColKind::Integer),
+        Column::new("col", l.t("价格指数", "Price Index"), ColKind::Ratio),
+        Column::new("col", l.t("回款率", "Collection Rate"), ColKind::Percent),
+        Column::new("col", l.t("逾期金额", "Overdue"), ColKind::Money),
+        Column::new(
+            "col",
+            l.t("最长逾期天数", "Max Days Overdue"),
+            ColKind::Integer,
+        ),
+        Column::new("col", l.t("综合得分", "Composite Score"), ColKind::Score),
+        Column::new("col", l.t("规模等级", "Volume Tier"), ColKind::Grade),
+        Column::new("col", l.t("综合等级", "Composite Tier"), ColKind::Grade),
+        Column::new("col", l.t("计算等级", "Computed Grade"), ColKind::Grade),
+        Column::new("col", l.t("上期等级", "Previous Grade"), ColKind::Grade),
+        Column::new("col", l.t("变动", "Change"), ColKind::Text),
+        Column::new("col", l.t("暂定", "Provisional"), ColKind::Text),
+        Column::new("col", l.t("信用等级", "Credit Rating"), ColKind::Text),
+        Column::new("col", l.t("评定理由", "Reasons"), ColKind::LongText).max_width(40.0),
+        Column::new("col", l.t("建议等级", "Proposed Grade"), ColKind::Grade)
+            .editable(tiers.clone()),
+        Column::new("col", l.t("会议决定", "Meeting Decision"), ColKind::Grade)
+            .editable(tiers.clone()),
+        Column::new("col", l.t("备注", "Remarks"), ColKind::Text).editable(vec![]),
     ];
     assert_eq!(cols.len(), 28);
     let mut rows = Vec::new();
@@ -226,10 +232,10 @@ fn evaluation_book_of(zh: bool, customers: u64) -> Book {
     let tier_table = Table {
         id: "tiers".into(),
         columns: vec![
-            Column::new(l.t("等级", "Tier"), ColKind::Grade),
-            Column::new(l.t("客户数", "Customers"), ColKind::Integer),
-            Column::new(l.t("销售额", "Sales"), ColKind::Money),
-            Column::new(l.t("销售占比", "Share of Sales"), ColKind::Percent),
+            Column::new("col", l.t("等级", "Tier"), ColKind::Grade),
+            Column::new("col", l.t("客户数", "Customers"), ColKind::Integer),
+            Column::new("col", l.t("销售额", "Sales"), ColKind::Money),
+            Column::new("col", l.t("销售占比", "Share of Sales"), ColKind::Percent),
         ],
         rows: vec![
             vec![
@@ -263,9 +269,9 @@ fn evaluation_book_of(zh: bool, customers: u64) -> Book {
     let controls = Table {
         id: "controls".into(),
         columns: vec![
-            Column::new(l.t("控制项目", "Control"), ColKind::Text),
-            Column::new(l.t("金额", "Amount"), ColKind::Money),
-            Column::new(l.t("行数", "Rows"), ColKind::Integer),
+            Column::new("col", l.t("控制项目", "Control"), ColKind::Text),
+            Column::new("col", l.t("金额", "Amount"), ColKind::Money),
+            Column::new("col", l.t("行数", "Rows"), ColKind::Integer),
         ],
         rows: vec![
             vec![
@@ -414,7 +420,7 @@ fn long_dropdowns_go_to_the_hidden_sheet() {
     let mut book = evaluation_book(false);
     book.hidden = None;
     if let Block::Table(t) = &mut book.sheets[1].blocks[0] {
-        t.columns[27] = Column::new("Remarks", ColKind::Text).editable(choices.clone());
+        t.columns[27] = Column::new("col", "Remarks", ColKind::Text).editable(choices.clone());
     }
     let mut wb = open(xlsx_bytes(&book).expect("render"));
     assert_eq!(wb.sheet_names().last().map(String::as_str), Some("_lists"));
@@ -495,7 +501,7 @@ fn headers_wrap_on_two_lines_and_numbers_always_fit() {
     assert_eq!(wrapped_lines("Change", header_width("Change"), BOLD), 1);
     let reasons = "销售额 ¥9,000,001 位于前 20%；回款率 96.5% 达到 A 类门槛 95%；价格指数 1.02 不低于 1.00；无逾期超过 90 天的欠款";
     assert_eq!(wrapped_lines(reasons, wrap_capacity(40.0), 1.0), 3);
-    let col = Column::new("销售额", ColKind::Money).max_width(8.0);
+    let col = Column::new("col", "销售额", ColKind::Money).max_width(8.0);
     let t = Table {
         id: "t".into(),
         columns: vec![col],
@@ -640,7 +646,7 @@ fn measuring_stops_early_without_changing_widths_or_wrapping() {
     };
     for kind in KINDS {
         for max in [None, Some(8.0), Some(20.0), Some(48.0)] {
-            let mut col = Column::new("列", kind);
+            let mut col = Column::new("col", "列", kind);
             col.max_width = max;
             let rows: Vec<Vec<Value>> = (0..60).map(|_| vec![word(&mut rng)]).collect();
             let t = Table {
@@ -761,8 +767,8 @@ fn odd_books_render_without_failing() {
     let table = Table {
         id: "t".into(),
         columns: vec![
-            Column::new("名称", ColKind::Text),
-            Column::new("金额", ColKind::Money).editable(vec!["1,000".into(), "2\"".into()]),
+            Column::new("col", "名称", ColKind::Text),
+            Column::new("col", "金额", ColKind::Money).editable(vec!["1,000".into(), "2\"".into()]),
         ],
         rows: vec![
             vec![Value::text("x".repeat(40_000)), Value::Number(Decimal::MAX)],

@@ -1,6 +1,7 @@
 //! Grades → format-neutral sheets: which rows, columns, totals and roles.
 //! Tests assert on these without unzipping anything; `render` writes them.
 
+pub mod blocks;
 pub mod evaluation;
 pub mod labels;
 pub mod model;

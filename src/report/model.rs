@@ -87,6 +87,10 @@ pub struct Table {
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Column {
+    /// A stable key: the SPEC's JSON name of what the column holds
+    /// (`sales`, `grade`), so a workbook read back finds it whatever the
+    /// language or the order of the columns.
+    pub key: &'static str,
     pub header: String,
     pub kind: ColKind,
     /// An editable column: shaded, unlocked, with this dropdown list (may be empty: free text).
@@ -96,8 +100,9 @@ pub struct Column {
 }
 
 impl Column {
-    pub fn new(header: impl Into<String>, kind: ColKind) -> Self {
+    pub fn new(key: &'static str, header: impl Into<String>, kind: ColKind) -> Self {
         Column {
+            key,
             header: header.into(),
             kind,
             editable: None,
@@ -149,6 +154,10 @@ pub enum Value {
     Number(Decimal),
     Int(i64),
     Date(NaiveDate),
+    /// In a total row: the sum of the column's body rows, written as a `SUM`
+    /// formula over them with this value saved as its result, so the file
+    /// reads right in Excel and in tools that do not recalculate.
+    Sum(Decimal),
 }
 
 impl Value {
@@ -163,6 +172,46 @@ impl Value {
     }
     pub fn opt_date(d: Option<NaiveDate>) -> Value {
         d.map_or(Value::Empty, Value::Date)
+    }
+    pub fn opt_int(i: Option<i64>) -> Value {
+        i.map_or(Value::Empty, Value::Int)
+    }
+    /// The number of a numeric value (a total's cached result included).
+    pub fn number(&self) -> Option<Decimal> {
+        match self {
+            Value::Number(d) | Value::Sum(d) => Some(*d),
+            Value::Int(i) => Some(Decimal::from(*i)),
+            _ => None,
+        }
+    }
+}
+
+impl Table {
+    /// A table of `rows` under `columns`, no total row, not the sheet's main table.
+    pub fn new(id: &str, columns: Vec<Column>, rows: Vec<Vec<Value>>) -> Table {
+        Table {
+            id: id.to_string(),
+            columns,
+            rows,
+            total: None,
+            main: false,
+            autofilter: false,
+        }
+    }
+    /// With a closing total row.
+    pub fn with_total(mut self, total: Vec<Value>) -> Table {
+        self.total = Some(total);
+        self
+    }
+    /// The sheet's main table (freeze panes, print titles), with an autofilter or not.
+    pub fn main(mut self, autofilter: bool) -> Table {
+        self.main = true;
+        self.autofilter = autofilter;
+        self
+    }
+    /// The index of the column with `key`.
+    pub fn col(&self, key: &str) -> Option<usize> {
+        self.columns.iter().position(|c| c.key == key)
     }
 }
 
