@@ -86,6 +86,11 @@ pub struct Rules {
     /// How to read ambiguous text dates: `"dd/mm/yyyy"` or `"mm/dd/yyyy"`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub date_format: Option<String>,
+    /// Text numbers use `,` as the decimal mark and `.` or a space as the
+    /// thousands separator (`1.234,50`); otherwise a `,` that is not a
+    /// thousands separator makes the number ambiguous and rejected.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub decimal_comma: bool,
     /// Relative distance to a cut that flags a customer 临界 (default 0.05).
     #[serde(default = "default_near_boundary", with = "num")]
     pub near_boundary: Decimal,
@@ -115,6 +120,10 @@ pub struct Rules {
     /// Where the rules came from: a path, or `built-in three-tier`.
     #[serde(skip)]
     pub source: String,
+}
+
+fn is_false(b: &bool) -> bool {
+    !*b
 }
 
 fn default_near_boundary() -> Decimal {

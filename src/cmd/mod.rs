@@ -15,7 +15,7 @@ use chrono::NaiveDate;
 use clap::{Args, Parser, Subcommand};
 
 use crate::labels::Lang;
-use crate::read::{DayMonthOrder, Limits, ReadOptions};
+use crate::read::{DayMonthOrder, Limits, ReadOptions, Style};
 use crate::rules::Rules;
 
 /// tierbook: customer grading workbooks (客户分级评定表) from Excel sales ledgers.
@@ -95,10 +95,15 @@ impl Common {
     pub fn read_options(&self, rules: &Rules) -> ReadOptions {
         ReadOptions {
             sheets: self.sheets.clone(),
-            date_order: match rules.day_first() {
-                Some(true) => DayMonthOrder::DayFirst,
-                Some(false) => DayMonthOrder::MonthFirst,
-                None => DayMonthOrder::Reject,
+            style: Style {
+                order: match rules.day_first() {
+                    Some(true) => DayMonthOrder::DayFirst,
+                    Some(false) => DayMonthOrder::MonthFirst,
+                    None => DayMonthOrder::Reject,
+                },
+                decimal_comma: rules.decimal_comma,
+                // Each workbook's own date system is added where it is opened.
+                date_1904: false,
             },
             limits: Limits {
                 max_cells: self.max_cells,

@@ -15,8 +15,7 @@ use crate::read::intern::Interner;
 use crate::read::source::RowVisitor;
 use crate::read::tables::{MasterRecord, Who};
 use crate::read::{
-    Cell, DayMonthOrder, HeaderMatcher, InputKind, IssueKind, LedgerSheet, LedgerSheetReader,
-    Problem,
+    Cell, HeaderMatcher, InputKind, IssueKind, LedgerSheet, LedgerSheetReader, Problem, Style,
 };
 
 fn d(s: &str) -> Decimal {
@@ -98,8 +97,7 @@ fn l(date: &'static str, id: &'static str, amount: &'static str) -> L {
 /// Reads rows (the first being the header) through the real sheet reader.
 fn sheet_of(name: &str, rows: Vec<Vec<Cell<'static>>>) -> LedgerSheet {
     let m = HeaderMatcher::new(InputKind::Ledger, None);
-    let mut r =
-        LedgerSheetReader::new(&m, DayMonthOrder::Reject, 0, "t.xlsx", name).expect("reader");
+    let mut r = LedgerSheetReader::new(&m, Style::default(), 0, "t.xlsx", name).expect("reader");
     for (i, cells) in rows.iter().enumerate() {
         if !r.row(i as u32 + 1, cells).expect("row") {
             break;

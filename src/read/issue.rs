@@ -50,6 +50,31 @@ pub enum Problem {
         field: &'static str,
         raw: String,
     },
+    /// A `,` or `.` that could be the decimal mark or a thousands separator.
+    AmbiguousNumber {
+        field: &'static str,
+        raw: String,
+    },
+    /// More significant digits or decimal places than exact arithmetic holds.
+    TooPrecise {
+        field: &'static str,
+        raw: String,
+    },
+    /// More integer digits than exact arithmetic holds.
+    TooLarge {
+        field: &'static str,
+        raw: String,
+    },
+    /// A date outside 1950-01-01 … 2099-12-31.
+    DateOutOfRange {
+        field: &'static str,
+        raw: String,
+    },
+    /// A time of day where a date belongs.
+    TimeOnly {
+        field: &'static str,
+        raw: String,
+    },
     NoCustomer,
     AmountWithoutDateOrCustomer,
     TextOnly,
@@ -104,6 +129,17 @@ fn field_label(field: &str, lang: Lang) -> &str {
     }
 }
 
+/// A sentence about one cell: its field, its text in the language's quotes, then `what`
+/// (zh-CN, zh-TW, en).
+fn about_cell(lang: Lang, field: &str, raw: &str, what: [&str; 3]) -> String {
+    let f = field_label(field, lang);
+    match lang {
+        Lang::ZhCn => format!("{f}“{raw}”{}", what[0]),
+        Lang::ZhTw => format!("{f}「{raw}」{}", what[1]),
+        Lang::En => format!("{f} \"{raw}\" {}", what[2]),
+    }
+}
+
 impl Problem {
     /// One sentence for the Data Issues sheet and the JSON `message`.
     pub fn message(&self, lang: Lang) -> String {
@@ -148,6 +184,56 @@ impl Problem {
                     format!("{f} is an error value {raw}")
                 }
             }
+            Problem::AmbiguousNumber { field, raw } => about_cell(
+                lang,
+                field,
+                raw,
+                [
+                    "中的逗号或句点无法确定是小数点还是千位分隔符（千位分隔须三位一组；逗号作小数点时请在规则文件设置 decimal_comma = true）",
+                    "中的逗號或句點無法確定是小數點還是千位分隔符（千位分隔須三位一組；逗號作小數點時請在規則檔設定 decimal_comma = true）",
+                    "is ambiguous: its , or . could be the decimal mark or a thousands separator (thousands come in groups of three; set decimal_comma = true in the rules file when , is the decimal mark)",
+                ],
+            ),
+            Problem::TooPrecise { field, raw } => about_cell(
+                lang,
+                field,
+                raw,
+                [
+                    "有效数字或小数位超过 28 位，无法精确计算，未作舍入：请核对单元格",
+                    "有效數字或小數位超過 28 位，無法精確計算，未作捨入：請核對儲存格",
+                    "has more than 28 significant digits or decimal places: it cannot be held exactly and is not rounded; check the cell",
+                ],
+            ),
+            Problem::TooLarge { field, raw } => about_cell(
+                lang,
+                field,
+                raw,
+                [
+                    "过大（整数部分超过 28 位）：请核对单元格",
+                    "過大（整數部分超過 28 位）：請核對儲存格",
+                    "is too large (more than 28 digits before the decimal mark); check the cell",
+                ],
+            ),
+            Problem::DateOutOfRange { field, raw } => about_cell(
+                lang,
+                field,
+                raw,
+                [
+                    "不在 1950-01-01 至 2099-12-31 之间",
+                    "不在 1950-01-01 至 2099-12-31 之間",
+                    "is outside 1950-01-01 … 2099-12-31",
+                ],
+            ),
+            Problem::TimeOnly { field, raw } => about_cell(
+                lang,
+                field,
+                raw,
+                [
+                    "只有时间，没有日期",
+                    "只有時間，沒有日期",
+                    "is a time of day without a date",
+                ],
+            ),
             Problem::NoCustomer => lang
                 .pick(
                     "缺少客户编码和客户名称",

@@ -17,7 +17,7 @@ use super::header::{Field, HeaderMap, HeaderMatcher, HeaderSearch, Search};
 use super::intern::{FxHasher, FxSet, Interner, NONE};
 use super::issue::{Issue, IssueKind, Problem};
 use super::source::RowVisitor;
-use super::value::{parse_date, parse_number, totals_word, DayMonthOrder, TotalsKind, ValueError};
+use super::value::{parse_date, parse_number, totals_word, Style, TotalsKind, ValueError};
 use super::{ReadError, SheetStats};
 
 /// One accepted ledger line. Strings are numbers in the sheet's [`Interner`].
@@ -326,7 +326,7 @@ impl LedgerSheet {
 /// Reads one ledger sheet row by row (a [`RowVisitor`]).
 pub struct LedgerSheetReader<'m> {
     search: Option<HeaderSearch<'m>>,
-    order: DayMonthOrder,
+    style: Style,
     out: LedgerSheet,
     running_sum: Decimal,
     id_names: FxSet<(u32, u32)>,
@@ -461,14 +461,14 @@ enum Outcome {
 impl<'m> LedgerSheetReader<'m> {
     pub fn new(
         matcher: &'m HeaderMatcher,
-        order: DayMonthOrder,
+        style: Style,
         file_index: usize,
         file: &str,
         sheet: &str,
     ) -> Result<Self, ReadError> {
         Ok(LedgerSheetReader {
             search: Some(HeaderSearch::new(matcher)),
-            order,
+            style,
             out: LedgerSheet {
                 file_index,
                 file: file.to_string(),
@@ -557,11 +557,11 @@ impl<'m> LedgerSheetReader<'m> {
     }
 
     fn classify(&mut self, row: u32, cells: &[Cell], c: &Cols) -> Outcome {
-        let date = parse_date(cell(cells, c.date), self.order);
+        let date = parse_date(cell(cells, c.date), &self.style);
         let id = ident_cow(cell(cells, c.id));
         let name = name_cow(cell(cells, c.name));
         let amount_cell = cell(cells, c.amount);
-        let amount = parse_number(amount_cell);
+        let amount = parse_number(amount_cell, &self.style);
         let has_customer = id.is_some() || name.is_some();
         if let Ok(Some(a)) = amount {
             self.running_sum += a;
@@ -587,7 +587,7 @@ impl<'m> LedgerSheetReader<'m> {
         if !has_customer {
             return Outcome::Rejected(Problem::NoCustomer, c.id.or(c.name));
         }
-        let quantity = match parse_number(cell(cells, c.quantity)) {
+        let quantity = match parse_number(cell(cells, c.quantity), &self.style) {
             Ok(q) => q,
             Err(e) => {
                 return Outcome::Rejected(
@@ -596,7 +596,7 @@ impl<'m> LedgerSheetReader<'m> {
                 )
             }
         };
-        let unit_price = match parse_number(cell(cells, c.unit_price)) {
+        let unit_price = match parse_number(cell(cells, c.unit_price), &self.style) {
             Ok(p) => p,
             Err(e) => {
                 return Outcome::Rejected(
@@ -613,7 +613,7 @@ impl<'m> LedgerSheetReader<'m> {
             },
             Err(e) => return Outcome::Rejected(value_problem(e, "amount", amount_cell), c.amount),
         };
-        let list_price = match parse_number(cell(cells, c.list_price)) {
+        let list_price = match parse_number(cell(cells, c.list_price), &self.style) {
             Ok(p) => p,
             Err(e) => {
                 return Outcome::Rejected(
@@ -622,7 +622,7 @@ impl<'m> LedgerSheetReader<'m> {
                 )
             }
         };
-        let due_date = match parse_date(cell(cells, c.due_date), self.order) {
+        let due_date = match parse_date(cell(cells, c.due_date), &self.style) {
             Ok(d) => d,
             Err(e) => {
                 return Outcome::Rejected(
@@ -703,6 +703,26 @@ pub fn value_problem(e: ValueError, field: &'static str, c: &Cell) -> Problem {
             field,
             raw: c.display(),
         },
+        ValueError::AmbiguousNumber => Problem::AmbiguousNumber {
+            field,
+            raw: c.display(),
+        },
+        ValueError::TooPrecise => Problem::TooPrecise {
+            field,
+            raw: c.display(),
+        },
+        ValueError::TooLarge => Problem::TooLarge {
+            field,
+            raw: c.display(),
+        },
+        ValueError::DateOutOfRange => Problem::DateOutOfRange {
+            field,
+            raw: c.display(),
+        },
+        ValueError::TimeOnly => Problem::TimeOnly {
+            field,
+            raw: c.display(),
+        },
     }
 }
 
@@ -733,7 +753,7 @@ impl RowVisitor for LedgerSheetReader<'_> {
         if let Some(kind) = cells.iter().find_map(|c| c.as_text().and_then(totals_word)) {
             self.out.stats.totals_rows += 1;
             if kind == TotalsKind::Grand && cols.amount.is_some() {
-                match parse_number(cell(cells, cols.amount)) {
+                match parse_number(cell(cells, cols.amount), &self.style) {
                     Ok(Some(says)) => {
                         let cent = |d: Decimal| d.round_dp(2);
                         if cent(says) != cent(self.running_sum) {
@@ -816,7 +836,7 @@ mod tests {
     fn read(rows: Vec<Vec<Cell<'static>>>) -> (LedgerSheet, Vec<LineRecord>) {
         let m = HeaderMatcher::new(InputKind::Ledger, None);
         let mut r =
-            LedgerSheetReader::new(&m, DayMonthOrder::Reject, 0, "t.xlsx", "1月").expect("reader");
+            LedgerSheetReader::new(&m, Style::default(), 0, "t.xlsx", "1月").expect("reader");
         for (i, cells) in rows.iter().enumerate() {
             if !r.row(i as u32 + 1, cells).expect("row") {
                 break;

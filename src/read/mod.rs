@@ -26,7 +26,7 @@ pub use header::{Field, HeaderMap, HeaderMatcher, InputKind};
 pub use issue::{Issue, IssueKind, Problem};
 pub use ledger::{LedgerSheet, LedgerSheetReader, LineRecord};
 pub use source::{Format, Limits, Source};
-pub use value::DayMonthOrder;
+pub use value::{DayMonthOrder, Style};
 
 /// A file that cannot be read at all, or a sheet that cannot, named.
 #[derive(Debug, thiserror::Error)]
@@ -93,7 +93,8 @@ impl SheetStats {
 pub struct ReadOptions {
     /// Only these sheets (`--sheet`), when non-empty.
     pub sheets: Vec<String>,
-    pub date_order: DayMonthOrder,
+    /// How numbers and dates are written (the rules; each workbook adds its date system).
+    pub style: Style,
     pub limits: Limits,
     /// Worker threads for reading sheets in parallel (0: one per core).
     pub threads: usize,
@@ -302,13 +303,11 @@ fn read_one(
     };
     src.set_pipeline(pipeline);
     let file = display_path(path);
-    let mut reader = LedgerSheetReader::new(
-        matcher,
-        opts.date_order,
-        task.file_index,
-        &file,
-        &task.sheet,
-    )?;
+    let style = Style {
+        date_1904: src.date_1904(),
+        ..opts.style
+    };
+    let mut reader = LedgerSheetReader::new(matcher, style, task.file_index, &file, &task.sheet)?;
     src.read_sheet(&task.sheet, &mut reader)?;
     reader.finish()
 }

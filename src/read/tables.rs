@@ -13,7 +13,7 @@ use super::header::{Field, HeaderMap, HeaderMatcher, HeaderSearch, Search};
 use super::issue::{Issue, IssueKind, Problem};
 use super::ledger::{ident_text, value_problem};
 use super::source::{RowVisitor, Source};
-use super::value::{parse_date, parse_number, totals_word};
+use super::value::{parse_date, parse_number, totals_word, Style};
 use super::{display_path, ReadError, ReadOptions, SheetStats};
 
 /// Who a row is about: an ID and/or a normalised name.
@@ -95,6 +95,14 @@ fn read_kind<R: Placed>(
     for path in files {
         let mut src = Source::open(path, opts.limits)?;
         let file = display_path(path);
+        let file_opts = ReadOptions {
+            style: Style {
+                date_1904: src.date_1904(),
+                ..opts.style
+            },
+            ..opts.clone()
+        };
+        let opts = &file_opts;
         for info in src.sheets() {
             if !info.is_worksheet {
                 continue;
@@ -251,14 +259,13 @@ fn master_row(
 ) -> Result<MasterRecord, (Problem, Option<usize>)> {
     let who = who(h, cells)?;
     let col = |f: Field| h.col(f);
-    let first_date =
-        parse_date(at(cells, col(Field::FirstDate)), opts.date_order).map_err(|e| {
-            (
-                value_problem(e, "first_date", at(cells, col(Field::FirstDate))),
-                col(Field::FirstDate),
-            )
-        })?;
-    let terms = parse_number(at(cells, col(Field::TermsDays))).map_err(|e| {
+    let first_date = parse_date(at(cells, col(Field::FirstDate)), &opts.style).map_err(|e| {
+        (
+            value_problem(e, "first_date", at(cells, col(Field::FirstDate))),
+            col(Field::FirstDate),
+        )
+    })?;
+    let terms = parse_number(at(cells, col(Field::TermsDays)), &opts.style).map_err(|e| {
         (
             value_problem(e, "terms_days", at(cells, col(Field::TermsDays))),
             col(Field::TermsDays),
@@ -279,12 +286,13 @@ fn master_row(
         }
         None => None,
     };
-    let credit_limit = parse_number(at(cells, col(Field::CreditLimit))).map_err(|e| {
-        (
-            value_problem(e, "credit_limit", at(cells, col(Field::CreditLimit))),
-            col(Field::CreditLimit),
-        )
-    })?;
+    let credit_limit =
+        parse_number(at(cells, col(Field::CreditLimit)), &opts.style).map_err(|e| {
+            (
+                value_problem(e, "credit_limit", at(cells, col(Field::CreditLimit))),
+                col(Field::CreditLimit),
+            )
+        })?;
     let mapped: Vec<usize> = h.fields.values().copied().collect();
     let mut attrs = BTreeMap::new();
     for (i, c) in cells.iter().enumerate() {
@@ -295,7 +303,7 @@ fn master_row(
         if header.is_empty() {
             continue;
         }
-        if let Ok(Some(v)) = parse_number(c) {
+        if let Ok(Some(v)) = parse_number(c, &opts.style) {
             attrs.insert(header, v);
         }
     }
