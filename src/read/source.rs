@@ -1017,6 +1017,35 @@ mod tests {
     }
 
     #[test]
+    fn the_workbooks_date_system_is_read_in_every_excel_format() {
+        let dir = Path::new("/work/shared/corpus/calamine");
+        if !dir.exists() {
+            eprintln!("skipped: corpus not found");
+            return;
+        }
+        for (file, is_1904) in [
+            ("date.xlsx", false),
+            ("date_1904.xlsx", true),
+            ("date.xls", false),
+            ("date_1904.xls", true),
+            ("date.xlsb", false),
+            ("date_1904.xlsb", true),
+            ("date.ods", false),
+        ] {
+            let mut src = Source::open(&dir.join(file), Limits::default()).expect("open");
+            assert_eq!(src.date_1904(), is_1904, "{file}");
+            let mut rows = Collect::default();
+            let sheet = src.sheets()[0].name.clone();
+            src.read_sheet(&sheet, &mut rows).expect("read");
+            if file.ends_with(".ods") {
+                continue;
+            }
+            // Date cells carry their system: 2021-01-01 in both files.
+            assert_eq!(rows.rows[0].1[0], "Date(2021-01-01)", "{file}");
+        }
+    }
+
+    #[test]
     fn the_cell_limit_fails_the_read_on_either_path() {
         let limits = Limits {
             max_cells: 5_000,
