@@ -88,7 +88,8 @@ const UTF8_BOM: &[u8] = &[0xEF, 0xBB, 0xBF];
 
 /// Whether the non-ASCII bytes read mostly as GB2312-range Chinese (hanzi and
 /// full-width punctuation) or GB18030 four-byte characters, which Shift-JIS
-/// and Latin-1 text do not. Other GBK pairs may be among them.
+/// and Latin-1 text do not. Rare GBK characters and a few bytes that are no
+/// GBK at all may be among them (the decoder then names their line).
 fn looks_like_gbk(sample: &[u8]) -> bool {
     let (mut good, mut other) = (0usize, 0usize);
     let mut i = 0;
@@ -102,28 +103,23 @@ fn looks_like_gbk(sample: &[u8]) -> bool {
         let hanzi = (0xB0..=0xF7).contains(&b) && (0xA1..=0xFE).contains(&t);
         let punct = (0xA1..=0xA9).contains(&b) && (0xA1..=0xFE).contains(&t);
         let lead = (0x81..=0xFE).contains(&b);
-        if hanzi || punct {
+        let four = lead
+            && (0x30..=0x39).contains(&t)
+            && matches!(sample.get(i + 2..i + 4), Some(&[l, d])
+                if (0x81..=0xFE).contains(&l) && (0x30..=0x39).contains(&d));
+        if hanzi || punct || four {
             good += 1;
-            i += 2;
-        } else if lead && (0x30..=0x39).contains(&t) {
-            // A GB18030 four-byte character: lead, digit, lead, digit.
-            match sample.get(i + 2..i + 4) {
-                Some(&[l, d]) if (0x81..=0xFE).contains(&l) && (0x30..=0x39).contains(&d) => {
-                    good += 1;
-                    i += 4;
-                }
-                Some(_) => return false,
-                None => break,
-            }
+            i += if four { 4 } else { 2 };
         } else if lead && (0x40..=0xFE).contains(&t) && t != 0x7F {
-            // Valid GBK outside GB2312 (rare characters).
+            // Valid GBK outside GB2312 (a rare character such as 䶮).
             other += 1;
             i += 2;
         } else {
-            return false;
+            // Not GBK at all.
+            other += 1;
+            i += 1;
         }
     }
-    // Rare characters (a 䶮 in a name) are GBK too, but not most of the text.
     good > 0 && good >= other * 3
 }
 
@@ -922,6 +918,19 @@ mod tests {
             message.contains(&format!("line {} is not valid GBK", lines + 1)),
             "{message}"
         );
+    }
+
+    #[test]
+    fn a_stray_byte_in_the_sample_of_a_gbk_file_is_an_error_naming_its_line() {
+        let mut bytes = GB18030
+            .encode("日期,客户名称,金额\n2025-03-05,华东机械,10\n")
+            .0
+            .into_owned();
+        bytes.extend_from_slice(b"2025-03-06,\xFF,20\n");
+        let (rows, result) = read_bytes(&bytes);
+        let message = result.expect_err("stray byte").to_string();
+        assert!(message.contains("line 3 is not valid GBK"), "{message}");
+        assert_eq!(rows.rows.len(), 2);
     }
 
     #[test]
