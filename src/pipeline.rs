@@ -33,7 +33,7 @@ use crate::read::receipts::ReceiptRows;
 use crate::read::{
     read_files, read_ledgers, DayMonthOrder, FilesRead, HeaderMatcher, InputKind, Issue, IssueKind,
     KindReader, LatestDates, Ledgers, Limits, ReadError, ReadOptions, RowKind, SheetRead,
-    SheetSummary, SheetTask,
+    SheetSummary, SheetTask, Style,
 };
 use crate::rules::Rules;
 
@@ -92,10 +92,15 @@ impl Settings {
     fn read_options(&self, sheets: &[String]) -> ReadOptions {
         ReadOptions {
             sheets: sheets.to_vec(),
-            date_order: match self.rules.day_first() {
-                Some(true) => DayMonthOrder::DayFirst,
-                Some(false) => DayMonthOrder::MonthFirst,
-                None => DayMonthOrder::Reject,
+            style: Style {
+                order: match self.rules.day_first() {
+                    Some(true) => DayMonthOrder::DayFirst,
+                    Some(false) => DayMonthOrder::MonthFirst,
+                    None => DayMonthOrder::Reject,
+                },
+                decimal_comma: self.rules.decimal_comma,
+                // Each workbook's own date system is added where it is opened.
+                date_1904: false,
             },
             limits: self.limits,
             threads: self.threads,
@@ -161,19 +166,18 @@ fn read_table<K: RowKind + Send>(
 
 fn read_tables(inputs: &Inputs, settings: &Settings) -> Result<Tables, ReadError> {
     let opts = settings.read_options(&[]);
-    let order = opts.date_order;
     Ok(Tables {
         master: read_table(
             &inputs.customers,
             &settings.matcher(InputKind::Customers),
             &opts,
-            |t| MasterRows::new(order, &t.file, &t.sheet),
+            MasterRows::new,
         )?,
         previous: read_table(
             &inputs.previous,
             &settings.matcher(InputKind::Previous),
             &opts,
-            |t| PreviousRows::new(order, &t.file, &t.sheet),
+            PreviousRows::new,
         )?,
     })
 }
@@ -186,11 +190,10 @@ fn read_receipts(
     strings: &mut crate::read::intern::Interner,
 ) -> Result<FilesRead<ReceiptRows>, ReadError> {
     let opts = settings.read_options(&[]);
-    let order = opts.date_order;
     let matcher = settings.matcher(InputKind::Receipts);
     let how = KindReader {
         matcher: &matcher,
-        make: |t: &SheetTask| ReceiptRows::new(order, &t.file),
+        make: ReceiptRows::new,
         sheets: &[],
     };
     read_files(&inputs.receipts, &how, &opts, &mut |s: &mut SheetRead<

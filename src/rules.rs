@@ -90,6 +90,11 @@ pub struct Rules<M = MetricRef> {
     /// How to read ambiguous text dates: `"dd/mm/yyyy"` or `"mm/dd/yyyy"`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub date_format: Option<String>,
+    /// Text numbers use `,` as the decimal mark and `.` or a space as the
+    /// thousands separator (`1.234,50`); otherwise a `,` that is not a
+    /// thousands separator makes the number ambiguous and rejected.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub decimal_comma: bool,
     /// Relative distance to a cut that flags a customer 临界 (default 0.05).
     #[serde(default = "default_near_boundary", with = "num")]
     pub near_boundary: Decimal,
@@ -119,6 +124,10 @@ pub struct Rules<M = MetricRef> {
     /// Where the rules came from: a path, or `built-in three-tier`.
     #[serde(skip)]
     pub source: String,
+}
+
+fn is_false(b: &bool) -> bool {
+    !*b
 }
 
 fn default_near_boundary() -> Decimal {
@@ -553,6 +562,7 @@ impl Rules<String> {
         Ok(Rules {
             name: self.name,
             date_format: self.date_format,
+            decimal_comma: self.decimal_comma,
             near_boundary: self.near_boundary,
             window: self.window,
             tiers: self.tiers,

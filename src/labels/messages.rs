@@ -37,6 +37,16 @@ pub struct Messages {
     pub no_saved_value: &'static str,
     /// `{field}`, `{raw}`
     pub error_value: &'static str,
+    /// `{field}`, `{raw}`: a `,` or `.` that could be either mark.
+    pub ambiguous_number: &'static str,
+    /// `{field}`, `{raw}`: more than 28 significant digits or decimals.
+    pub too_precise: &'static str,
+    /// `{field}`, `{raw}`: more than 28 integer digits.
+    pub too_large: &'static str,
+    /// `{field}`, `{raw}`: a date outside 1950 … 2099.
+    pub date_out_of_range: &'static str,
+    /// `{field}`, `{raw}`: a time of day without a date.
+    pub time_only: &'static str,
     pub no_customer: &'static str,
     pub amount_without_date_or_customer: &'static str,
     pub text_only: &'static str,
@@ -85,6 +95,11 @@ pub const ZH_CN: Messages = Messages {
     ambiguous_date: "日期“{raw}”日月顺序不明确（可在规则文件设置 date_format）",
     no_saved_value: "{field}为公式且没有保存的值：请在 Excel 中打开并保存该文件",
     error_value: "{field}为错误值 {raw}",
+    ambiguous_number: "{field}“{raw}”中的逗号或句点无法确定是小数点还是千位分隔符（千位分隔须三位一组；逗号作小数点时请在规则文件设置 decimal_comma = true）",
+    too_precise: "{field}“{raw}”有效数字或小数位超过 28 位，无法精确计算，未作舍入：请核对单元格",
+    too_large: "{field}“{raw}”过大（整数部分超过 28 位）：请核对单元格",
+    date_out_of_range: "{field}“{raw}”不在 1950-01-01 至 2099-12-31 之间",
+    time_only: "{field}“{raw}”只有时间，没有日期",
     no_customer: "缺少客户编码和客户名称",
     amount_without_date_or_customer: "有金额但没有日期和客户，且不是合计行",
     text_only: "只有文字的行（说明或备注），不是数据",
@@ -126,6 +141,11 @@ pub const ZH_TW: Messages = Messages {
     ambiguous_date: "日期「{raw}」日月順序不明確（可在規則檔案設定 date_format）",
     no_saved_value: "{field}為公式且沒有儲存的值：請在 Excel 中開啟並儲存該檔案",
     error_value: "{field}為錯誤值 {raw}",
+    ambiguous_number: "{field}「{raw}」中的逗號或句點無法確定是小數點還是千位分隔符（千位分隔須三位一組；逗號作小數點時請在規則檔案設定 decimal_comma = true）",
+    too_precise: "{field}「{raw}」有效數字或小數位超過 28 位，無法精確計算，未作捨入：請核對儲存格",
+    too_large: "{field}「{raw}」過大（整數部分超過 28 位）：請核對儲存格",
+    date_out_of_range: "{field}「{raw}」不在 1950-01-01 至 2099-12-31 之間",
+    time_only: "{field}「{raw}」只有時間，沒有日期",
     no_customer: "缺少客戶編碼和客戶名稱",
     amount_without_date_or_customer: "有金額但沒有日期和客戶，且不是合計行",
     text_only: "只有文字的行（說明或備註），不是資料",
@@ -168,6 +188,11 @@ pub const EN: Messages = Messages {
         "date \"{raw}\" is ambiguous (day/month order); set date_format in the rules file",
     no_saved_value: "{field}: formula has no saved value: open and save the file in Excel",
     error_value: "{field} is an error value {raw}",
+    ambiguous_number: "{field} \"{raw}\" is ambiguous: its , or . could be the decimal mark or a thousands separator (thousands come in groups of three; set decimal_comma = true in the rules file when , is the decimal mark)",
+    too_precise: "{field} \"{raw}\" has more than 28 significant digits or decimal places: it cannot be held exactly and is not rounded; check the cell",
+    too_large: "{field} \"{raw}\" is too large (more than 28 digits before the decimal mark); check the cell",
+    date_out_of_range: "{field} \"{raw}\" is outside 1950-01-01 … 2099-12-31",
+    time_only: "{field} \"{raw}\" is a time of day without a date",
     no_customer: "no customer ID or name",
     amount_without_date_or_customer:
         "an amount with neither date nor customer, and not a totals row",

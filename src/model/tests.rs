@@ -15,8 +15,8 @@ use crate::read::master::{MasterRecord, Who};
 use crate::read::previous::PreviousRecord;
 use crate::read::source::RowVisitor;
 use crate::read::{
-    Cell, DayMonthOrder, HeaderMatcher, InputKind, IssueKind, LatestDates, LedgerRows, LedgerSheet,
-    Problem, SheetReader,
+    Cell, HeaderMatcher, InputKind, IssueKind, LatestDates, LedgerRows, LedgerSheet, Problem,
+    SheetReader, SheetTask, Style,
 };
 
 /// The model's options as these tests give them: the period's as-of date
@@ -147,8 +147,9 @@ fn l(date: &'static str, id: &'static str, amount: &'static str) -> L {
 /// Reads rows (the first being the header) through the real sheet reader.
 fn sheet_of(name: &str, rows: Vec<Vec<Cell<'static>>>) -> LedgerSheet {
     let m = HeaderMatcher::new(InputKind::Ledger, None);
-    let kind = LedgerRows::new(DayMonthOrder::Reject, "t.xlsx", name).expect("reader");
-    let mut r = SheetReader::new(&m, kind, 0, "t.xlsx", name);
+    let task = SheetTask::new("t.xlsx", name, Style::default());
+    let kind = LedgerRows::new(&task).expect("reader");
+    let mut r = SheetReader::new(&m, kind, &task);
     for (i, cells) in rows.iter().enumerate() {
         if !r.row(i as u32 + 1, cells).expect("row") {
             break;

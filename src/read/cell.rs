@@ -72,11 +72,32 @@ impl Cell<'_> {
     }
 }
 
-/// Shortest round-trip text of a float, integers without a trailing `.0`.
+/// Shortest round-trip text of a float, integers without a trailing `.0`;
+/// a float whose digits would run past 24 characters (5e-324, 1e30) in
+/// scientific notation.
 pub fn format_f64(f: f64) -> String {
     if f.is_finite() && f.fract() == 0.0 && f.abs() < 1e15 {
-        format!("{}", f as i64)
+        return format!("{}", f as i64);
+    }
+    let plain = format!("{f}");
+    if plain.len() > 24 {
+        format!("{f:e}")
     } else {
-        format!("{f}")
+        plain
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn floats_are_shown_by_their_shortest_text() {
+        assert_eq!(format_f64(10023.0), "10023");
+        assert_eq!(format_f64(261.96), "261.96");
+        assert_eq!(format_f64(1234567890123456.0), "1234567890123456");
+        assert_eq!(format_f64(5e-324), "5e-324");
+        assert_eq!(format_f64(1e30), "1e30");
+        assert_eq!(format_f64(-1.2345e-20), "-1.2345e-20");
     }
 }

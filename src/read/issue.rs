@@ -53,6 +53,31 @@ pub enum Problem {
         field: &'static str,
         raw: String,
     },
+    /// A `,` or `.` that could be the decimal mark or a thousands separator.
+    AmbiguousNumber {
+        field: &'static str,
+        raw: String,
+    },
+    /// More significant digits or decimal places than exact arithmetic holds.
+    TooPrecise {
+        field: &'static str,
+        raw: String,
+    },
+    /// More integer digits than exact arithmetic holds.
+    TooLarge {
+        field: &'static str,
+        raw: String,
+    },
+    /// A date outside 1950-01-01 … 2099-12-31.
+    DateOutOfRange {
+        field: &'static str,
+        raw: String,
+    },
+    /// A time of day where a date belongs.
+    TimeOnly {
+        field: &'static str,
+        raw: String,
+    },
     NoCustomer,
     AmountWithoutDateOrCustomer,
     TextOnly,
@@ -109,6 +134,11 @@ impl Problem {
             Problem::ErrorValue { field, raw } => {
                 fill(m.error_value, &[("field", m.field(field)), ("raw", raw)])
             }
+            Problem::AmbiguousNumber { field, raw } => about(m.ambiguous_number, m, field, raw),
+            Problem::TooPrecise { field, raw } => about(m.too_precise, m, field, raw),
+            Problem::TooLarge { field, raw } => about(m.too_large, m, field, raw),
+            Problem::DateOutOfRange { field, raw } => about(m.date_out_of_range, m, field, raw),
+            Problem::TimeOnly { field, raw } => about(m.time_only, m, field, raw),
             Problem::NoCustomer => m.no_customer.to_string(),
             Problem::AmountWithoutDateOrCustomer => m.amount_without_date_or_customer.to_string(),
             Problem::TextOnly => m.text_only.to_string(),
@@ -164,6 +194,11 @@ impl Problem {
             Problem::NotAWorksheet => m.not_a_worksheet.to_string(),
         }
     }
+}
+
+/// A sentence about one cell of `field` holding `raw`.
+fn about(template: &str, m: &crate::labels::messages::Messages, field: &str, raw: &str) -> String {
+    fill(template, &[("field", m.field(field)), ("raw", raw)])
 }
 
 /// One issue, located as precisely as possible.

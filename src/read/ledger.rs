@@ -18,8 +18,8 @@ use super::intern::{FxHasher, FxSet, SheetStrings, NONE};
 use super::issue::Problem;
 use super::sheet::{Rejection, Row, RowKind};
 use super::spill::{day_number, read_array, FingerprintSpill, Put, Record, Spill, Take};
-use super::value::{parse_date, parse_number, DayMonthOrder, ValueError};
-use super::ReadError;
+use super::value::{parse_date, parse_number, Style, ValueError};
+use super::{ReadError, SheetTask};
 
 /// One accepted ledger line. Texts are numbers in the sheet's string table
 /// ([`NONE`] when the cell is empty).
@@ -136,7 +136,7 @@ impl Record for LineRecord {
 /// The sales-ledger [`RowKind`]: what one ledger sheet's accepted lines
 /// became.
 pub struct LedgerRows {
-    date_order: DayMonthOrder,
+    style: Style,
     cols: Cols,
     /// The sheet's strings, until they join the run's table.
     pub strings: SheetStrings,
@@ -276,6 +276,26 @@ pub fn value_problem(e: ValueError, field: &'static str, c: &Cell) -> Problem {
             field,
             raw: c.display(),
         },
+        ValueError::AmbiguousNumber => Problem::AmbiguousNumber {
+            field,
+            raw: c.display(),
+        },
+        ValueError::TooPrecise => Problem::TooPrecise {
+            field,
+            raw: c.display(),
+        },
+        ValueError::TooLarge => Problem::TooLarge {
+            field,
+            raw: c.display(),
+        },
+        ValueError::DateOutOfRange => Problem::DateOutOfRange {
+            field,
+            raw: c.display(),
+        },
+        ValueError::TimeOnly => Problem::TimeOnly {
+            field,
+            raw: c.display(),
+        },
     }
 }
 
@@ -284,8 +304,9 @@ pub fn number_field(
     row: &Row,
     col: Option<usize>,
     field: &'static str,
+    style: &Style,
 ) -> Result<Option<Decimal>, Rejection> {
-    parse_number(row.cell(col)).map_err(|e| (value_problem(e, field, row.cell(col)), col))
+    parse_number(row.cell(col), style).map_err(|e| (value_problem(e, field, row.cell(col)), col))
 }
 
 /// Reads an optional date column: blank is `None`, unreadable rejects.
@@ -293,9 +314,9 @@ pub fn date_field(
     row: &Row,
     col: Option<usize>,
     field: &'static str,
-    order: DayMonthOrder,
+    style: &Style,
 ) -> Result<Option<NaiveDate>, Rejection> {
-    parse_date(row.cell(col), order).map_err(|e| (value_problem(e, field, row.cell(col)), col))
+    parse_date(row.cell(col), style).map_err(|e| (value_problem(e, field, row.cell(col)), col))
 }
 
 /// The date of a row that must have a date and a customer (a ledger line, a
@@ -308,9 +329,9 @@ pub fn dated_customer_row(
     id_col: Option<usize>,
     name_col: Option<usize>,
     amount_col: Option<usize>,
-    order: DayMonthOrder,
+    style: &Style,
 ) -> Result<NaiveDate, Rejection> {
-    let date = parse_date(row.cell(date_col), order);
+    let date = parse_date(row.cell(date_col), style);
     let has_customer =
         ident_cow(row.cell(id_col)).is_some() || name_cow(row.cell(name_col)).is_some();
     if !has_customer && !matches!(date, Ok(Some(_))) {
@@ -341,7 +362,7 @@ pub fn required_amount(row: &Row, col: Option<usize>) -> Result<Decimal, Rejecti
     match &row.amount {
         Ok(Some(a)) => Ok(*a),
         Ok(None) => Err((Problem::MissingValue { field: "amount" }, col)),
-        Err(e) => Err((value_problem(e.clone(), "amount", row.cell(col)), col)),
+        Err(e) => Err((value_problem(*e, "amount", row.cell(col)), col)),
     }
 }
 
@@ -350,17 +371,14 @@ pub(super) fn temp_error(file: &str, e: std::io::Error) -> ReadError {
 }
 
 impl LedgerRows {
-    /// A reader of one ledger sheet of `file`.
+    /// A reader of the ledger sheet `task` names.
     ///
     /// # Errors
     /// The temporary files cannot be created.
-    pub fn new(
-        date_order: DayMonthOrder,
-        file: &str,
-        sheet: &str,
-    ) -> Result<LedgerRows, ReadError> {
+    pub fn new(task: &SheetTask) -> Result<LedgerRows, ReadError> {
+        let (file, sheet) = (task.file.as_str(), task.sheet.as_str());
         Ok(LedgerRows {
-            date_order,
+            style: task.style,
             cols: Cols::default(),
             strings: SheetStrings::default(),
             spill: Some(Spill::new().map_err(|e| temp_error(file, e))?),
@@ -408,15 +426,16 @@ impl RowKind for LedgerRows {
         warnings: &mut Vec<(Option<usize>, Problem)>,
     ) -> Result<LineRecord, Rejection> {
         let c = self.cols;
-        let date = dated_customer_row(row, c.date, c.id, c.name, c.amount, self.date_order)?;
-        let quantity = number_field(row, c.quantity, "quantity")?;
-        let unit_price = number_field(row, c.unit_price, "unit_price")?;
+        let style = &self.style;
+        let date = dated_customer_row(row, c.date, c.id, c.name, c.amount, style)?;
+        let quantity = number_field(row, c.quantity, "quantity", style)?;
+        let unit_price = number_field(row, c.unit_price, "unit_price", style)?;
         let amount = match (&row.amount, quantity, unit_price) {
             (Ok(None), Some(q), Some(p)) => q * p,
             _ => required_amount(row, c.amount)?,
         };
-        let list_price = number_field(row, c.list_price, "list_price")?;
-        let due_date = date_field(row, c.due_date, "due_date", self.date_order)?;
+        let list_price = number_field(row, c.list_price, "list_price", style)?;
+        let due_date = date_field(row, c.due_date, "due_date", style)?;
         if let (Some(q), Some(p), true) = (quantity, unit_price, c.amount.is_some()) {
             if (q * p - amount).abs() > Decimal::new(1, 2) {
                 warnings.push((
@@ -548,8 +567,10 @@ mod tests {
 
     fn read(rows: Vec<Vec<Cell<'static>>>) -> (LedgerSheet, Vec<LineRecord>) {
         let m = HeaderMatcher::new(InputKind::Ledger, None);
-        let kind = LedgerRows::new(DayMonthOrder::Reject, "t.xlsx", "1月").expect("reader");
-        let mut r = crate::read::SheetReader::new(&m, kind, 0, "t.xlsx", "1月");
+        let kind =
+            LedgerRows::new(&SheetTask::new("t.xlsx", "1月", Style::default())).expect("reader");
+        let task = SheetTask::new("t.xlsx", "1月", Style::default());
+        let mut r = crate::read::SheetReader::new(&m, kind, &task);
         for (i, cells) in rows.iter().enumerate() {
             if !r.row(i as u32 + 1, cells).expect("row") {
                 break;

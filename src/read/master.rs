@@ -12,8 +12,8 @@ use super::header::{Field, HeaderMap};
 use super::issue::Problem;
 use super::ledger::{date_field, ident_text, number_field};
 use super::sheet::{Rejection, Row, RowKind};
-use super::value::{parse_number, DayMonthOrder};
-use super::ReadError;
+use super::value::{parse_number, Style};
+use super::{ReadError, SheetTask};
 
 /// Who a row is about: an ID and/or a normalised name.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -47,7 +47,7 @@ pub struct MasterRecord {
 
 /// Rows of a small table kept in memory, with the header they were read under.
 pub struct TableRows<R> {
-    date_order: DayMonthOrder,
+    style: Style,
     header: Option<HeaderMap>,
     file: String,
     sheet: String,
@@ -55,12 +55,13 @@ pub struct TableRows<R> {
 }
 
 impl<R> TableRows<R> {
-    pub fn new(date_order: DayMonthOrder, file: &str, sheet: &str) -> TableRows<R> {
+    /// Rows of the sheet `task` names.
+    pub fn new(task: &SheetTask) -> TableRows<R> {
         TableRows {
-            date_order,
+            style: task.style,
             header: None,
-            file: file.to_string(),
-            sheet: sheet.to_string(),
+            file: task.file.clone(),
+            sheet: task.sheet.clone(),
             records: Vec::new(),
         }
     }
@@ -118,9 +119,9 @@ pub fn text(h: &HeaderMap, row: &Row, f: Field) -> Option<String> {
 }
 
 /// Terms in whole days, 0 … 3650.
-fn terms_days(h: &HeaderMap, row: &Row) -> Result<Option<i64>, Rejection> {
+fn terms_days(h: &HeaderMap, row: &Row, style: &Style) -> Result<Option<i64>, Rejection> {
     let col = h.col(Field::TermsDays);
-    match number_field(row, col, "terms_days")? {
+    match number_field(row, col, "terms_days", style)? {
         Some(t) if t.fract().is_zero() && t >= Decimal::ZERO && t <= Decimal::from(3650) => {
             Ok(i64::try_from(t).ok())
         }
@@ -136,7 +137,7 @@ fn terms_days(h: &HeaderMap, row: &Row) -> Result<Option<i64>, Rejection> {
 }
 
 /// Every numeric cell of a column no field maps, by header text.
-fn attributes(h: &HeaderMap, row: &Row) -> BTreeMap<String, Decimal> {
+fn attributes(h: &HeaderMap, row: &Row, style: &Style) -> BTreeMap<String, Decimal> {
     let mut attrs = BTreeMap::new();
     for (i, c) in row.cells.iter().enumerate() {
         if h.fields.values().any(|&m| m == i) {
@@ -146,7 +147,7 @@ fn attributes(h: &HeaderMap, row: &Row) -> BTreeMap<String, Decimal> {
         if header.is_empty() {
             continue;
         }
-        if let Ok(Some(v)) = parse_number(c) {
+        if let Ok(Some(v)) = parse_number(c, style) {
             attrs.insert(header, v);
         }
     }
@@ -167,9 +168,10 @@ impl RowKind for MasterRows {
     ) -> Result<MasterRecord, Rejection> {
         let h = self.header()?;
         let who = who(h, row)?;
-        let first_date = date_field(row, h.col(Field::FirstDate), "first_date", self.date_order)?;
-        let terms_days = terms_days(h, row)?;
-        let credit_limit = number_field(row, h.col(Field::CreditLimit), "credit_limit")?;
+        let style = &self.style;
+        let first_date = date_field(row, h.col(Field::FirstDate), "first_date", style)?;
+        let terms_days = terms_days(h, row, style)?;
+        let credit_limit = number_field(row, h.col(Field::CreditLimit), "credit_limit", style)?;
         Ok(MasterRecord {
             who,
             place: self.place(row.number),
@@ -179,7 +181,7 @@ impl RowKind for MasterRows {
             terms_days,
             credit_limit,
             special_policy: text(h, row, Field::SpecialPolicy),
-            attrs: attributes(h, row),
+            attrs: attributes(h, row, style),
         })
     }
 

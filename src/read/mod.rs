@@ -34,7 +34,7 @@ pub use issue::{Issue, IssueKind, Problem};
 pub use ledger::{LatestDates, LedgerRows, LineRecord};
 pub use sheet::{RowKind, SheetRead, SheetReader, SheetSummary};
 pub use source::{Format, Limits, Source};
-pub use value::DayMonthOrder;
+pub use value::{DayMonthOrder, Style};
 
 /// A file that cannot be read at all, or a sheet that cannot, named.
 #[derive(Debug, thiserror::Error)]
@@ -101,7 +101,9 @@ impl SheetStats {
 pub struct ReadOptions {
     /// Only these sheets (`--sheet`), when non-empty.
     pub sheets: Vec<String>,
-    pub date_order: DayMonthOrder,
+    /// How numbers and dates are written (the rules; each workbook adds its
+    /// date system).
+    pub style: Style,
     pub limits: Limits,
     /// Worker threads for reading sheets in parallel (0: one per core).
     pub threads: usize,
@@ -113,7 +115,7 @@ impl std::fmt::Debug for ReadOptions {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("ReadOptions")
             .field("sheets", &self.sheets)
-            .field("date_order", &self.date_order)
+            .field("style", &self.style)
             .field("limits", &self.limits)
             .field("threads", &self.threads)
             .finish_non_exhaustive()
@@ -135,6 +137,20 @@ pub struct SheetTask {
     /// The path as the user gave it.
     pub file: String,
     pub sheet: String,
+    /// How to read the sheet's numbers and dates (the workbook's date system included).
+    pub style: Style,
+}
+
+impl SheetTask {
+    /// The sheet `sheet` of the first file `file`, read with `style`.
+    pub fn new(file: &str, sheet: &str, style: Style) -> SheetTask {
+        SheetTask {
+            file_index: 0,
+            file: file.to_string(),
+            sheet: sheet.to_string(),
+            style,
+        }
+    }
 }
 
 /// The sheets to read, the notices about sheets left out, and the sources
@@ -164,7 +180,7 @@ fn notice(file: &str, sheet: &str, problem: Problem) -> Issue {
 /// # Errors
 /// A file cannot be opened; `sheets` names no sheet of any file (the error
 /// lists the sheets there are).
-fn plan(files: &[PathBuf], sheets: &[String], limits: Limits) -> Result<Plan, ReadError> {
+fn plan(files: &[PathBuf], sheets: &[String], opts: &ReadOptions) -> Result<Plan, ReadError> {
     let mut plan = Plan {
         tasks: Vec::new(),
         notices: Vec::new(),
@@ -172,8 +188,12 @@ fn plan(files: &[PathBuf], sheets: &[String], limits: Limits) -> Result<Plan, Re
     };
     let mut seen: Vec<String> = Vec::new();
     for (i, path) in files.iter().enumerate() {
-        let src = Source::open(path, limits)?;
+        let src = Source::open(path, opts.limits)?;
         let file = display_path(path);
+        let style = Style {
+            date_1904: src.date_1904(),
+            ..opts.style
+        };
         let infos = src.sheets();
         if !infos.iter().any(|s| s.is_worksheet) {
             plan.notices.push(notice(&file, "", Problem::NoWorksheets));
@@ -192,6 +212,7 @@ fn plan(files: &[PathBuf], sheets: &[String], limits: Limits) -> Result<Plan, Re
                 file_index: i,
                 file: file.clone(),
                 sheet: s.name,
+                style,
             });
         }
         plan.opened.push(Some(src));
@@ -267,7 +288,7 @@ where
         tasks,
         notices,
         opened,
-    } = plan(files, how.sheets, opts.limits)?;
+    } = plan(files, how.sheets, opts)?;
     let cores = match opts.threads {
         0 => std::thread::available_parallelism().map_or(1, |n| n.get()),
         n => n,
@@ -385,7 +406,7 @@ where
     };
     src.set_pipeline(pipeline);
     let kind = (how.make)(task)?;
-    let mut reader = SheetReader::new(how.matcher, kind, task.file_index, &task.file, &task.sheet);
+    let mut reader = SheetReader::new(how.matcher, kind, task);
     src.read_sheet(&task.sheet, &mut reader)?;
     reader.finish()
 }
@@ -409,10 +430,9 @@ pub fn read_ledgers(
     opts: &ReadOptions,
 ) -> Result<Ledgers, ReadError> {
     let mut strings = intern::Interner::default();
-    let order = opts.date_order;
     let how = KindReader {
         matcher,
-        make: |t: &SheetTask| LedgerRows::new(order, &t.file, &t.sheet),
+        make: |t: &SheetTask| LedgerRows::new(t),
         sheets: &opts.sheets,
     };
     let read = read_files(files, &how, opts, &mut |s: &mut LedgerSheet| {

@@ -13,8 +13,8 @@ use super::issue::Problem;
 use super::ledger::{dated_customer_row, ident_cow, name_cow, required_amount, temp_error};
 use super::sheet::{Rejection, Row, RowKind};
 use super::spill::{read_array, Put, Record, Spill, Take};
-use super::value::DayMonthOrder;
-use super::ReadError;
+use super::value::Style;
+use super::{ReadError, SheetTask};
 
 /// One accepted receipt. Texts are numbers in the sheet's string table.
 #[derive(Debug, Clone, PartialEq)]
@@ -64,7 +64,7 @@ impl Record for ReceiptRecord {
 
 /// The receipts [`RowKind`]: one sheet's accepted receipts.
 pub struct ReceiptRows {
-    date_order: DayMonthOrder,
+    style: Style,
     cols: [Option<usize>; 5],
     pub strings: SheetStrings,
     pub spill: Option<Spill<ReceiptRecord>>,
@@ -80,13 +80,14 @@ const AMOUNT: usize = 3;
 const ORDER: usize = 4;
 
 impl ReceiptRows {
-    /// A reader of one receipts sheet of `file`.
+    /// A reader of the receipts sheet `task` names.
     ///
     /// # Errors
     /// The temporary file cannot be created.
-    pub fn new(date_order: DayMonthOrder, file: &str) -> Result<ReceiptRows, ReadError> {
+    pub fn new(task: &SheetTask) -> Result<ReceiptRows, ReadError> {
+        let file = task.file.as_str();
         Ok(ReceiptRows {
-            date_order,
+            style: task.style,
             cols: [None; 5],
             strings: SheetStrings::default(),
             spill: Some(Spill::new().map_err(|e| temp_error(file, e))?),
@@ -119,7 +120,7 @@ impl RowKind for ReceiptRows {
         _warnings: &mut Vec<(Option<usize>, Problem)>,
     ) -> Result<ReceiptRecord, Rejection> {
         let c = self.cols;
-        let date = dated_customer_row(row, c[DATE], c[ID], c[NAME], c[AMOUNT], self.date_order)?;
+        let date = dated_customer_row(row, c[DATE], c[ID], c[NAME], c[AMOUNT], &self.style)?;
         let amount = required_amount(row, c[AMOUNT])?;
         let s = &mut self.strings;
         Ok(ReceiptRecord {

@@ -16,8 +16,8 @@ use super::cell::Cell;
 use super::header::{HeaderMap, HeaderMatcher, HeaderSearch, InputKind, Search};
 use super::issue::{Issue, IssueKind, Problem};
 use super::source::RowVisitor;
-use super::value::{parse_number, totals_word, TotalsKind, ValueError};
-use super::{ReadError, SheetStats};
+use super::value::{parse_number, totals_word, Style, TotalsKind, ValueError};
+use super::{ReadError, SheetStats, SheetTask};
 
 /// Why a row is not used, and the column at fault (when one is).
 pub type Rejection = (Problem, Option<usize>);
@@ -118,6 +118,7 @@ pub struct SheetReader<'m, K: RowKind> {
     header: Option<HeaderMap>,
     amount_col: Option<usize>,
     kind: K,
+    style: Style,
     summary: SheetSummary,
     issues: Vec<Issue>,
     /// Σ readable amounts of the non-totals rows so far (grand totals are
@@ -147,23 +148,19 @@ pub fn classify_row(cells: &[Cell]) -> RowClass {
 }
 
 impl<'m, K: RowKind> SheetReader<'m, K> {
-    pub fn new(
-        matcher: &'m HeaderMatcher,
-        kind: K,
-        file_index: usize,
-        file: &str,
-        sheet: &str,
-    ) -> Self {
+    /// A reader of the sheet `task` names, for rows of `kind`.
+    pub fn new(matcher: &'m HeaderMatcher, kind: K, task: &SheetTask) -> Self {
         SheetReader {
             search: Some(HeaderSearch::new(matcher)),
             header: None,
             amount_col: None,
             kind,
+            style: task.style,
             summary: SheetSummary {
                 kind: matcher.kind(),
-                file_index,
-                file: file.to_string(),
-                sheet: sheet.to_string(),
+                file_index: task.file_index,
+                file: task.file.clone(),
+                sheet: task.sheet.clone(),
                 header_row: None,
                 columns: BTreeMap::new(),
                 stats: SheetStats::default(),
@@ -242,7 +239,7 @@ impl<'m, K: RowKind> SheetReader<'m, K> {
         let Some(col) = self.amount_col.filter(|_| kind == TotalsKind::Grand) else {
             return;
         };
-        let problem = match parse_number(cell_at(cells, Some(col))) {
+        let problem = match parse_number(cell_at(cells, Some(col)), &self.style) {
             Ok(Some(says)) if says.round_dp(2) != self.running_sum.round_dp(2) => (
                 IssueKind::TotalsMismatch,
                 Problem::TotalsMismatch {
@@ -259,7 +256,7 @@ impl<'m, K: RowKind> SheetReader<'m, K> {
 
     fn data_row(&mut self, number: u32, cells: &[Cell]) -> Result<(), ReadError> {
         let amount = match self.amount_col {
-            Some(col) => parse_number(cell_at(cells, Some(col))),
+            Some(col) => parse_number(cell_at(cells, Some(col)), &self.style),
             None => Ok(None),
         };
         if let Ok(Some(a)) = amount {

@@ -64,10 +64,14 @@ impl Default for Limits {
 }
 
 /// Receives a sheet's rows in order. `row` is the 1-based Excel row number
-/// (for CSV, the record's line number); blank trailing cells may be absent.
-/// Returns `Ok(false)` to stop reading the sheet.
+/// (for CSV, the record's first physical line); blank trailing cells may be
+/// absent. Returns `Ok(false)` to stop reading the sheet.
 pub trait RowVisitor {
     fn row(&mut self, row: u32, cells: &[Cell]) -> Result<bool, ReadError>;
+
+    /// Called just before [`RowVisitor::row`] for a CSV record whose quoted
+    /// field runs across lines: the physical lines `first` … `last` it covers.
+    fn record_lines(&mut self, _first: u32, _last: u32) {}
 }
 
 /// Works out a file's format from its first bytes, then its extension.
@@ -437,6 +441,17 @@ impl Source {
     /// handles the rows (worth it when there are fewer sheets than cores).
     pub fn set_pipeline(&mut self, on: bool) {
         self.pipeline = on;
+    }
+
+    /// Whether the workbook counts serial dates from 1904-01-01 (its date
+    /// system; xlsx, xlsb and xls say so, ods and CSV have none).
+    pub fn date_1904(&self) -> bool {
+        match &self.book {
+            Some(Sheets::Xlsx(x)) => x.has_1904_epoch(),
+            Some(Sheets::Xlsb(x)) => x.has_1904_epoch(),
+            Some(Sheets::Xls(x)) => x.has_1904_epoch(),
+            Some(Sheets::Ods(_)) | None => false,
+        }
     }
 
     /// The file's sheets in workbook order (a CSV file is one sheet named after the file).
@@ -851,8 +866,8 @@ fn from_data(v: &Data, _format: Format) -> Cell<'_> {
 }
 
 fn excel_date(dt: &calamine::ExcelDateTime) -> Cell<'static> {
-    if !dt.is_datetime() {
-        // A duration (time span) is no calendar date.
+    if !dt.is_datetime() || dt.as_f64() < 1.0 {
+        // A duration (time span), or a time of day alone, is no calendar date.
         return Cell::BadDate(dt.as_f64());
     }
     match dt.as_datetime() {
@@ -998,6 +1013,35 @@ mod tests {
             assert!(r.is_ok());
             assert_eq!(one.rows.len(), n);
             assert_eq!(one.rows, two.rows, "stopping after {n}");
+        }
+    }
+
+    #[test]
+    fn the_workbooks_date_system_is_read_in_every_excel_format() {
+        let dir = Path::new("/work/shared/corpus/calamine");
+        if !dir.exists() {
+            eprintln!("skipped: corpus not found");
+            return;
+        }
+        for (file, is_1904) in [
+            ("date.xlsx", false),
+            ("date_1904.xlsx", true),
+            ("date.xls", false),
+            ("date_1904.xls", true),
+            ("date.xlsb", false),
+            ("date_1904.xlsb", true),
+            ("date.ods", false),
+        ] {
+            let mut src = Source::open(&dir.join(file), Limits::default()).expect("open");
+            assert_eq!(src.date_1904(), is_1904, "{file}");
+            let mut rows = Collect::default();
+            let sheet = src.sheets()[0].name.clone();
+            src.read_sheet(&sheet, &mut rows).expect("read");
+            if file.ends_with(".ods") {
+                continue;
+            }
+            // Date cells carry their system: 2021-01-01 in both files.
+            assert_eq!(rows.rows[0].1[0], "Date(2021-01-01)", "{file}");
         }
     }
 

@@ -242,3 +242,196 @@ proptest! {
 fn money_helper_is_exact() {
     assert_eq!(money(26196), Decimal::from_str("261.96").unwrap());
 }
+
+// ------------------------------------------------------------------ amounts in every style
+
+/// How a generated amount is written in a CSV cell.
+#[derive(Debug, Clone, Copy)]
+enum NumberStyle {
+    Plain,
+    Grouped,
+    SpaceGrouped,
+    Yuan,
+    Yen,
+    FullWidthYen,
+    Parentheses,
+    FullWidth,
+    /// The other convention's decimal mark (`12,50` when `.` is the mark).
+    OtherMark,
+    /// 30 decimal places: finer than an exact decimal holds.
+    TooFine,
+    /// 31 digits before the mark.
+    TooLarge,
+}
+
+fn number_style() -> impl Strategy<Value = NumberStyle> {
+    use NumberStyle::*;
+    prop::sample::select(vec![
+        Plain,
+        Grouped,
+        SpaceGrouped,
+        Yuan,
+        Yen,
+        FullWidthYen,
+        Parentheses,
+        FullWidth,
+        OtherMark,
+        TooFine,
+        TooLarge,
+    ])
+}
+
+/// `digits` grouped in threes from the right with `sep`.
+fn grouped(digits: &str, sep: char) -> String {
+    tierbook::text::group_thousands(digits).replace(',', &sep.to_string())
+}
+
+/// The cell text of `cents` in `style` (`,` as the decimal mark when
+/// `decimal_comma`), and the value tierbook must read from it, or `None`
+/// when it must reject it.
+fn render(cents: i64, style: NumberStyle, decimal_comma: bool) -> (String, Option<Decimal>) {
+    use NumberStyle::*;
+    let (mark, other_mark, group) = if decimal_comma {
+        (',', '.', '.')
+    } else {
+        ('.', ',', ',')
+    };
+    let int = (cents.unsigned_abs() / 100).to_string();
+    let frac = format!("{:02}", cents.unsigned_abs() % 100);
+    let sign = if cents < 0 { "-" } else { "" };
+    let value = Some(money(cents));
+    let number = |int: &str, mark: char| format!("{int}{mark}{frac}");
+    match style {
+        Plain => (format!("{sign}{}", number(&int, mark)), value),
+        Grouped => (
+            format!("{sign}{}", number(&grouped(&int, group), mark)),
+            value,
+        ),
+        SpaceGrouped => (
+            format!("{sign}{}", number(&grouped(&int, ' '), mark)),
+            value,
+        ),
+        Yuan => (format!("{sign}{}元", number(&int, mark)), value),
+        Yen => (
+            format!("{sign}¥{}", number(&grouped(&int, group), mark)),
+            value,
+        ),
+        FullWidthYen => (format!("￥{sign}{}", number(&int, mark)), value),
+        Parentheses if cents < 0 => (format!("({})", number(&grouped(&int, group), mark)), value),
+        Parentheses => (number(&int, mark), value),
+        FullWidth => {
+            let ascii = format!("{sign}{}", number(&grouped(&int, group), mark));
+            let wide = ascii
+                .chars()
+                .map(|c| char::from_u32(c as u32 + 0xfee0).unwrap())
+                .collect();
+            (wide, value)
+        }
+        OtherMark => (format!("{sign}{}", number(&int, other_mark)), None),
+        TooFine => (
+            format!("{sign}{}{}1", number(&int, mark), "0".repeat(27)),
+            None,
+        ),
+        TooLarge => (format!("{sign}1{:030}{}", 0, number("", mark)), None),
+    }
+}
+
+/// One generated CSV line: an amount, how it is written, how the line ends.
+#[derive(Debug, Clone)]
+struct StyledLine {
+    cents: i64,
+    style: NumberStyle,
+    eol: &'static str,
+}
+
+fn styled_line() -> impl Strategy<Value = StyledLine> {
+    (
+        prop_oneof![4 => 0i64..100_000_000_000, 1 => -10_000_000i64..0],
+        number_style(),
+        prop::sample::select(vec!["\n", "\r", "\r\n"]),
+    )
+        .prop_map(|(cents, style, eol)| StyledLine { cents, style, eol })
+}
+
+/// Writes the lines as a CSV, each line its own customer, and returns what
+/// each amount must read as.
+fn write_styled(
+    path: &Path,
+    lines: &[StyledLine],
+    delimiter: char,
+    encoding: u8,
+    decimal_comma: bool,
+) -> Vec<Option<Decimal>> {
+    let d = delimiter;
+    let mut text = format!("日期{d}客户名称{d}金额\r\n");
+    let mut want = Vec::new();
+    for (i, l) in lines.iter().enumerate() {
+        let (mut cell, value) = render(l.cents, l.style, decimal_comma);
+        if cell.contains(d) {
+            cell = format!("\"{cell}\"");
+        }
+        let day = NaiveDate::from_ymd_opt(2025, 1, 1).unwrap() + chrono::Duration::days(i as i64);
+        text.push_str(&format!("{day}{d}{}{d}{cell}{}", name(i), l.eol));
+        want.push(value);
+    }
+    let bytes = match encoding {
+        0 => text.into_bytes(),
+        1 => [&[0xEF, 0xBB, 0xBF][..], text.as_bytes()].concat(),
+        _ => encoding_rs::GB18030.encode(&text).0.into_owned(),
+    };
+    std::fs::write(path, bytes).expect("write csv");
+    want
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 32, ..ProptestConfig::default() })]
+
+    /// Every amount cell, whatever its style, line ending and encoding, is
+    /// either in its own customer's sales with exactly its value or in
+    /// exactly one rejected row on its own line: never both, never neither,
+    /// never changed.
+    #[test]
+    fn every_amount_is_read_exactly_or_rejected(
+        lines in prop::collection::vec(styled_line(), 1..30),
+        delimiter in prop::sample::select(vec![',', ';', '\t', '|']),
+        encoding in 0u8..3,
+        decimal_comma in any::<bool>(),
+    ) {
+        let w = Workdir::new();
+        let want = write_styled(&w.join("l.csv"), &lines, delimiter, encoding, decimal_comma);
+        let mut s = settings();
+        s.rules.decimal_comma = decimal_comma;
+        let inputs = Inputs {
+            ledgers: vec![w.join("l.csv")],
+            ..Inputs::default()
+        };
+        let g = gather(&inputs, &s).expect("gather");
+        let rejected: Vec<u32> = g
+            .issues
+            .iter()
+            .filter(|i| i.kind == tierbook::read::IssueKind::Rejected)
+            .filter_map(|i| i.row)
+            .collect();
+        let sales: BTreeMap<&str, Decimal> =
+            g.model.customers.iter().map(|m| (m.key.as_str(), m.sales)).collect();
+        for (i, value) in want.iter().enumerate() {
+            let key = tierbook::text::normalize_name(&name(i));
+            let line = i as u32 + 2;
+            let times_rejected = rejected.iter().filter(|&&r| r == line).count();
+            match value {
+                Some(v) => {
+                    prop_assert_eq!(sales.get(key.as_str()), Some(v), "line {}: {:?}", line, lines[i]);
+                    prop_assert_eq!(times_rejected, 0, "line {}", line);
+                }
+                None => {
+                    prop_assert!(!sales.contains_key(key.as_str()), "line {}: {:?}", line, lines[i]);
+                    prop_assert_eq!(times_rejected, 1, "line {}: {:?}", line, lines[i]);
+                }
+            }
+        }
+        let t = &g.model.totals;
+        prop_assert_eq!(t.accepted, want.iter().flatten().count() as u64);
+        prop_assert_eq!(t.rejected, want.iter().filter(|v| v.is_none()).count() as u64);
+        prop_assert_eq!(t.accepted_amount, want.iter().flatten().sum::<Decimal>());
+    }
+}
