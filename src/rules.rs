@@ -27,6 +27,7 @@ use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
 use crate::model::metrics::{Metric, MetricRef};
+use crate::model::receivables::AgingBasis;
 
 /// The built-in templates, by name: (name, TOML text).
 const TEMPLATES: &[(&str, &str)] = &[
@@ -303,6 +304,10 @@ pub struct Receivables {
     pub default_terms_days: u32,
     #[serde(default = "default_aging")]
     pub aging_days: Vec<u32>,
+    /// `"due_date"` (default) or `"invoice_date"`: what overdue money is
+    /// aged from (SPEC 9).
+    #[serde(default, skip_serializing_if = "AgingBasis::is_due_date")]
+    pub aging_basis: AgingBasis,
 }
 
 fn default_terms() -> u32 {
@@ -318,6 +323,7 @@ impl Default for Receivables {
         Receivables {
             default_terms_days: 30,
             aging_days: default_aging(),
+            aging_basis: AgingBasis::DueDate,
         }
     }
 }
@@ -1435,6 +1441,27 @@ share = { A = 0.70, B = 0.90 }
             &with("[receivables]\naging_days = []\n"),
             "receivables.aging_days",
         );
+    }
+
+    #[test]
+    fn aging_basis_defaults_to_due_date_and_names_its_key() {
+        let r = Rules::from_toml(MINIMAL, "x").unwrap();
+        assert_eq!(r.receivables.aging_basis, AgingBasis::DueDate);
+        let r = Rules::from_toml(
+            &with("[receivables]\naging_basis = \"invoice_date\"\n"),
+            "x",
+        )
+        .unwrap();
+        assert_eq!(r.receivables.aging_basis, AgingBasis::InvoiceDate);
+        let back = Rules::from_toml(&r.to_toml(), "x").unwrap();
+        assert_eq!(back.receivables.aging_basis, AgingBasis::InvoiceDate);
+        // The default is left out, so stored rules read as before.
+        assert!(!Rules::three_tier().to_toml().contains("aging_basis"));
+        let msg = fails(
+            &with("[receivables]\naging_basis = \"posting_date\"\n"),
+            "receivables.aging_basis",
+        );
+        assert!(msg.contains("\"invoice_date\""), "{msg}");
     }
 
     #[test]

@@ -11,6 +11,7 @@ mod duplicates;
 pub mod identity;
 pub mod metrics;
 pub mod period;
+pub mod receivables;
 pub mod sales;
 pub mod totals;
 
