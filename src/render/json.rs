@@ -9,9 +9,13 @@ use serde::ser::{SerializeMap, Serializer};
 use serde::Serialize;
 use serde_json::{json, Number, Value};
 
+use crate::labels::Lang;
 use crate::model::metrics::Metric;
+use crate::model::{LedgerTotals, Period};
+use crate::read::{Issue, SheetSummary};
 use crate::report::evaluation::Evaluation;
 use crate::report::reasons::{next_tier_text, reason_texts};
+use crate::rules::Rules;
 
 /// An exact decimal as a JSON number.
 pub fn money(d: Decimal) -> Value {
@@ -71,41 +75,75 @@ fn day(d: Option<chrono::NaiveDate>) -> Option<Day> {
     d.map(Day)
 }
 
-impl Serialize for EvaluationJson<'_> {
-    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let (ev, m) = (self.ev, self.ev.model);
-        let mut root = s.serialize_map(None)?;
+/// The head every command's JSON starts with (SPEC 7.3): `tool`, `version`,
+/// `as_of`, `window`, `prior_window`, `rules`, `inputs` and `totals`, written
+/// from one place so `evaluate`, `monthly` and `reconcile` agree.
+pub struct Head<'a> {
+    pub period: &'a Period,
+    pub rules: &'a Rules,
+    /// Where the rules came from: a path, or `built-in three-tier`.
+    pub source: &'a str,
+    pub inputs: &'a [SheetSummary],
+    pub totals: &'a LedgerTotals,
+    /// The receipts' control totals, when receipts were given.
+    pub receipts: Option<Value>,
+}
+
+impl Head<'_> {
+    /// Writes the head's entries into an open JSON object.
+    ///
+    /// # Errors
+    /// The serializer fails.
+    pub fn write<M: SerializeMap>(&self, root: &mut M) -> Result<(), M::Error> {
+        let (p, w) = (self.period, &self.period.window);
         root.serialize_entry("tool", "tierbook")?;
         root.serialize_entry("version", env!("CARGO_PKG_VERSION"))?;
-        root.serialize_entry("as_of", &Day(m.period.as_of))?;
+        root.serialize_entry("as_of", &Day(p.as_of))?;
         root.serialize_entry(
             "window",
-            &json!({"start": date(m.period.window.start), "end": date(m.period.window.end), "months": m.period.window.months}),
+            &json!({"start": date(w.start), "end": date(w.end), "months": w.months}),
         )?;
         root.serialize_entry(
             "prior_window",
-            &json!({"start": date(m.period.window.prior_start), "end": date(m.period.window.prior_end)}),
+            &json!({"start": date(w.prior_start), "end": date(w.prior_end)}),
         )?;
         root.serialize_entry(
             "rules",
-            &json!({"name": ev.rules.name, "source": self.source}),
+            &json!({"name": self.rules.name, "source": self.source}),
         )?;
-        root.serialize_entry("inputs", &inputs(ev))?;
-        let t = &m.totals;
-        root.serialize_entry(
-            "totals",
-            &json!({"ledger": {
-                "rows_read": t.rows_read,
-                "accepted": t.accepted,
-                "rejected": t.rejected,
-                "totals_rows": t.totals_rows,
-                "accepted_amount": money(t.accepted_amount),
-                "in_window": money(t.in_window),
-                "before_window": money(t.before_window),
-                "after_as_of": money(t.after_as_of),
-                "customer_sales": money(t.customer_sales),
-            }}),
-        )?;
+        root.serialize_entry("inputs", &inputs(self.inputs))?;
+        let t = self.totals;
+        let mut totals = json!({"ledger": {
+            "rows_read": t.rows_read,
+            "accepted": t.accepted,
+            "rejected": t.rejected,
+            "totals_rows": t.totals_rows,
+            "accepted_amount": money(t.accepted_amount),
+            "in_window": money(t.in_window),
+            "before_window": money(t.before_window),
+            "after_as_of": money(t.after_as_of),
+            "customer_sales": money(t.customer_sales),
+        }});
+        if let (Some(r), Some(map)) = (&self.receipts, totals.as_object_mut()) {
+            map.insert("receipts".to_string(), r.clone());
+        }
+        root.serialize_entry("totals", &totals)
+    }
+}
+
+impl Serialize for EvaluationJson<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let ev = self.ev;
+        let mut root = s.serialize_map(None)?;
+        Head {
+            period: &ev.model.period,
+            rules: ev.rules,
+            source: self.source,
+            inputs: ev.inputs,
+            totals: &ev.model.totals,
+            receipts: None,
+        }
+        .write(&mut root)?;
         let tiers: Vec<Value> = ev
             .tier_table()
             .into_iter()
@@ -122,16 +160,16 @@ impl Serialize for EvaluationJson<'_> {
             },
         )?;
         root.serialize_entry("unmatched_receipts", &[] as &[Value])?;
-        root.serialize_entry("issues", &Issues(ev))?;
+        root.serialize_entry("issues", &Issues(ev.issues, ev.lang))?;
         root.end()
     }
 }
 
 /// Inputs grouped by (kind, file), sheets in order.
-fn inputs(ev: &Evaluation) -> Vec<Value> {
+fn inputs(sheets: &[SheetSummary]) -> Vec<Value> {
     let mut inputs: Vec<Value> = Vec::new();
     let mut last: Option<(String, String)> = None;
-    for s in ev.inputs {
+    for s in sheets {
         let key = (s.kind.as_str().to_string(), s.file.clone());
         let sheet = json!({
             "sheet": s.sheet,
@@ -257,19 +295,20 @@ impl Serialize for Customer<'_> {
     }
 }
 
-struct Issues<'a>(&'a Evaluation<'a>);
+/// Every issue of a run as SPEC 7.3's `issues` array, messages in `lang`.
+pub struct Issues<'a>(pub &'a [Issue], pub Lang);
 
 impl Serialize for Issues<'_> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let ev = self.0;
-        s.collect_seq(ev.issues.iter().map(|i| {
+        let lang = self.1;
+        s.collect_seq(self.0.iter().map(|i| {
             json!({
                 "file": i.file,
                 "sheet": i.sheet,
                 "row": i.row,
                 "column": i.column,
                 "kind": i.kind,
-                "message": i.problem.message(ev.lang),
+                "message": i.problem.message(lang),
                 "cells": i.cells,
             })
         }))
