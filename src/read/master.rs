@@ -74,16 +74,6 @@ impl<R> TableRows<R> {
             row,
         }
     }
-
-    /// Keeps the header the rows are read under.
-    pub fn set_header(&mut self, header: &HeaderMap) {
-        self.header = Some(header.clone());
-    }
-
-    /// The header the rows are read under (always found before any row is read).
-    pub fn header(&self) -> Result<&HeaderMap, Rejection> {
-        self.header.as_ref().ok_or((Problem::NoCustomer, None))
-    }
 }
 
 /// The customer-master [`RowKind`].
@@ -154,27 +144,46 @@ fn attributes(h: &HeaderMap, row: &Row, style: &Style) -> BTreeMap<String, Decim
     attrs
 }
 
-impl RowKind for MasterRows {
-    type Record = MasterRecord;
+/// A row of a small table: what it is made of, read under its header.
+pub trait TableRecord: Sized {
+    /// Reads the row at `place`.
+    ///
+    /// # Errors
+    /// Why the row is rejected, with the column at fault.
+    fn read(h: &HeaderMap, row: &Row, place: Place, style: &Style) -> Result<Self, Rejection>;
+}
+
+impl<R: TableRecord> RowKind for TableRows<R> {
+    type Record = R;
 
     fn start(&mut self, header: &HeaderMap) {
-        self.set_header(header);
+        self.header = Some(header.clone());
     }
 
     fn read(
         &mut self,
         row: &Row,
         _warnings: &mut Vec<(Option<usize>, Problem)>,
-    ) -> Result<MasterRecord, Rejection> {
-        let h = self.header()?;
+    ) -> Result<R, Rejection> {
+        let h = self.header.as_ref().ok_or((Problem::NoCustomer, None))?;
+        R::read(h, row, self.place(row.number), &self.style)
+    }
+
+    fn keep(&mut self, _row: &Row, record: R) -> Result<Decimal, ReadError> {
+        self.records.push(record);
+        Ok(Decimal::ZERO)
+    }
+}
+
+impl TableRecord for MasterRecord {
+    fn read(h: &HeaderMap, row: &Row, place: Place, style: &Style) -> Result<Self, Rejection> {
         let who = who(h, row)?;
-        let style = &self.style;
         let first_date = date_field(row, h.col(Field::FirstDate), "first_date", style)?;
         let terms_days = terms_days(h, row, style)?;
         let credit_limit = number_field(row, h.col(Field::CreditLimit), "credit_limit", style)?;
         Ok(MasterRecord {
             who,
-            place: self.place(row.number),
+            place,
             region: text(h, row, Field::Region),
             sales_rep: text(h, row, Field::SalesRep),
             first_date,
@@ -183,10 +192,5 @@ impl RowKind for MasterRows {
             special_policy: text(h, row, Field::SpecialPolicy),
             attrs: attributes(h, row, style),
         })
-    }
-
-    fn keep(&mut self, _row: &Row, record: MasterRecord) -> Result<Decimal, ReadError> {
-        self.records.push(record);
-        Ok(Decimal::ZERO)
     }
 }

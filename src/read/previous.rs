@@ -1,13 +1,11 @@
 //! Previous-grade rows (上期等级, SPEC 3.2): any sheet with a customer and a
 //! grade column, including the workbook `finalize` writes.
 
-use rust_decimal::Decimal;
-
 use super::header::{Field, HeaderMap};
 use super::issue::Problem;
-use super::master::{text, who, Place, TableRows, Who};
-use super::sheet::{Rejection, Row, RowKind};
-use super::ReadError;
+use super::master::{text, who, Place, TableRecord, TableRows, Who};
+use super::sheet::{Rejection, Row};
+use super::value::Style;
 
 /// One previous-grade row.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -20,33 +18,13 @@ pub struct PreviousRecord {
 /// The previous-grades [`RowKind`].
 pub type PreviousRows = TableRows<PreviousRecord>;
 
-impl RowKind for PreviousRows {
-    type Record = PreviousRecord;
-
-    fn start(&mut self, header: &HeaderMap) {
-        self.set_header(header);
-    }
-
-    fn read(
-        &mut self,
-        row: &Row,
-        _warnings: &mut Vec<(Option<usize>, Problem)>,
-    ) -> Result<PreviousRecord, Rejection> {
-        let h = self.header()?;
+impl TableRecord for PreviousRecord {
+    fn read(h: &HeaderMap, row: &Row, place: Place, _style: &Style) -> Result<Self, Rejection> {
         let who = who(h, row)?;
         let grade = text(h, row, Field::Grade).ok_or((
             Problem::MissingValue { field: "grade" },
             h.col(Field::Grade),
         ))?;
-        Ok(PreviousRecord {
-            who,
-            place: self.place(row.number),
-            grade,
-        })
-    }
-
-    fn keep(&mut self, _row: &Row, record: PreviousRecord) -> Result<Decimal, ReadError> {
-        self.records.push(record);
-        Ok(Decimal::ZERO)
+        Ok(PreviousRecord { who, place, grade })
     }
 }
