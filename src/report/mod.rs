@@ -6,3 +6,4 @@ pub mod evaluation;
 pub mod labels;
 pub mod model;
 pub mod reasons;
+pub mod stored;
