@@ -6,4 +6,5 @@ pub mod evaluation;
 pub mod labels;
 pub mod model;
 pub mod reasons;
+pub mod returnable;
 pub mod stored;
