@@ -282,13 +282,19 @@ pub fn hash_text(text: &str) -> String {
     h.hex()
 }
 
-/// A number as compared in checksums: 15 significant digits (what
-/// LibreOffice keeps when it saves a workbook).
+/// A number as compared in checksums: its shortest decimal text rounded
+/// half away from zero to 15 significant digits, as LibreOffice writes
+/// numbers when it saves a workbook.
 pub fn number_canon(x: f64) -> String {
-    if x == 0.0 {
-        return "0".to_string();
+    use rust_decimal::prelude::*;
+    let shortest = format!("{x}");
+    match Decimal::from_str(&shortest)
+        .ok()
+        .and_then(|d| d.round_sf_with_strategy(15, RoundingStrategy::MidpointAwayFromZero))
+    {
+        Some(d) => d.normalize().to_string(),
+        None => format!("{x:.14e}"),
     }
-    format!("{x:.14e}")
 }
 
 /// A text as compared in checksums (line ends as Excel keeps them).
@@ -663,6 +669,16 @@ mod tests {
         assert_eq!(number_canon(42234.0), cell_canon(&Cell::Int(42234)));
         assert_ne!(number_canon(3405462.22), number_canon(3405462.23));
         assert_eq!(number_canon(-0.0), "0");
+        // LibreOffice rounds the shortest text half up: …0805 → …081.
+        assert_eq!(
+            number_canon(0.9841510969120805),
+            number_canon(0.984151096912081)
+        );
+        assert_eq!(
+            number_canon(1.077061683072125),
+            number_canon(1.07706168307213)
+        );
+        assert_eq!(number_canon(-0.1836908658504872), "-0.183690865850487");
     }
 
     #[test]

@@ -3,7 +3,9 @@
 
 pub mod blocks;
 pub mod evaluation;
+pub mod finalize;
 pub mod labels;
+pub mod merge;
 pub mod model;
 pub mod reasons;
 pub mod returnable;
