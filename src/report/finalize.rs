@@ -5,8 +5,8 @@
 //! proposal, else the computed grade. The workbook holds the final grade
 //! list (customer, final grade, computed grade, where it came from,
 //! previous grade, change, remarks) with the signature block, the change
-//! log (a final grade that differs from the computed one without a remark
-//! is flagged "no reason given"), the counts per tier, and a Data Issues
+//! log (a meeting decision that differs from the computed grade without a
+//! remark is flagged "no reason given"), the counts per tier, and a Data Issues
 //! sheet when rows came back duplicated, unknown, missing or edited. The
 //! list reads as `--previous` next year (its grade column is 最终等级 /
 //! Final grade). Figures come from the book the evaluation stored, never
@@ -60,9 +60,11 @@ pub struct FinalGrade {
 }
 
 impl FinalGrade {
-    /// A final grade that differs from the computed one with no remark.
+    /// A meeting decision that differs from the computed grade with no remark.
     pub fn no_reason(&self) -> bool {
-        self.final_grade != self.computed && self.remarks.is_none()
+        self.source == Source::Decision
+            && self.final_grade != self.computed
+            && self.remarks.is_none()
     }
 }
 
