@@ -24,6 +24,8 @@ mod hardening;
 mod lang;
 #[path = "suite/meeting.rs"]
 mod meeting;
+#[path = "suite/monthly.rs"]
+mod monthly;
 #[path = "suite/outputs.rs"]
 mod outputs;
 #[path = "suite/pipeline.rs"]

@@ -8,6 +8,7 @@ pub mod finalize;
 pub mod handouts;
 pub mod init;
 pub mod merge;
+pub mod monthly;
 pub mod output;
 pub mod progress;
 pub mod sample;
@@ -47,6 +48,8 @@ pub enum Command {
     Merge(merge::MergeArgs),
     /// Read the meeting's decisions back and write the final grade list.
     Finalize(finalize::FinalizeArgs),
+    /// The monthly follow-up: new clients, formal evaluations due, top-tier alerts.
+    Monthly(monthly::MonthlyArgs),
 }
 
 /// How to read inputs: flags shared by every command that reads data.
@@ -167,6 +170,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Init(a) => init::run(a),
         Command::Merge(a) => merge::run(a),
         Command::Finalize(a) => finalize::run(a),
+        Command::Monthly(a) => monthly::run(a),
     }
 }
 

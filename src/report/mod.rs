@@ -7,6 +7,7 @@ pub mod finalize;
 pub mod labels;
 pub mod merge;
 pub mod model;
+pub mod monthly;
 pub mod reasons;
 pub mod returnable;
 pub mod stored;
