@@ -186,15 +186,7 @@ impl Serialize for MonthlyJson<'_> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let ev = &self.monthly.ev;
         let mut root = s.serialize_map(None)?;
-        Head {
-            period: &ev.model.period,
-            rules: ev.rules,
-            source: self.source,
-            inputs: ev.inputs,
-            totals: &ev.model.totals,
-            receipts: None,
-        }
-        .write(&mut root)?;
+        Head::of(ev, self.source).write(&mut root)?;
         root.serialize_entry("new_clients", &self.new_clients())?;
         root.serialize_entry("formal_evaluation_due", &self.due())?;
         root.serialize_entry("alerts", &self.alerts())?;

@@ -547,7 +547,8 @@ impl Evaluation<'_> {
         )
     }
 
-    fn new_clients(&self) -> Sheet {
+    /// The New Clients sheet (its table has id `new`).
+    pub fn new_clients(&self) -> Sheet {
         let t = self.t();
         let mut columns = identity_columns(t, true);
         columns.extend([

@@ -12,16 +12,11 @@
 //! Final grade). Figures come from the book the evaluation stored, never
 //! from cells that came back.
 
-use std::collections::HashMap;
-
 use rust_decimal::Decimal;
 
 use super::blocks::{issues_sheet, main_table, Frame};
 use super::labels::texts;
-use super::merge::{
-    add_conflicts, customers_of, invalid, read_edits, rules_of, stored_book, Check, Conflict,
-    MeetingError,
-};
+use super::merge::{add_conflicts, invalid, Conflict, MeetingError, Opened};
 use super::model::{Block, Book, ColKind, Column, PageSetup, Sheet, Table, Value};
 use super::returnable::evaluation_table;
 use crate::grade::Change;
@@ -106,20 +101,15 @@ fn change(rules: &Rules, previous: Option<&str>, lost: bool, final_grade: usize)
 /// no tier, and every customer whose rows disagree; a handout or damaged
 /// stored data.
 pub fn finalize(ev: &Returned, given: Option<Rules>) -> Result<Finalized, MeetingError> {
-    let book = stored_book(ev)?;
-    let rules = rules_of(ev, given)?;
+    let Opened {
+        book,
+        rules,
+        customers,
+        edits,
+        out: (conflicts, bad),
+        ..
+    } = Opened::open(ev, given, true)?;
     let lang = ev.stamp.lang;
-    let customers = customers_of(ev, &book);
-    let known: HashMap<&str, String> = (customers.iter())
-        .map(|(k, w)| (k.as_str(), w.clone()))
-        .collect();
-    let mut out = (Vec::new(), Vec::new());
-    let check = Check {
-        decisions: true,
-        strict: true,
-    };
-    let edits = read_edits(ev, &rules, &known, check, lang, &mut out);
-    let (conflicts, bad) = out;
     if !bad.is_empty() {
         return Err(invalid(bad, &rules));
     }

@@ -317,6 +317,64 @@ pub fn customers_of(r: &Returned, book: &Book) -> Vec<(String, String)> {
         .collect()
 }
 
+/// A returned evaluation opened: its stored book, rules, customers and the
+/// edits of its own Evaluation sheet.
+pub struct Opened {
+    pub book: Book,
+    /// The rules stored in the workbook.
+    pub stored_rules: Rules,
+    /// `--rules` when given, else the stored rules: proposals and decisions
+    /// must name their tiers.
+    pub rules: Rules,
+    /// Key and "ID name" of each customer, in the Evaluation table's order.
+    pub customers: Vec<(String, String)>,
+    pub edits: HashMap<String, Edits>,
+    /// Conflicts and edits that cannot be taken, so far.
+    pub out: (Vec<Conflict>, Vec<BadEdit>),
+}
+
+impl Opened {
+    /// Opens a returned evaluation (decisions count; `strict`: rows of one
+    /// customer that disagree are errors).
+    ///
+    /// # Errors
+    /// A handout, damaged stored data or rules.
+    pub fn open(ev: &Returned, given: Option<Rules>, strict: bool) -> Result<Opened, MeetingError> {
+        let book = stored_book(ev)?;
+        let stored_rules = rules_of(ev, None)?;
+        let rules = given.unwrap_or_else(|| stored_rules.clone());
+        let customers = customers_of(ev, &book);
+        let check = Check {
+            decisions: true,
+            strict,
+        };
+        let mut out = (Vec::new(), Vec::new());
+        let edits = read_edits(
+            ev,
+            &rules,
+            &known_of(&customers),
+            check,
+            ev.stamp.lang,
+            &mut out,
+        );
+        Ok(Opened {
+            book,
+            stored_rules,
+            rules,
+            customers,
+            edits,
+            out,
+        })
+    }
+}
+
+/// Customer key → "ID name".
+fn known_of(customers: &[(String, String)]) -> HashMap<&str, String> {
+    (customers.iter())
+        .map(|(k, w)| (k.as_str(), w.clone()))
+        .collect()
+}
+
 /// Merges handouts into an evaluation workbook (see the module doc).
 ///
 /// # Errors
@@ -328,20 +386,18 @@ pub fn merge(
     handouts: &[Returned],
     given: Option<Rules>,
 ) -> Result<Merged, MeetingError> {
-    let pristine = stored_book(evaluation)?;
-    let stored_rules = rules_of(evaluation, None)?;
-    let rules = given.unwrap_or_else(|| stored_rules.clone());
+    let mut opened = Opened::open(evaluation, given, false)?;
     let lang = evaluation.stamp.lang;
-    let customers = customers_of(evaluation, &pristine);
-    let known: HashMap<&str, String> = (customers.iter())
-        .map(|(k, w)| (k.as_str(), w.clone()))
-        .collect();
-    let mut out = (Vec::new(), Vec::new());
-    let check = Check {
-        decisions: true,
-        strict: false,
-    };
-    let base = read_edits(evaluation, &rules, &known, check, lang, &mut out);
+    let mut out = std::mem::take(&mut opened.out);
+    let Opened {
+        book: pristine,
+        stored_rules,
+        rules,
+        customers,
+        edits: base,
+        ..
+    } = opened;
+    let known = known_of(&customers);
     let mut sources = vec![(file_name(&evaluation.file), base)];
     for h in handouts {
         if h.stamp.as_of != evaluation.stamp.as_of

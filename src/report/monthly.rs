@@ -273,38 +273,22 @@ impl Monthly<'_> {
         frame.sheet(m.sheet_overview, m.title_monthly, blocks, page)
     }
 
+    /// The Evaluation's New Clients sheet with what each lacks to reach
+    /// the next tier.
     fn new_clients_sheet(&self) -> Sheet {
-        let (t, m, ev) = (texts(self.ev.lang), meeting(self.ev.lang), &self.ev);
-        let mut columns = identity_columns(t, true);
-        columns.extend([
-            Column::new("first_date", t.h_first_date, ColKind::Date),
-            Column::new("months_active", t.h_months, ColKind::Integer),
-            Column::new("sales", t.h_sales, ColKind::Money),
-            Column::new("basis_sales", t.h_basis, ColKind::Money),
-            Column::new("grade", t.h_provisional_grade, ColKind::Grade),
-            Column::new("formal_evaluation_date", t.h_formal_date, ColKind::Date),
-            Column::new("to_next_tier", m.h_lacks, ColKind::LongText).max_width(36.0),
-        ]);
-        let rows = (self.new_clients.iter().enumerate())
-            .map(|(n, &i)| {
-                let (c, g) = (&ev.model.customers[i], &ev.grades[i]);
-                let mut row = identity_values(n, c, true);
-                row.extend([
-                    Value::opt_date(c.first_date),
-                    Value::opt_int(c.months_active),
-                    Value::Number(c.sales),
-                    Value::Number(c.basis_sales),
-                    self.tier(g.grade),
-                    Value::opt_date(c.formal_evaluation_date),
-                    Value::opt_text(next_tier_text(g, ev.rules, ev.lang).as_deref()),
-                ]);
-                row
-            })
-            .collect();
-        let blocks = main_table("new_clients", columns, rows, t.empty_new, false);
-        let frame = self.frame();
-        let page = frame.page(t.title_new, 3, false);
-        frame.sheet(t.sheet_new, t.title_new, blocks, page)
+        let (m, ev) = (meeting(self.ev.lang), &self.ev);
+        let mut sheet = ev.new_clients();
+        for block in &mut sheet.blocks {
+            let Block::Table(table) = block else { continue };
+            table
+                .columns
+                .push(Column::new("to_next_tier", m.h_lacks, ColKind::LongText).max_width(36.0));
+            for (row, &i) in table.rows.iter_mut().zip(&self.new_clients) {
+                let text = next_tier_text(&ev.grades[i], ev.rules, ev.lang);
+                row.push(Value::opt_text(text.as_deref()));
+            }
+        }
+        sheet
     }
 
     fn due_sheet(&self) -> Sheet {

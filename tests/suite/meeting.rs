@@ -13,7 +13,7 @@ use crate::util::C::{self, D, N, S, T};
 use crate::util::{find_row, read_book, sheet, sheet_xml, text, write_xlsx, Workdir};
 
 /// A threshold rule: sales ≥ 100,000 → A, ≥ 30,000 → B, else C.
-const RULES: &str = r#"
+pub const RULES: &str = r#"
 name = "测试三级"
 [tiers]
 order = ["A", "B", "C"]

@@ -7,17 +7,7 @@ use calamine::Data;
 use crate::util::C::{self, D, N, S};
 use crate::util::{find_row, read_book, sheet, text, write_xlsx, Workdir};
 
-/// Sales ≥ 100,000 → A, ≥ 30,000 → B, else C.
-const RULES: &str = r#"
-name = "月度测试"
-[tiers]
-order = ["A", "B", "C"]
-labels = { A = "A类客户", B = "B类客户", C = "C类客户" }
-[volume]
-metric = "sales"
-method = "threshold"
-min = { A = 100000, B = 30000 }
-"#;
+use crate::meeting::RULES;
 
 /// As of 2025-10-31 (window 2024-11-01 … 2025-10-31):
 ///
