@@ -257,7 +257,8 @@ impl Monthly<'_> {
         }
         notes.push(t.note_issues.to_string());
         let blocks = vec![
-            Block::Table(Table::new("overview", columns, rows).main(false)),
+            // Not the main table: titles span the wider inputs table.
+            Block::Table(Table::new("overview", columns, rows)),
             Block::Gap,
             Block::Heading(t.inputs_heading.to_string()),
             Block::Table(inputs_table(t, self.ev.inputs, true)),
@@ -339,10 +340,16 @@ impl Monthly<'_> {
             Column::new("last_three", m.h_last_three, ColKind::Money),
             Column::new("year_before", m.h_year_before, ColKind::Money),
             Column::new("change", m.h_three_change, ColKind::Percent),
-            Column::new("max_days_overdue", t.h_max_overdue, ColKind::Integer),
-            Column::new("overdue", t.h_overdue, ColKind::Money),
-            Column::new("alerts", m.h_alerts, ColKind::LongText).max_width(36.0),
         ]);
+        if ev.has_receivables {
+            columns.push(Column::new(
+                "max_days_overdue",
+                t.h_max_overdue,
+                ColKind::Integer,
+            ));
+            columns.push(Column::new("overdue", t.h_overdue, ColKind::Money));
+        }
+        columns.push(Column::new("alerts", m.h_alerts, ColKind::LongText).max_width(36.0));
         let rows = (self.alerts.iter().enumerate())
             .map(|(n, a)| {
                 let (c, g) = (&ev.model.customers[a.i], &ev.grades[a.i]);
@@ -354,10 +361,12 @@ impl Monthly<'_> {
                     Value::Number(s.last_three),
                     Value::Number(s.year_before),
                     Value::opt_num(a.change),
-                    Value::opt_int(c.max_days_overdue),
-                    Value::opt_num(c.overdue),
-                    Value::text(self.alert_texts(a).join("\n")),
                 ]);
+                if ev.has_receivables {
+                    row.push(Value::opt_int(c.max_days_overdue));
+                    row.push(Value::opt_num(c.overdue));
+                }
+                row.push(Value::text(self.alert_texts(a).join("\n")));
                 row
             })
             .collect();
@@ -386,7 +395,9 @@ impl Monthly<'_> {
     fn monthly_sales_sheet(&self) -> Sheet {
         let (t, m, ev) = (texts(self.ev.lang), meeting(self.ev.lang), &self.ev);
         let starts = MonthlyFold::month_starts(ev.model.period.as_of);
-        let mut columns = identity_columns(t, true);
+        // Region and sales rep left out: thirteen months need the width.
+        let mut columns = identity_columns(t, false);
+        let identity = columns.len();
         for (key, start) in MONTH_KEYS.iter().zip(starts) {
             columns.push(Column::new(
                 key,
@@ -399,7 +410,7 @@ impl Monthly<'_> {
         let rows = (self.top.iter().enumerate())
             .map(|(n, &i)| {
                 let s = ev.model.monthly.get(i).cloned().unwrap_or_default();
-                let mut row = identity_values(n, &ev.model.customers[i], true);
+                let mut row = identity_values(n, &ev.model.customers[i], false);
                 let total: Decimal = s.months.iter().sum();
                 for (k, v) in s.months.iter().chain([&total]).enumerate() {
                     sums[k] += *v;
@@ -410,7 +421,7 @@ impl Monthly<'_> {
             .collect::<Vec<_>>();
         let label = self.top_label();
         let title = fill(m.title_monthly_sales, &[("label", &label)]);
-        let mut total = vec![Value::Empty; 5];
+        let mut total = vec![Value::Empty; identity];
         total[0] = Value::text(t.total);
         total.extend(sums.iter().map(|s| Value::Sum(*s)));
         let mut blocks = main_table("monthly_sales", columns, rows, t.empty_top, false);
