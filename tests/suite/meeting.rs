@@ -147,6 +147,21 @@ fn read_grids(path: &Path) -> Vec<(String, Grid, bool)> {
 }
 
 fn write_grids(path: &Path, sheets: &[(String, Grid, bool)]) {
+    write_grids_with(path, sheets, &|_, _| {});
+}
+
+/// A text `=FORMULA|cached` is written as that formula with its saved value.
+fn formula(s: &str) -> Option<rust_xlsxwriter::Formula> {
+    let (f, cached) = s.strip_prefix('=')?.split_once('|')?;
+    Some(rust_xlsxwriter::Formula::new(format!("={f}")).set_result(cached))
+}
+
+/// [`write_grids`], then `tweak(sheet name, worksheet)` (hide rows, filters).
+fn write_grids_with(
+    path: &Path,
+    sheets: &[(String, Grid, bool)],
+    tweak: &dyn Fn(&str, &mut rust_xlsxwriter::Worksheet),
+) {
     use rust_xlsxwriter::{Format, Workbook};
     let mut wb = Workbook::new();
     let date = Format::new().set_num_format("yyyy-mm-dd");
@@ -157,6 +172,9 @@ fn write_grids(path: &Path, sheets: &[(String, Grid, bool)]) {
             for (c, cell) in row.iter().enumerate() {
                 let (r, c) = (r as u32, c as u16);
                 match cell {
+                    Data::String(s) if formula(s).is_some() => ws
+                        .write_formula(r, c, formula(s).expect("formula"))
+                        .map(|_| ()),
                     Data::String(s) => ws.write_string(r, c, s).map(|_| ()),
                     Data::Float(f) => ws.write_number(r, c, *f).map(|_| ()),
                     Data::Int(i) => ws.write_number(r, c, *i as f64).map(|_| ()),
@@ -172,6 +190,7 @@ fn write_grids(path: &Path, sheets: &[(String, Grid, bool)]) {
         if *hidden {
             ws.set_hidden(true);
         }
+        tweak(name, ws);
     }
     wb.save(path).expect("save");
 }
@@ -332,7 +351,8 @@ fn the_whole_meeting_cycle_over_two_years() {
         if name == "评定表" {
             set(g, "K05", "会议决定", "B");
             set(g, "K05", "备注", "价格偏低");
-            set(g, "K08", "会议决定", "c");
+            // A formula counts by its saved value.
+            set(g, "K08", "会议决定", "=LOWER(\"C\")|c");
             set(g, "K09", "会议决定", "B类客户");
             set(g, "K09", "备注", "新大客户");
         }
@@ -617,19 +637,27 @@ fn a_duplicated_row_a_deleted_row_and_a_foreign_row_are_conflicts() {
 }
 
 #[test]
-fn a_handout_sorted_in_reverse_with_its_sheet_renamed_reads_by_key() {
+fn a_handout_sorted_in_reverse_filtered_with_rows_hidden_and_its_sheet_renamed_reads_by_key() {
     let w = setup();
     year_one(&w);
     let mut sheets = read_grids(&w.join("handouts/评定表-华东.xlsx"));
+    let mut k02 = 0;
     for (name, grid, _) in &mut sheets {
         if name == "评定表" {
             set(grid, "K02", "建议等级", "A");
             let (h, _) = col(grid, "客户编码");
             grid[h + 1..].reverse();
+            k02 = row_of(grid, "K02") as u32;
             *name = "我的评定".into();
         }
     }
-    write_grids(&w.join("east.xlsx"), &sheets);
+    // K02's row hidden, a filter over the table.
+    write_grids_with(&w.join("east.xlsx"), &sheets, &|name, ws| {
+        if name == "我的评定" {
+            ws.set_row_hidden(k02).expect("hide");
+            ws.autofilter(3, 0, 20, 5).expect("filter");
+        }
+    });
     let out = w.run(&[
         "merge",
         "e1.xlsx",
