@@ -223,14 +223,14 @@ impl Stamp {
                 }),
                 "customer" => stamp.customers.push((s(1)?.to_string(), s(2)?.to_string())),
                 "rules_toml" => {
-                    let n = count()?;
-                    stamp.rules_toml = lines.get(i..i + n)?.join("\n");
-                    i += n;
+                    let end = i.checked_add(count()?)?;
+                    stamp.rules_toml = lines.get(i..end)?.join("\n");
+                    i = end;
                 }
                 "data" => {
-                    let n = count()?;
-                    stamp.data = Some(lines.get(i..i + n)?.concat());
-                    i += n;
+                    let end = i.checked_add(count()?)?;
+                    stamp.data = Some(lines.get(i..end)?.concat());
+                    i = end;
                 }
                 _ => return None,
             }
@@ -657,6 +657,13 @@ mod tests {
         let mut short = stamp().lines();
         short.truncate(short.len() - 1);
         assert_eq!(Stamp::parse(&short), None, "a data piece is missing");
+        let mut huge = stamp().lines();
+        let at = huge
+            .iter()
+            .position(|l| l.starts_with("[\"data\""))
+            .expect("data");
+        huge[at] = format!("[\"data\",{}]", u64::MAX);
+        assert_eq!(Stamp::parse(&huge), None, "a count past the end");
     }
 
     #[test]

@@ -551,6 +551,11 @@ fn an_invalid_decision_stops_finalize_naming_every_row() {
         "{err}"
     );
     assert!(!w.join("m.xlsx").exists());
+    // A handout or a workbook tierbook did not write cannot be finalized.
+    let err = w.fails(&["finalize", "handouts/评定表-华东.xlsx", "--out", "f.xlsx"]);
+    assert!(err.contains("is a handout"), "{err}");
+    let err = w.fails(&["finalize", "ledger.xlsx", "--out", "f.xlsx"]);
+    assert!(err.contains("not an evaluation workbook"), "{err}");
 }
 
 #[test]
