@@ -109,10 +109,10 @@ pub fn run(args: EvaluateArgs) -> Result<()> {
         files.push((p.as_path(), Body::File(&write_xlsx)));
     }
     let write_handouts: Vec<_> = (handouts.iter())
-        .map(|(_, b)| move |f: &mut std::fs::File| crate::render::xlsx::write_xlsx(b, f))
+        .map(|h| move |f: &mut std::fs::File| crate::render::xlsx::write_xlsx(&h.book, f))
         .collect();
-    for ((p, _), w) in handouts.iter().zip(&write_handouts) {
-        files.push((p.as_path(), Body::File(w)));
+    for (h, w) in handouts.iter().zip(&write_handouts) {
+        files.push((h.path.as_path(), Body::File(w)));
     }
     if let Some(p) = &json_out {
         files.push((p.as_path(), Body::Stream(&write_json)));
@@ -121,7 +121,7 @@ pub fn run(args: EvaluateArgs) -> Result<()> {
     timer.lap("write");
     if !args.run.quiet {
         let mut written: Vec<&Path> = args.out.iter().map(PathBuf::as_path).collect();
-        written.extend(handouts.iter().map(|(p, _)| p.as_path()));
+        written.extend(handouts.iter().map(|h| h.shown.as_path()));
         written.extend(args.run.json.as_deref());
         print_summary(&ev, &written);
     }

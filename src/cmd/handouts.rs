@@ -79,8 +79,15 @@ pub fn prepare_dir(dir: &Path) -> Result<()> {
         .with_context(|| format!("{}: cannot create the folder", dir.display()))
 }
 
-/// The handout books of `ev` split by `split`, each with the path it is
-/// written to (registered with `outs`).
+/// A handout: where it is written (resolved, registered with the outputs),
+/// the path as the user will recognise it, and the book.
+pub struct Handout {
+    pub path: PathBuf,
+    pub shown: PathBuf,
+    pub book: Book,
+}
+
+/// The handout books of `ev` split by `split`, each registered with `outs`.
 ///
 /// # Errors
 /// A handout path is refused (exists without `--force`, is an input…).
@@ -89,19 +96,24 @@ pub fn handouts(
     split: SplitBy,
     dir: &Path,
     outs: &mut Outputs,
-) -> Result<Vec<(PathBuf, Book)>> {
+) -> Result<Vec<Handout>> {
     let groups = groups(ev, split);
     let lang: Lang = ev.lang;
     let names: Vec<String> = groups.iter().map(|g| g.display(lang)).collect();
     let prefix = crate::report::labels::texts(lang).sheet_evaluation;
     let mut out = Vec::with_capacity(groups.len());
     for (g, file) in groups.into_iter().zip(file_names(prefix, &names)) {
-        let path = outs.add(&dir.join(file))?;
+        let shown = dir.join(file);
+        let path = outs.add(&shown)?;
         let handout = Evaluation {
             group: Some(g),
             ..*ev
         };
-        out.push((path, handout.book()));
+        out.push(Handout {
+            path,
+            shown,
+            book: handout.book(),
+        });
     }
     Ok(out)
 }
