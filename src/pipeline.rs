@@ -72,6 +72,8 @@ pub struct Settings {
     /// Threads for reading sheets (0: one per core).
     pub threads: usize,
     pub progress: Arc<dyn Progress>,
+    /// Keep each customer's monthly sales (the monthly follow-up).
+    pub monthly: bool,
 }
 
 impl Settings {
@@ -86,6 +88,7 @@ impl Settings {
             sheets: Vec::new(),
             threads: 0,
             progress: Arc::new(Silent),
+            monthly: false,
         }
     }
 
@@ -263,6 +266,7 @@ pub fn gather(inputs: &Inputs, settings: &Settings) -> Result<Gathered, Pipeline
         &ModelOptions {
             new_client_months: settings.rules.new_clients.months,
             annualize: settings.rules.new_clients.annualize,
+            monthly: settings.monthly,
         },
     )?;
     issues.extend(model.issues.iter().cloned());

@@ -22,6 +22,10 @@ mod evaluate;
 mod hardening;
 #[path = "suite/lang.rs"]
 mod lang;
+#[path = "suite/meeting.rs"]
+mod meeting;
+#[path = "suite/monthly.rs"]
+mod monthly;
 #[path = "suite/outputs.rs"]
 mod outputs;
 #[path = "suite/pipeline.rs"]

@@ -25,9 +25,15 @@ pub struct EvaluateArgs {
     /// Previous grades (上期等级), e.g. last year's final grade list.
     #[arg(long, value_name = "F")]
     pub previous: Vec<PathBuf>,
-    /// The evaluation workbook to write (.xlsx).
-    #[arg(long, value_name = "F", value_parser = xlsx_path)]
-    pub out: PathBuf,
+    /// The evaluation workbook to write (.xlsx); with --split-by it may be left out.
+    #[arg(long, value_name = "F", value_parser = xlsx_path, required_unless_present = "split_by")]
+    pub out: Option<PathBuf>,
+    /// Also write one handout per region or sales rep (region|sales_rep), into --out-dir.
+    #[arg(long, value_name = "BY", value_parser = super::handouts::parse_split, requires = "out_dir")]
+    pub split_by: Option<crate::report::returnable::SplitBy>,
+    /// Folder for the handouts (created if missing).
+    #[arg(long, value_name = "D", requires = "split_by")]
+    pub out_dir: Option<PathBuf>,
     #[command(flatten)]
     pub read: ReadArgs,
     #[command(flatten)]
@@ -75,32 +81,54 @@ pub fn run(args: EvaluateArgs) -> Result<()> {
     let mut guarded = inputs.all();
     guarded.extend(args.read.rules.iter().cloned());
     let mut outs = Outputs::new(&guarded, args.run.force);
-    let out = outs.add(&args.out)?;
+    let out = args.out.as_ref().map(|o| outs.add(o)).transpose()?;
+    if let Some(dir) = &args.out_dir {
+        super::handouts::prepare_dir(dir)?;
+    }
     let json_out = args.run.json.as_ref().map(|j| outs.add(j)).transpose()?;
     let settings = args.read.settings(args.run.as_of, args.run.quiet)?;
     let mut timer = Timer::new();
     let done = evaluate(&inputs, &settings)?;
     timer.lap("read+grade");
     let ev = Evaluation::of(&done, &settings.rules, settings.lang);
-    let book = ev.book();
+    let book = out.as_ref().map(|_| ev.book());
+    let handouts = match (args.split_by, &args.out_dir) {
+        (Some(split), Some(dir)) => super::handouts::handouts(&ev, split, dir, &mut outs)?,
+        _ => Vec::new(),
+    };
     timer.lap("report");
     let json = crate::render::json::evaluation_json(&ev, &settings.rules.source);
     // The workbook is assembled straight into its temporary file.
-    let write_xlsx = |f: &mut std::fs::File| crate::render::xlsx::write_xlsx(&book, f);
+    let write_xlsx = |f: &mut std::fs::File| match &book {
+        Some(b) => crate::render::xlsx::write_xlsx(b, f),
+        None => Ok(()),
+    };
     let write_json = |w: &mut dyn std::io::Write| crate::render::json::write_pretty(w, &json);
-    let mut files: Vec<(&Path, Body)> = vec![(out.as_path(), Body::File(&write_xlsx))];
+    let mut files: Vec<(&Path, Body)> = Vec::new();
+    if let Some(p) = &out {
+        files.push((p.as_path(), Body::File(&write_xlsx)));
+    }
+    let write_handouts: Vec<_> = (handouts.iter())
+        .map(|h| move |f: &mut std::fs::File| crate::render::xlsx::write_xlsx(&h.book, f))
+        .collect();
+    for (h, w) in handouts.iter().zip(&write_handouts) {
+        files.push((h.path.as_path(), Body::File(w)));
+    }
     if let Some(p) = &json_out {
         files.push((p.as_path(), Body::Stream(&write_json)));
     }
     outs.write_all(&files)?;
     timer.lap("write");
     if !args.run.quiet {
-        print_summary(&ev, &args.out, args.run.json.as_deref());
+        let mut written: Vec<&Path> = args.out.iter().map(PathBuf::as_path).collect();
+        written.extend(handouts.iter().map(|h| h.shown.as_path()));
+        written.extend(args.run.json.as_deref());
+        print_summary(&ev, &written);
     }
     Ok(())
 }
 
-fn print_summary(ev: &Evaluation, out: &Path, json: Option<&Path>) {
+fn print_summary(ev: &Evaluation, written: &[&Path]) {
     let c = cli(ev.lang);
     let t = &ev.model.totals;
     eprintln!(
@@ -144,7 +172,7 @@ fn print_summary(ev: &Evaluation, out: &Path, json: Option<&Path>) {
         ];
         eprintln!("  {}", fill(c.summary_issues, &args));
     }
-    for path in std::iter::once(out).chain(json) {
+    for path in written {
         let path = path.display().to_string();
         eprintln!("{}", fill(c.wrote, &[("path", &path)]));
     }

@@ -4,7 +4,11 @@
 
 pub mod check;
 pub mod evaluate;
+pub mod finalize;
+pub mod handouts;
 pub mod init;
+pub mod merge;
+pub mod monthly;
 pub mod output;
 pub mod progress;
 pub mod sample;
@@ -40,6 +44,12 @@ pub enum Command {
     Sample(sample::SampleArgs),
     /// Write a starter rules file to edit.
     Init(init::InitArgs),
+    /// Carry region chiefs' proposals and remarks from handouts into the evaluation workbook.
+    Merge(merge::MergeArgs),
+    /// Read the meeting's decisions back and write the final grade list.
+    Finalize(finalize::FinalizeArgs),
+    /// The monthly follow-up: new clients, formal evaluations due, top-tier alerts.
+    Monthly(monthly::MonthlyArgs),
 }
 
 /// How to read inputs: flags shared by every command that reads data.
@@ -158,6 +168,9 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Check(a) => check::run(a),
         Command::Sample(a) => sample::run(a),
         Command::Init(a) => init::run(a),
+        Command::Merge(a) => merge::run(a),
+        Command::Finalize(a) => finalize::run(a),
+        Command::Monthly(a) => monthly::run(a),
     }
 }
 

@@ -5,10 +5,12 @@
 //! - [`messages`]: issue kinds, field names and the issue messages of the
 //!   Data Issues sheet, the JSON and `check`.
 //! - [`cli`]: what `evaluate` prints on stderr and what `check` prints.
+//! - [`meeting`]: handouts, merge conflicts, final grades, the monthly workbook.
 //! - [`crate::report::labels`]: sheet names, titles and headers of workbooks.
 //! - [`reasons`]: the grading sentences (rendered by [`crate::report::reasons`]).
 
 pub mod cli;
+pub mod meeting;
 pub mod messages;
 pub mod reasons;
 
@@ -97,6 +99,7 @@ pub fn all_texts(lang: Lang) -> Vec<String> {
     out.extend(table_texts(cli::cli(lang)));
     out.extend(table_texts(crate::report::labels::texts(lang)));
     out.extend(table_texts(reasons::phrases(lang)));
+    out.extend(table_texts(meeting::meeting(lang)));
     out.extend(
         crate::model::metrics::Metric::ALL
             .iter()

@@ -10,6 +10,7 @@ pub mod customers;
 mod duplicates;
 pub mod identity;
 pub mod metrics;
+pub mod monthly;
 pub mod period;
 pub mod receivables;
 pub mod sales;
@@ -36,6 +37,8 @@ use sales::{AfterAsOf, Line, SalesFold};
 pub struct ModelOptions {
     pub new_client_months: u32,
     pub annualize: bool,
+    /// Keep each customer's monthly sales (`monthly`).
+    pub monthly: bool,
 }
 
 impl Default for ModelOptions {
@@ -43,6 +46,7 @@ impl Default for ModelOptions {
         ModelOptions {
             new_client_months: 6,
             annualize: true,
+            monthly: false,
         }
     }
 }
@@ -60,6 +64,8 @@ pub struct Model {
     pub sheets: Vec<SheetSummary>,
     /// Warnings found while combining sheets (duplicates, renamed IDs…).
     pub issues: Vec<Issue>,
+    /// Per customer (same order), when the run asked for them.
+    pub monthly: Vec<monthly::MonthlySales>,
 }
 
 /// Errors of the model: no usable date, a figure too large, or a control
@@ -128,6 +134,7 @@ pub fn build(
 ) -> Result<Model, ModelError> {
     let identities = identities(&mut input);
     let mut fold = SalesFold::new(period, &identities);
+    fold.monthly = monthly::MonthlyFold::new(period.as_of, opts.monthly);
     let duplicates = fold_sheets(&mut fold, &mut input.sheets)?;
     let sheets = &input.sheets;
     let mut issues = Vec::new();
@@ -162,8 +169,12 @@ pub fn build(
         means: &means,
     };
     let mut customers = Vec::with_capacity(fold.accs.len());
-    for acc in &fold.accs {
+    let mut monthly = Vec::new();
+    for (ai, acc) in fold.accs.iter().enumerate() {
         let Some(key) = acc.key else { continue };
+        if fold.monthly.is_on() {
+            monthly.push(fold.monthly.sales.get(ai).cloned().unwrap_or_default());
+        }
         let c = derive.metrics(acc, key, master_by.get(&key).copied())?;
         if let (true, Some((si, row))) = (acc.names.len() > 1, acc.name_change_at) {
             let problem = Problem::IdSeveralNames {
@@ -207,6 +218,7 @@ pub fn build(
         totals,
         sheets: sheets.iter().map(|s| s.summary.clone()).collect(),
         issues,
+        monthly,
     })
 }
 

@@ -85,6 +85,8 @@ pub struct SalesFold<'i> {
     /// (name, id) → (rows, first sheet, first row) of name-only lines that
     /// joined an ID customer.
     pub by_name: BTreeMap<(u32, u32), (u64, usize, u32)>,
+    /// Monthly sales per customer (off unless the run asks for them).
+    pub monthly: super::monthly::MonthlyFold,
     seq: u64,
     last_customer: Option<(Key, usize)>,
 }
@@ -106,6 +108,7 @@ impl<'i> SalesFold<'i> {
             products: FxMap::default(),
             totals: LedgerTotals::default(),
             by_name: BTreeMap::new(),
+            monthly: super::monthly::MonthlyFold::default(),
             seq: 0,
             last_customer: None,
         }
@@ -157,6 +160,7 @@ impl<'i> SalesFold<'i> {
             }
         };
         self.identity_facts(ci, key, line.sheet, rec);
+        self.monthly.line(ci, rec.date, rec.amount, overflow)?;
         let window = self.period.window;
         let acc = &mut self.accs[ci];
         if !window.contains(rec.date) {

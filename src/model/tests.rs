@@ -64,6 +64,7 @@ fn build(
         &super::ModelOptions {
             new_client_months: o.new_client_months,
             annualize: o.annualize,
+            ..Default::default()
         },
     )
 }

@@ -9,6 +9,7 @@
 
 pub mod cell;
 pub mod csv;
+pub mod evaluation_back;
 pub mod header;
 pub mod intern;
 pub mod issue;

@@ -89,7 +89,19 @@ pub struct Head<'a> {
     pub receipts: Option<Value>,
 }
 
-impl Head<'_> {
+impl<'a> Head<'a> {
+    /// The head of a graded run's JSON.
+    pub fn of(ev: &'a Evaluation<'a>, source: &'a str) -> Head<'a> {
+        Head {
+            period: &ev.model.period,
+            rules: ev.rules,
+            source,
+            inputs: ev.inputs,
+            totals: &ev.model.totals,
+            receipts: None,
+        }
+    }
+
     /// Writes the head's entries into an open JSON object.
     ///
     /// # Errors
@@ -135,15 +147,7 @@ impl Serialize for EvaluationJson<'_> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let ev = self.ev;
         let mut root = s.serialize_map(None)?;
-        Head {
-            period: &ev.model.period,
-            rules: ev.rules,
-            source: self.source,
-            inputs: ev.inputs,
-            totals: &ev.model.totals,
-            receipts: None,
-        }
-        .write(&mut root)?;
+        Head::of(ev, self.source).write(&mut root)?;
         let tiers: Vec<Value> = ev
             .tier_table()
             .into_iter()

@@ -6,4 +6,5 @@
 //! header/footer and the signature block.
 
 pub mod json;
+pub mod monthly_json;
 pub mod xlsx;

@@ -10,9 +10,7 @@ use super::blocks::{
     main_table, Frame,
 };
 use super::labels::Texts;
-use super::model::{
-    Block, Book, Chart, ColKind, Column, HiddenSheet, PageSetup, Sheet, Table, Value,
-};
+use super::model::{Block, Book, Chart, ColKind, Column, PageSetup, Sheet, Table, Value};
 use super::reasons::{next_tier_text, reason_texts};
 use crate::grade::{Change, CustomerGrade, PolicyVerdict};
 use crate::labels::{fill, Lang};
@@ -33,6 +31,8 @@ pub struct Evaluation<'a> {
     pub issues: &'a [Issue],
     pub has_previous: bool,
     pub has_receivables: bool,
+    /// A handout's group: only its customers are shown (`None`: every customer).
+    pub group: Option<super::returnable::Group>,
 }
 
 /// One row of the tiers table: tier, label, customers, Σ sales, share of Σ sales.
@@ -51,16 +51,22 @@ impl<'a> Evaluation<'a> {
             issues: &g.issues,
             has_previous: g.has_previous,
             has_receivables: g.has_receipts,
+            group: None,
         }
     }
 }
 
 impl Evaluation<'_> {
+    /// Whether customer `i` is shown (every customer, or the handout's group).
+    pub fn shows(&self, i: usize) -> bool {
+        self.group.as_ref().is_none_or(|g| g.members[i])
+    }
+
     /// Customer indexes in the Evaluation sheet's order: best grade first,
     /// then sales descending, then key.
     pub fn order(&self) -> Vec<usize> {
         let cs = &self.model.customers;
-        let mut idx: Vec<usize> = (0..cs.len()).collect();
+        let mut idx: Vec<usize> = (0..cs.len()).filter(|&i| self.shows(i)).collect();
         idx.sort_by(|&a, &b| {
             self.grades[a]
                 .grade
@@ -102,18 +108,16 @@ impl Evaluation<'_> {
 
     /// Per tier: customers, Σ sales, share of Σ sales (best first).
     pub fn tier_table(&self) -> Vec<TierRow> {
-        let total: Decimal = self.model.customers.iter().map(|c| c.sales).sum();
+        let cs = &self.model.customers;
+        let shown = || (0..cs.len()).filter(|&i| self.shows(i));
+        let total: Decimal = shown().map(|i| cs[i].sales).sum();
         self.tiers()
             .iter()
             .enumerate()
-            .map(|(i, name)| {
-                let (n, s) = self
-                    .model
-                    .customers
-                    .iter()
-                    .zip(self.grades)
-                    .filter(|(_, g)| g.grade == i)
-                    .fold((0u64, Decimal::ZERO), |(n, s), (c, _)| (n + 1, s + c.sales));
+            .map(|(t, name)| {
+                let (n, s) = shown()
+                    .filter(|&i| self.grades[i].grade == t)
+                    .fold((0u64, Decimal::ZERO), |(n, s), i| (n + 1, s + cs[i].sales));
                 let share = (total > Decimal::ZERO).then(|| s / total);
                 (name.clone(), self.rules.tier_label(name), n, s, share)
             })
@@ -134,16 +138,14 @@ impl Evaluation<'_> {
         }
         sheets.push(self.new_clients());
         sheets.push(issues_sheet(&self.frame(), self.issues));
-        Book {
+        let book = Book {
             title: format!("{} {}", t.title_evaluation, self.model.period.as_of),
             created: self.model.period.as_of,
             sheets,
-            hidden: Some(HiddenSheet {
-                name: "tierbook_rules".to_string(),
-                lines: self.rules.to_toml().lines().map(str::to_string).collect(),
-            }),
+            hidden: None,
             tiers: self.tiers(),
-        }
+        };
+        super::returnable::finish(self, book)
     }
 
     fn summary(&self) -> Sheet {
@@ -293,7 +295,8 @@ impl Evaluation<'_> {
         columns.push(Column::new("lost", t.lost_column, ColKind::Integer));
         columns.push(Column::new("total", t.total, ColKind::Integer));
         let mut counts = vec![vec![0i64; tiers.len() + 1]; tiers.len() + 1];
-        for g in self.grades {
+        let shown = (self.grades.iter().enumerate()).filter(|&(i, _)| self.shows(i));
+        for (_, g) in shown {
             let r = g
                 .previous_grade
                 .as_deref()
@@ -544,7 +547,8 @@ impl Evaluation<'_> {
         )
     }
 
-    fn new_clients(&self) -> Sheet {
+    /// The New Clients sheet (its table has id `new`).
+    pub fn new_clients(&self) -> Sheet {
         let t = self.t();
         let mut columns = identity_columns(t, true);
         columns.extend([

@@ -3,6 +3,11 @@
 
 pub mod blocks;
 pub mod evaluation;
+pub mod finalize;
 pub mod labels;
+pub mod merge;
 pub mod model;
+pub mod monthly;
 pub mod reasons;
+pub mod returnable;
+pub mod stored;

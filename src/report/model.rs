@@ -4,13 +4,18 @@
 
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
 
 /// A whole workbook: sheets in order plus document properties.
-#[derive(Debug, Clone, PartialEq)]
+///
+/// A book serialises to JSON (see [`super::stored`]) so that a workbook that
+/// comes back (`merge`, `finalize`) can be rebuilt from what it was made of.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Book {
     /// Document title (also the default page-header title).
     pub title: String,
     /// Fixed creation date (the as-of date) so identical inputs give identical bytes.
+    #[serde(with = "super::stored::iso_date")]
     pub created: NaiveDate,
     pub sheets: Vec<Sheet>,
     /// Text stored in a very hidden sheet (the rules used, for `merge`/`finalize`).
@@ -19,7 +24,7 @@ pub struct Book {
     pub tiers: Vec<String>,
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct HiddenSheet {
     pub name: String,
     /// One text per row in column A.
@@ -27,7 +32,7 @@ pub struct HiddenSheet {
 }
 
 /// One worksheet: a title block, then blocks stacked downwards.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Sheet {
     /// Sheet tab name (at most 31 characters, no `[]:*?/\`).
     pub name: String,
@@ -40,7 +45,7 @@ pub struct Sheet {
     pub page: PageSetup,
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PageSetup {
     pub landscape: bool,
     /// Page header text (centre), e.g. "客户质量等级评定表 2025-03-31".
@@ -58,7 +63,7 @@ pub struct PageSetup {
 }
 
 /// A piece of a sheet.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub enum Block {
     /// A heading line before a table.
     Heading(String),
@@ -72,7 +77,7 @@ pub enum Block {
 }
 
 /// A table: header row, body rows, optional total row.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Table {
     /// An id other blocks (charts) can refer to.
     pub id: String,
@@ -85,12 +90,13 @@ pub struct Table {
     pub autofilter: bool,
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Column {
     /// A stable key: the SPEC's JSON name of what the column holds
     /// (`sales`, `grade`), so a workbook read back finds it whatever the
     /// language or the order of the columns.
-    pub key: &'static str,
+    #[serde(deserialize_with = "super::stored::static_key")]
+    pub key: ColumnKey,
     pub header: String,
     pub kind: ColKind,
     /// An editable column: shaded, unlocked, with this dropdown list (may be empty: free text).
@@ -98,6 +104,10 @@ pub struct Column {
     /// Widest width in characters the renderer may give this column (long text wraps).
     pub max_width: Option<f64>,
 }
+
+/// A column's key (`&'static str`, spelt through an alias so that serde
+/// reads it with [`super::stored::static_key`] instead of borrowing).
+pub type ColumnKey = &'static str;
 
 impl Column {
     pub fn new(key: &'static str, header: impl Into<String>, kind: ColKind) -> Self {
@@ -120,7 +130,7 @@ impl Column {
 }
 
 /// How a column's values are formatted.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum ColKind {
     Text,
     /// Long text that wraps (reasons, remarks).
@@ -216,7 +226,7 @@ impl Table {
 }
 
 /// A chart of one or more columns of a table, categories from another.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Chart {
     pub title: String,
     pub table_id: String,
