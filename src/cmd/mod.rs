@@ -8,6 +8,7 @@ pub mod init;
 pub mod output;
 pub mod progress;
 pub mod sample;
+pub mod serve;
 pub mod signals;
 
 use std::path::PathBuf;
@@ -40,6 +41,8 @@ pub enum Command {
     Sample(sample::SampleArgs),
     /// Write a starter rules file to edit.
     Init(init::InitArgs),
+    /// A local web page (127.0.0.1 only) that checks and grades files dropped in a browser.
+    Serve(serve::ServeArgs),
 }
 
 /// How to read inputs: flags shared by every command that reads data.
@@ -158,6 +161,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Check(a) => check::run(a),
         Command::Sample(a) => sample::run(a),
         Command::Init(a) => init::run(a),
+        Command::Serve(a) => serve::run(a),
     }
 }
 
