@@ -10,6 +10,9 @@ mod util;
 #[path = "suite/fixture.rs"]
 mod fixture;
 
+#[path = "suite/server.rs"]
+mod server;
+
 #[path = "suite/commands.rs"]
 mod commands;
 #[path = "suite/corpus.rs"]
@@ -28,3 +31,5 @@ mod outputs;
 mod pipeline;
 #[path = "suite/properties.rs"]
 mod properties;
+#[path = "suite/serve.rs"]
+mod serve;
