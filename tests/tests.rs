@@ -12,6 +12,8 @@ mod fixture;
 
 #[path = "suite/server.rs"]
 mod server;
+#[path = "suite/webdriver.rs"]
+mod webdriver;
 
 #[path = "suite/commands.rs"]
 mod commands;
@@ -19,6 +21,8 @@ mod commands;
 mod corpus;
 #[path = "suite/csv_ledgers.rs"]
 mod csv_ledgers;
+#[path = "suite/e2e.rs"]
+mod e2e;
 #[path = "suite/evaluate.rs"]
 mod evaluate;
 #[path = "suite/hardening.rs"]

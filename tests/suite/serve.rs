@@ -16,7 +16,7 @@ const SAMPLES: [(&str, &str); 3] = [
 ];
 
 /// The bundled samples as a form.
-fn samples_form() -> Form {
+pub fn samples_form() -> Form {
     SAMPLES.iter().fold(Form::new(), |f, (field, name)| {
         f.path(field, &repo().join("samples").join(name))
     })
@@ -24,7 +24,7 @@ fn samples_form() -> Form {
 
 /// The command line's JSON and workbook for the samples, run beside copies
 /// of them so that files are named as the page names them.
-fn cli_samples(w: &Workdir, lang: &str) -> serde_json::Value {
+pub fn cli_samples(w: &Workdir, lang: &str) -> serde_json::Value {
     for (_, name) in SAMPLES {
         std::fs::copy(repo().join("samples").join(name), w.join(name)).expect("copy sample");
     }
@@ -47,7 +47,7 @@ fn cli_samples(w: &Workdir, lang: &str) -> serde_json::Value {
 }
 
 /// The answer without its `downloads`, and the downloads.
-fn split_downloads(mut v: serde_json::Value) -> (serde_json::Value, serde_json::Value) {
+pub fn split_downloads(mut v: serde_json::Value) -> (serde_json::Value, serde_json::Value) {
     let d = v
         .as_object_mut()
         .and_then(|o| o.remove("downloads"))
@@ -631,4 +631,33 @@ fn progress_is_reported_while_a_run_goes_on() {
         404,
         "gone when done"
     );
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+fn open_starts_the_browser_with_the_address_once_listening() {
+    use std::os::unix::fs::PermissionsExt;
+    // A stand-in for xdg-open that notes the address it is given.
+    let bin = tempfile::tempdir().expect("bin");
+    let seen = bin.path().join("seen.txt");
+    let script = bin.path().join("xdg-open");
+    std::fs::write(
+        &script,
+        format!("#!/bin/sh\necho \"$1\" > {}\n", seen.display()),
+    )
+    .expect("script");
+    std::fs::set_permissions(&script, std::fs::Permissions::from_mode(0o755)).expect("chmod");
+    let path = format!(
+        "{}:{}",
+        bin.path().display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    let s = Server::start_with_env(&["--open"], &[("PATH", &path)]);
+    let start = std::time::Instant::now();
+    while !seen.exists() && start.elapsed() < Duration::from_secs(10) {
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let opened = std::fs::read_to_string(&seen).expect("xdg-open was run");
+    assert_eq!(opened.trim(), s.url);
+    assert_eq!(s.get("/api/config").status, 200);
 }

@@ -60,10 +60,16 @@ impl Response {
 impl Server {
     /// Starts `tierbook serve --port 0` with `args` and waits for its address.
     pub fn start(args: &[&str]) -> Server {
+        Server::start_with_env(args, &[])
+    }
+
+    /// As [`Server::start`], with more environment variables.
+    pub fn start_with_env(args: &[&str], env: &[(&str, &str)]) -> Server {
         let tmp = tempfile::tempdir().expect("temporary folder");
         let mut child = Command::new(env!("CARGO_BIN_EXE_tierbook"))
             .args(["serve", "--port", "0"])
             .args(args)
+            .envs(env.iter().copied())
             .env("TMPDIR", tmp.path())
             .stdin(Stdio::null())
             .stdout(Stdio::piped())

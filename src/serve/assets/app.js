@@ -84,7 +84,7 @@ function applyTexts() {
   document.title = 'tierbook · ' + t.page.title;
   for (const e of document.querySelectorAll('[data-t]')) e.textContent = t.page[e.dataset.t];
   for (const e of document.querySelectorAll('[data-b]')) e.textContent = t.book[e.dataset.b];
-  for (const e of document.querySelectorAll('[data-k]')) e.textContent = kindName(e.dataset.k);
+  for (const e of document.querySelectorAll('[data-k]')) e.textContent = t.book['kind_' + e.dataset.k];
   $('filter').placeholder = t.page.filter_placeholder;
   for (const kind of KINDS) renderChosen(kind);
   if (state.check) renderCheck(state.check);
@@ -305,26 +305,38 @@ function issueLine(i) {
   return fill(c.issue, { kind: L().issue_kinds[i.kind] || i.kind, place, message: i.message });
 }
 
-function renderSheet(s) {
+/** One file's sheets as a table: header row and counts per sheet. */
+function sheetTable(sheets) {
+  const b = L().book;
+  const table = el('table', null, 'sheets');
+  const head = el('tr');
+  for (const h of [b.h_sheet, b.h_header_row, b.h_rows_read, b.h_accepted, b.h_rejected, b.h_totals_rows]) head.append(el('th', h));
+  table.append(head);
+  for (const s of sheets) {
+    const tr = el('tr');
+    tr.append(el('td', s.sheet));
+    if (s.header_row === null) {
+      const skipped = el('td', fill(L().cli.sheet_skipped, { sheet: s.sheet }), 'bad');
+      skipped.colSpan = 5;
+      tr.append(skipped);
+    } else {
+      for (const n of [s.header_row, s.rows_read, s.accepted, s.rejected, s.totals_rows]) tr.append(el('td', n, 'num'));
+    }
+    table.append(tr);
+  }
+  return table;
+}
+
+/** The column mappings: once when every sheet maps alike, else per sheet. */
+function columnLines(sheets) {
   const c = L().cli;
-  const box = el('div', null, 'sheet');
-  if (s.header_row !== null) {
-    box.append(el('p', fill(c.sheet_read, {
-      sheet: s.sheet, header_row: s.header_row, rows: s.rows_read, accepted: s.accepted,
-      rejected: s.rejected, totals_rows: s.totals_rows,
-    })));
-    const cols = Object.entries(s.columns).map(([field, header]) => fill(c.column_map, { field, header }));
-    box.append(el('p', fill(c.columns, { columns: cols.join(c.list_sep) }), 'hint'));
-  } else {
-    box.append(el('p', fill(c.sheet_skipped, { sheet: s.sheet })));
-  }
-  if (s.issues.length) {
-    const ul = el('ul');
-    for (const i of s.issues) ul.append(el('li', issueLine(i)));
-    if (s.more_issues > 0) ul.append(el('li', fill(c.more, { n: s.more_issues }), 'hint'));
-    box.append(ul);
-  }
-  return box;
+  const line = (s) => fill(c.columns, {
+    columns: Object.entries(s.columns).map(([field, header]) => fill(c.column_map, { field, header })).join(c.list_sep),
+  });
+  const read = sheets.filter((s) => s.header_row !== null);
+  const distinct = new Set(read.map((s) => JSON.stringify(s.columns)));
+  if (distinct.size === 1) return [line(read[0])];
+  return read.map((s) => fill(c.sheet_notice, { sheet: s.sheet, message: line(s) }));
 }
 
 function renderCheck(body) {
@@ -339,8 +351,19 @@ function renderCheck(body) {
   for (const f of body.files) {
     const box = el('div', null, 'file');
     box.append(el('h4', fill(c.file, { kind: kindName(f.kind), file: f.file }), f.ok ? '' : 'bad'));
-    for (const s of f.sheets) box.append(renderSheet(s));
-    for (const n of f.notices) box.append(el('p', fill(c.sheet_notice, { sheet: n.sheet, message: n.message }), 'sheet hint'));
+    if (f.sheets.length) {
+      const wrap = el('div', null, 'table-wrap');
+      wrap.append(sheetTable(f.sheets));
+      box.append(wrap);
+    }
+    for (const line of columnLines(f.sheets)) box.append(el('p', line, 'hint'));
+    const ul = el('ul');
+    for (const s of f.sheets) {
+      for (const i of s.issues) ul.append(el('li', fill(c.sheet_notice, { sheet: s.sheet, message: issueLine(i) })));
+      if (s.more_issues > 0) ul.append(el('li', fill(c.sheet_notice, { sheet: s.sheet, message: fill(c.more, { n: s.more_issues }) }), 'hint'));
+    }
+    for (const n of f.notices) ul.append(el('li', fill(c.sheet_notice, { sheet: n.sheet, message: n.message }), 'bad'));
+    if (ul.children.length) box.append(ul);
     list.append(box);
   }
 }
