@@ -82,7 +82,7 @@ impl Browser {
                 "args": [
                     "--headless", "--no-sandbox", "--disable-gpu",
                     "--disable-background-networking", "--disable-component-update",
-                    "--no-first-run", "--window-size=1280,900",
+                    "--no-first-run", "--window-size=1440,900",
                     format!("--user-data-dir={}", b._profile.path().display()),
                 ],
                 "prefs": {

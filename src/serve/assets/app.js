@@ -443,16 +443,16 @@ function columns() {
   const b = L().book;
   const changes = L().change;
   return [
-    { key: 'id', head: b.h_id, get: (c) => c.id || '' },
+    { key: 'id', nowrap: true, head: b.h_id, get: (c) => c.id || '' },
     { key: 'name', head: b.h_name, get: (c) => c.name || '' },
-    { key: 'region', head: b.h_region, get: (c) => c.region || '' },
-    { key: 'sales_rep', head: b.h_rep, get: (c) => c.sales_rep || '' },
+    { key: 'region', nowrap: true, head: b.h_region, get: (c) => c.region || '' },
+    { key: 'sales_rep', nowrap: true, head: b.h_rep, get: (c) => c.sales_rep || '' },
     { key: 'sales', head: b.h_sales, get: (c) => Number(c.sales), show: (c) => money(c.sales), num: true },
     { key: 'composite_score', head: b.h_score, get: (c) => (c.composite_score === null ? -1 : Number(c.composite_score)), show: (c) => score(c.composite_score), num: true },
     { key: 'grade', head: b.h_grade, get: (c) => state.result.tiers.findIndex((t) => t.tier === c.grade), grade: true },
-    { key: 'previous_grade', head: b.h_previous, get: (c) => c.previous_grade || '' },
-    { key: 'change', head: b.h_change, get: (c) => changes[c.change] || c.change },
-    { key: 'near_boundary', head: b.h_near, get: (c) => (c.near_boundary ? b.near : '') },
+    { key: 'previous_grade', nowrap: true, head: b.h_previous, get: (c) => c.previous_grade || '' },
+    { key: 'change', nowrap: true, head: b.h_change, get: (c) => changes[c.change] || c.change },
+    { key: 'near_boundary', nowrap: true, head: b.h_near, get: (c) => (c.near_boundary ? b.near : '') },
     { key: 'to_next_tier', head: b.h_to_next, get: (c) => c.to_next_tier || '' },
     { key: 'reasons', head: b.h_reasons, get: (c) => c.reasons.join(' '), reasons: true },
   ];
@@ -512,7 +512,7 @@ function renderCustomers() {
         for (const line of c.reasons) td.append(el('div', line));
         tr.append(td);
       } else {
-        tr.append(el('td', col.show ? col.show(c) : col.get(c), col.num ? 'num' : ''));
+        tr.append(el('td', col.show ? col.show(c) : col.get(c), col.num ? 'num' : col.nowrap ? 'nowrap' : ''));
       }
     }
     body.append(tr);
