@@ -511,7 +511,7 @@ fn zip_bombs_and_encrypted_files_get_the_command_line_error() {
 
 #[test]
 fn uploads_go_when_served_and_outputs_after_their_time() {
-    let s = Server::start(&["--keep-seconds", "2"]);
+    let s = Server::start(&["--keep-seconds", "3"]);
     let folders = s.private_folders();
     assert_eq!(folders.len(), 1, "one private folder");
     #[cfg(unix)]
@@ -540,7 +540,7 @@ fn uploads_go_when_served_and_outputs_after_their_time() {
         .all(|p| p.parent().is_some_and(|d| d.ends_with("out"))));
     let link = d["evaluation"].as_str().expect("link").to_string();
     assert_eq!(s.get_with(&link, &[]).status, 200);
-    std::thread::sleep(Duration::from_millis(3500));
+    std::thread::sleep(Duration::from_millis(5000));
     assert_eq!(s.get_with(&link, &[]).status, 404, "expired");
     assert!(s.private_files().is_empty(), "{:?}", s.private_files());
 }
@@ -559,6 +559,43 @@ fn ctrl_c_stops_cleanly_and_removes_the_temporary_files() {
         );
         assert!(left.is_empty(), "{left:?}");
     }
+}
+
+#[test]
+fn a_second_ctrl_c_ends_a_stop_that_waits_for_an_upload() {
+    let s = Server::start(&[]);
+    // An upload that stops halfway keeps a request going on.
+    let head = format!(
+        "POST /api/check HTTP/1.1\r\nHost: {}\r\nX-Tierbook-Token: {}\r\n\
+         Content-Type: multipart/form-data; boundary=b\r\nContent-Length: 10000000\r\n\r\n\
+         --b\r\nContent-Disposition: form-data; name=\"ledger\"; filename=\"a.csv\"\r\n\r\n日期,客户,金额\n",
+        s.host(),
+        s.token
+    );
+    let mut stream = std::net::TcpStream::connect(("127.0.0.1", s.port)).expect("connect");
+    std::io::Write::write_all(&mut stream, head.as_bytes()).expect("send");
+    let start = std::time::Instant::now();
+    while s.private_files().is_empty() && start.elapsed() < Duration::from_secs(10) {
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    assert_eq!(s.private_files().len(), 1, "the upload is being stored");
+    let kill = |signal: &str| {
+        std::process::Command::new("kill")
+            .args([signal, &s.pid().to_string()])
+            .status()
+            .expect("kill")
+    };
+    kill("-INT");
+    std::thread::sleep(Duration::from_millis(500));
+    assert!(
+        !s.stderr().contains("stopped"),
+        "still waiting for the upload"
+    );
+    let (status, stderr, left) = s.stop("INT");
+    assert_eq!(status.code(), Some(130), "{stderr}");
+    assert!(stderr.contains("interrupted by SIGINT"), "{stderr}");
+    assert!(left.is_empty(), "{left:?}");
+    drop(stream);
 }
 
 #[test]
