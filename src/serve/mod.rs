@@ -11,6 +11,7 @@
 //! - [`runs`]: run folders, progress, downloads, expiry.
 //! - [`routes`]: the routes behind the guard.
 //! - [`assets`]: the page (HTML, CSS, JavaScript, texts).
+//! - [`error`]: refusals and failures as `{"error": message}`.
 //!
 //! Files: the server makes one private folder (mode 0700) in the system's
 //! temporary folder; each run gets its own inside it. Uploads are removed
