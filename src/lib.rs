@@ -5,7 +5,8 @@
 //! issues, [`model`] folds records into per-customer facts, [`grade`] applies a
 //! [`rules::Rules`] file to those facts, [`report`] lays the result out as
 //! format-neutral sheets, and [`render`] writes them as xlsx or JSON. The
-//! binary (`main.rs`) only parses flags and calls [`cmd`].
+//! binary (`main.rs`) only parses flags and calls [`cmd`]; [`serve`] offers
+//! the same pipeline as a local web page.
 
 pub mod cmd;
 pub mod grade;
@@ -18,4 +19,5 @@ pub mod render;
 pub mod report;
 pub mod rules;
 pub mod sample;
+pub mod serve;
 pub mod text;

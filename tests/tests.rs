@@ -10,12 +10,19 @@ mod util;
 #[path = "suite/fixture.rs"]
 mod fixture;
 
+#[path = "suite/server.rs"]
+mod server;
+#[path = "suite/webdriver.rs"]
+mod webdriver;
+
 #[path = "suite/commands.rs"]
 mod commands;
 #[path = "suite/corpus.rs"]
 mod corpus;
 #[path = "suite/csv_ledgers.rs"]
 mod csv_ledgers;
+#[path = "suite/e2e.rs"]
+mod e2e;
 #[path = "suite/evaluate.rs"]
 mod evaluate;
 #[path = "suite/hardening.rs"]
@@ -32,3 +39,5 @@ mod outputs;
 mod pipeline;
 #[path = "suite/properties.rs"]
 mod properties;
+#[path = "suite/serve.rs"]
+mod serve;

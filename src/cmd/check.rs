@@ -3,7 +3,7 @@
 //! `--lang` language. Writes nothing; exits 1 when a file has no sheet whose
 //! header maps the required columns.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use anyhow::{bail, Result};
 use clap::Args;
@@ -35,22 +35,87 @@ pub struct CheckArgs {
     pub read: ReadArgs,
 }
 
+/// One input file as `check` shows it: the sheets read from it and the
+/// notices about sheets left out (the command line prints it, the web page
+/// sends it as JSON).
+pub struct FileView<'a, K> {
+    pub kind: InputKind,
+    pub path: &'a Path,
+    /// The path as shown (as given).
+    pub file: String,
+    pub sheets: Vec<&'a SheetRead<K>>,
+    /// Why sheets were left out: a skipped sheet's own notice and the file's.
+    pub notices: Vec<&'a Issue>,
+}
+
+impl<'a, K> FileView<'a, K> {
+    /// Every file of one kind, in the order given.
+    pub fn all(kind: InputKind, files: &'a [PathBuf], read: &'a FilesRead<K>) -> Vec<Self> {
+        files
+            .iter()
+            .enumerate()
+            .map(|(fi, path)| {
+                let file = crate::read::display_path(path);
+                let sheets: Vec<&SheetRead<K>> = read
+                    .sheets
+                    .iter()
+                    .filter(|s| s.summary.file_index == fi)
+                    .collect();
+                let notices: Vec<&Issue> = sheets
+                    .iter()
+                    .filter(|s| s.header.is_none())
+                    .flat_map(|s| s.issues.iter().filter(|i| i.kind == IssueKind::Notice))
+                    .chain(read.notices.iter().filter(|n| n.file == file))
+                    .collect();
+                FileView {
+                    kind,
+                    path,
+                    file,
+                    sheets,
+                    notices,
+                }
+            })
+            .collect()
+    }
+
+    /// The issues listed under a sheet (a skipped sheet's notice is listed
+    /// with the file's notices instead).
+    pub fn sheet_issues(s: &'a SheetRead<K>) -> Vec<&'a Issue> {
+        s.issues
+            .iter()
+            .filter(|i| s.summary.header_row.is_some() || i.kind != IssueKind::Notice)
+            .collect()
+    }
+
+    /// The error when no sheet of the file has the required columns (in
+    /// English: errors stay English).
+    pub fn failure(&self) -> Option<String> {
+        if !self.sheets.iter().all(|s| s.header.is_none()) {
+            return None;
+        }
+        let why: Vec<String> = self
+            .notices
+            .iter()
+            .map(|i| format!("sheet \"{}\": {}", i.sheet, i.problem.message(Lang::En)))
+            .collect();
+        Some(format!(
+            "{}: no sheet has the required columns ({})",
+            self.path.display(),
+            why.join("; ")
+        ))
+    }
+}
+
 /// Prints one file's sheets: header row, counts, mapping, first issues;
 /// then the notices about sheets left out.
-fn print_file<K>(
-    kind: InputKind,
-    file: &str,
-    sheets: &[&SheetRead<K>],
-    notices: &[&Issue],
-    show: usize,
-    lang: Lang,
-) {
+fn print_file<K>(view: &FileView<K>, show: usize, lang: Lang) {
     let c = cli(lang);
+    let (kind, file) = (view.kind, view.file.as_str());
     println!(
         "{}",
         fill(c.file, &[("kind", c.kind(kind)), ("file", file)])
     );
-    for s in sheets {
+    for s in &view.sheets {
         let sum = &s.summary;
         match sum.header_row {
             Some(r) => {
@@ -79,11 +144,7 @@ fn print_file<K>(
             }
             None => println!("  {}", fill(c.sheet_skipped, &[("sheet", &sum.sheet)])),
         }
-        let issues: Vec<&Issue> = s
-            .issues
-            .iter()
-            .filter(|i| sum.header_row.is_some() || i.kind != IssueKind::Notice)
-            .collect();
+        let issues = FileView::sheet_issues(s);
         for i in issues.iter().take(show) {
             println!("    {}", describe(i, lang));
         }
@@ -92,7 +153,7 @@ fn print_file<K>(
             println!("    {}", fill(c.more, &[("n", &n)]));
         }
     }
-    for n in notices {
+    for n in &view.notices {
         let message = n.problem.message(lang);
         println!(
             "  {}",
@@ -123,7 +184,7 @@ fn describe(i: &Issue, lang: Lang) -> String {
 }
 
 /// Prints every file of one kind; the files with no usable sheet are added
-/// to `failed` (in English: errors stay English).
+/// to `failed`.
 fn report_kind<K>(
     kind: InputKind,
     files: &[PathBuf],
@@ -132,32 +193,9 @@ fn report_kind<K>(
     lang: Lang,
     failed: &mut Vec<String>,
 ) {
-    for (fi, path) in files.iter().enumerate() {
-        let file = crate::read::display_path(path);
-        let sheets: Vec<&SheetRead<K>> = read
-            .sheets
-            .iter()
-            .filter(|s| s.summary.file_index == fi)
-            .collect();
-        // A skipped sheet's own notice says why; print it with the notices.
-        let notices: Vec<&Issue> = sheets
-            .iter()
-            .filter(|s| s.header.is_none())
-            .flat_map(|s| s.issues.iter().filter(|i| i.kind == IssueKind::Notice))
-            .chain(read.notices.iter().filter(|n| n.file == file))
-            .collect();
-        print_file(kind, &file, &sheets, &notices, show, lang);
-        if sheets.iter().all(|s| s.header.is_none()) {
-            let why: Vec<String> = notices
-                .iter()
-                .map(|i| format!("sheet \"{}\": {}", i.sheet, i.problem.message(Lang::En)))
-                .collect();
-            failed.push(format!(
-                "{}: no sheet has the required columns ({})",
-                path.display(),
-                why.join("; ")
-            ));
-        }
+    for view in FileView::all(kind, files, read) {
+        print_file(&view, show, lang);
+        failed.extend(view.failure());
     }
 }
 

@@ -12,6 +12,7 @@ pub mod monthly;
 pub mod output;
 pub mod progress;
 pub mod sample;
+pub mod serve;
 pub mod signals;
 
 use std::path::PathBuf;
@@ -50,6 +51,8 @@ pub enum Command {
     Finalize(finalize::FinalizeArgs),
     /// The monthly follow-up: new clients, formal evaluations due, top-tier alerts.
     Monthly(monthly::MonthlyArgs),
+    /// A local web page (127.0.0.1 only) that checks and grades files dropped in a browser.
+    Serve(serve::ServeArgs),
 }
 
 /// How to read inputs: flags shared by every command that reads data.
@@ -171,6 +174,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Merge(a) => merge::run(a),
         Command::Finalize(a) => finalize::run(a),
         Command::Monthly(a) => monthly::run(a),
+        Command::Serve(a) => serve::run(a),
     }
 }
 

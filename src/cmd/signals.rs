@@ -14,6 +14,10 @@
 //! under one lock, which the interrupt takes for good before it removes
 //! anything: so an interrupt comes either before a step or after it, never
 //! in the middle, and no file appears once the cleanup has run.
+//!
+//! A command that runs until it is stopped (`serve`) may take the first
+//! interrupt for itself with [`on_first_interrupt`] and shut down in order;
+//! a second interrupt ends the process as above.
 
 use std::path::{Path, PathBuf};
 use std::sync::{Mutex, MutexGuard, PoisonError};
@@ -67,8 +71,26 @@ pub fn with_pending<T>(step: impl FnOnce(&mut Pending) -> T) -> T {
     step(&mut lock())
 }
 
+/// What a command does with the first interrupt instead of ending the process.
+type Hook = Box<dyn FnOnce(i32) + Send>;
+
+static HOOK: Mutex<Option<Hook>> = Mutex::new(None);
+
+/// Hands the next interrupt (its signal number) to `hook` instead of ending
+/// the process; the interrupt after that removes the pending files and ends
+/// it. Replaces a hook not yet called.
+pub fn on_first_interrupt(hook: impl FnOnce(i32) + Send + 'static) {
+    *HOOK.lock().unwrap_or_else(PoisonError::into_inner) = Some(Box::new(hook));
+}
+
+/// The hook set by [`on_first_interrupt`], taken off (it runs once).
+fn take_hook() -> Option<Hook> {
+    HOOK.lock().unwrap_or_else(PoisonError::into_inner).take()
+}
+
 /// Starts listening for SIGINT, SIGTERM and SIGHUP (once per process; later
-/// calls do nothing): on the first, the pending files are removed and the
+/// calls do nothing): on the first (or the first after a hook of
+/// [`on_first_interrupt`] ran), the pending files are removed and the
 /// process exits with 128 + its number.
 ///
 /// # Errors
@@ -86,7 +108,11 @@ pub fn install() -> std::io::Result<()> {
     std::thread::Builder::new()
         .name("tierbook-signals".into())
         .spawn(move || {
-            if let Some(signal) = signals.forever().next() {
+            for signal in signals.forever() {
+                if let Some(hook) = take_hook() {
+                    hook(signal);
+                    continue;
+                }
                 // The lock is kept until the process ends: no step runs after the cleanup.
                 let mut pending = lock();
                 pending.remove_all();
@@ -104,8 +130,9 @@ pub fn install() -> std::io::Result<()> {
     Ok(())
 }
 
+/// The name of an interrupt signal (SIGINT, SIGTERM, SIGHUP).
 #[cfg(unix)]
-fn signal_name(signal: i32) -> &'static str {
+pub fn signal_name(signal: i32) -> &'static str {
     use signal_hook::consts::{SIGHUP, SIGINT, SIGTERM};
     match signal {
         SIGINT => "SIGINT",
@@ -113,6 +140,12 @@ fn signal_name(signal: i32) -> &'static str {
         SIGHUP => "SIGHUP",
         _ => "a signal",
     }
+}
+
+/// Without Unix signals there are no signal names.
+#[cfg(not(unix))]
+pub fn signal_name(_signal: i32) -> &'static str {
+    "an interrupt"
 }
 
 #[cfg(test)]

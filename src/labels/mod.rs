@@ -8,11 +8,13 @@
 //! - [`meeting`]: handouts, merge conflicts, final grades, the monthly workbook.
 //! - [`crate::report::labels`]: sheet names, titles and headers of workbooks.
 //! - [`reasons`]: the grading sentences (rendered by [`crate::report::reasons`]).
+//! - [`serve`]: the web page of `tierbook serve`.
 
 pub mod cli;
 pub mod meeting;
 pub mod messages;
 pub mod reasons;
+pub mod serve;
 
 use serde::Serialize;
 
@@ -100,6 +102,7 @@ pub fn all_texts(lang: Lang) -> Vec<String> {
     out.extend(table_texts(crate::report::labels::texts(lang)));
     out.extend(table_texts(reasons::phrases(lang)));
     out.extend(table_texts(meeting::meeting(lang)));
+    out.extend(table_texts(serve::page(lang)));
     out.extend(
         crate::model::metrics::Metric::ALL
             .iter()

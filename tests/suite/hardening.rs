@@ -49,13 +49,13 @@ fn refused(w: &Workdir, file: &str, extra: &[&str], says: &[&str]) -> String {
 
 // ------------------------------------------------------------------ fixture builders
 
-struct Part<'a> {
+pub struct Part<'a> {
     name: &'a str,
     data: Vec<u8>,
     stored: bool,
 }
 
-fn part(name: &str, data: impl Into<Vec<u8>>) -> Part<'_> {
+pub fn part(name: &str, data: impl Into<Vec<u8>>) -> Part<'_> {
     Part {
         name,
         data: data.into(),
@@ -64,7 +64,7 @@ fn part(name: &str, data: impl Into<Vec<u8>>) -> Part<'_> {
 }
 
 /// Writes a zip package from parts.
-fn zip_file(path: &Path, parts: &[Part]) {
+pub fn zip_file(path: &Path, parts: &[Part]) {
     let mut z = zip::ZipWriter::new(std::fs::File::create(path).expect("create"));
     for p in parts {
         let method = if p.stored {
@@ -85,7 +85,7 @@ const NS: &str = "http://schemas.openxmlformats.org/spreadsheetml/2006/main";
 
 /// The parts of a one-sheet xlsx around `sheet_data` (the inside of
 /// `<sheetData>`), with a `<dimension ref>` and a shared-strings part.
-fn xlsx_parts(dimension: &str, sheet_data: &[u8], sst: &[u8]) -> Vec<Part<'static>> {
+pub fn xlsx_parts(dimension: &str, sheet_data: &[u8], sst: &[u8]) -> Vec<Part<'static>> {
     let rel = "http://schemas.openxmlformats.org/officeDocument/2006/relationships";
     let mut sheet = format!(
         r#"<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="{NS}"><dimension ref="{dimension}"/><sheetData>"#
@@ -127,7 +127,7 @@ fn xlsx_parts(dimension: &str, sheet_data: &[u8], sst: &[u8]) -> Vec<Part<'stati
 
 /// Rewrites the uncompressed size that a zip's central directory and local
 /// header declare for `name` (a zip whose entries lie about their size).
-fn declare_size(path: &Path, name: &str, size: u32) {
+pub fn declare_size(path: &Path, name: &str, size: u32) {
     let mut b = std::fs::read(path).expect("read zip");
     let mut at = 0;
     while let Some(p) = b[at..].windows(4).position(|w| w == b"PK\x01\x02") {
@@ -146,7 +146,7 @@ fn declare_size(path: &Path, name: &str, size: u32) {
 /// A compound file (the container of .xls and of encrypted OOXML) holding
 /// the given streams, each padded to at least 4096 bytes so that none lives
 /// in the mini stream. 512-byte sectors: FAT in sector 0, directory in 1.
-fn cfb(streams: &[(&str, Vec<u8>)]) -> Vec<u8> {
+pub fn cfb(streams: &[(&str, Vec<u8>)]) -> Vec<u8> {
     const FREE: u32 = 0xFFFF_FFFF;
     const END: u32 = 0xFFFF_FFFE;
     assert!(streams.len() <= 3, "one directory sector");

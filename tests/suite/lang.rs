@@ -165,7 +165,7 @@ fn sheet_names_and_headers_follow_the_language() {
 
 /// Simplified → Traditional pairs, written by hand, for every character of
 /// the zh-CN label tables whose Traditional form differs (the grading
-/// sentences included). A few of these (于 余 后 占 划 据) are rare Traditional
+/// sentences included). A few of these (于 余 后 占 划 据 里) are rare Traditional
 /// characters too, but not in these words, so zh-TW text must not use them.
 const SIMPLIFIED_TO_TRADITIONAL: &str =
     "与與 业業 个個 临臨 为為 于於 产產 价價 会會 内內 写寫 冲衝 决決 \
@@ -176,7 +176,9 @@ const SIMPLIFIED_TO_TRADITIONAL: &str =
     访訪 评評 识識 该該 误誤 说說 请請 读讀 账賬 质質 输輸 边邊 过過 \
     销銷 错錯 长長 问問 间間 页頁 项項 顺順 题題 额額 余餘 处處 权權 \
     给給 资資 转轉 较較 达達 还還 图圖 点點 须須 组組 舍捨 \
-    删刪 将將 当當 录錄 态態 来來 状狀 终終 览覽 记記 调調 进進 采採 预預 龄齡";
+    删刪 将將 当當 录錄 态態 来來 状狀 终終 览覽 记記 调調 进進 采採 预預 龄齡 \
+    选選 择擇 检檢 载載 机機 传傳 语語 这這 里裡 调調 连連 经經 运運 网網 \
+    进進 筛篩 击擊 终終 带帶 启啟";
 
 /// Characters of the zh-CN label tables written the same in both scripts.
 /// 准 台 周 注 只 制 stand for other characters in some Traditional words
@@ -186,7 +188,8 @@ const BOTH_SCRIPTS: &str = "一上不且中享他件但作依保信值入全公�
     右各合同名否告和售回在型域填增多天失始字存完定客容少工左已年序度建式得成或截打批找拒拜持指按控\
     提支收政效文新方日明是晚最月有服期未本果某查核格案次款止正殊比法注流清特率生用由界的目相示空突\
     符第等策缺置致行表警距跳近逾量金需面首付位低使升周均差平理算者超配重降高簿宏逗句小千隔三精元大整部至之\
-    下以供修出即底改更概源被跟醒除";
+    下以供修出即底改更概源被跟醒除\
+    先再下地言把拖移除每都四心普通留改所限秒能接它停址了以含必跟看排端";
 
 fn is_cjk(c: char) -> bool {
     matches!(c, '\u{3400}'..='\u{9fff}' | '\u{f900}'..='\u{faff}' | '\u{20000}'..='\u{2ffff}')

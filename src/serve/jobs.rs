@@ -1,0 +1,300 @@
+//! The jobs the page and the API run, each on the library pipeline exactly
+//! as its command does: `check` (what each file reads as) and `evaluate`
+//! (the evaluation workbook and the JSON of `evaluate --json`). A job runs
+//! on a blocking thread with the run's uploads and writes its outputs into
+//! the run's `out/` folder.
+//!
+//! A job for another command (`monthly`, `reconcile`, `handouts`) is one
+//! more function of this shape: a [`Form`] in, the command's JSON and its
+//! [`Output`]s (built by the command's own report, written by [`write_outputs`])
+//! in; [`super::routes`] gives it its route.
+
+use std::io::Write;
+use std::sync::Arc;
+
+use serde_json::{json, Map, Value};
+
+use super::error::ApiError;
+use super::runs::{Download, RunDir, RunProgress, Stage};
+use super::uploads::Form;
+use crate::cmd::check::FileView;
+use crate::labels::Lang;
+use crate::pipeline::{self, Settings};
+use crate::read::{FilesRead, InputKind, Issue, SheetRead};
+use crate::render::json::Issues;
+use crate::report::evaluation::Evaluation;
+
+/// What a job answers with: its JSON and the files it offers.
+pub struct Done {
+    pub json: Vec<u8>,
+    pub downloads: Vec<Download>,
+}
+
+/// The signature of every job.
+pub type Job = fn(Form, &RunDir, Arc<RunProgress>) -> Result<Done, ApiError>;
+
+/// How many issues `check` lists per sheet (as `tierbook check --show`).
+const CHECK_SHOW: usize = 5;
+
+/// A file a job writes.
+pub struct Output<'a> {
+    pub key: &'static str,
+    /// Its name in the output language, and in ASCII.
+    pub name: String,
+    pub ascii_name: String,
+    pub mime: &'static str,
+    pub body: Body<'a>,
+}
+
+/// What an output file holds.
+pub enum Body<'a> {
+    Bytes(&'a [u8]),
+    /// A workbook, assembled straight into its file.
+    Workbook(&'a crate::report::model::Book),
+}
+
+const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+const JSON: &str = "application/json";
+
+/// Writes the outputs into the run's `out/` folder, each under its key.
+///
+/// # Errors
+/// A file cannot be written or a workbook assembled.
+pub fn write_outputs(run: &RunDir, outputs: &[Output]) -> Result<Vec<Download>, ApiError> {
+    let mut downloads = Vec::new();
+    for o in outputs {
+        let ext = o.ascii_name.rsplit_once('.').map_or("bin", |(_, e)| e);
+        let path = run.output().join(format!("{}.{ext}", o.key));
+        let failed = |e: String| ApiError::internal(format!("cannot write {}: {e}", o.name));
+        let mut file = std::fs::File::create(&path).map_err(|e| failed(e.to_string()))?;
+        match &o.body {
+            Body::Bytes(b) => file.write_all(b).map_err(|e| failed(e.to_string()))?,
+            Body::Workbook(book) => crate::render::xlsx::write_xlsx(book, &mut file)
+                .map_err(|e| failed(format!("{e:#}")))?,
+        }
+        downloads.push(Download {
+            key: o.key,
+            path,
+            name: o.name.clone(),
+            ascii_name: o.ascii_name.clone(),
+            mime: o.mime,
+        });
+    }
+    Ok(downloads)
+}
+
+/// The pipeline's settings for a form, reporting to `progress`.
+fn settings(form: &Form, progress: Arc<RunProgress>) -> Settings {
+    let mut s = Settings::new(form.rules.clone());
+    s.as_of = form.as_of;
+    s.lang = form.lang;
+    s.progress = progress;
+    s
+}
+
+/// `evaluate`: grades, writes the evaluation workbook and the JSON of
+/// `evaluate --json`.
+///
+/// # Errors
+/// No ledger (400); the pipeline's error, files named as uploaded (422).
+pub fn evaluate(form: Form, run: &RunDir, progress: Arc<RunProgress>) -> Result<Done, ApiError> {
+    if form.inputs.ledgers.is_empty() {
+        return Err(ApiError::bad_request(
+            "no sales ledger: send at least one file in the form field \"ledger\"",
+        ));
+    }
+    let settings = settings(&form, progress.clone());
+    let mut done = pipeline::evaluate(&form.inputs, &settings)
+        .map_err(|e| ApiError::unprocessable(form.names.in_message(&e.to_string())))?;
+    let g = &mut done.gathered;
+    form.names.apply(&mut g.inputs, &mut g.issues);
+    progress.set(Stage::Writing);
+    let ev = Evaluation::of(&done, &settings.rules, settings.lang);
+    let book = ev.book();
+    let mut json = Vec::new();
+    crate::render::json::write_pretty(
+        &mut json,
+        &crate::render::json::evaluation_json(&ev, &settings.rules.source),
+    )
+    .map_err(|e| ApiError::internal(format!("cannot write the JSON: {e}")))?;
+    let as_of = ev.model.period.as_of;
+    let title = crate::report::labels::texts(settings.lang).title_evaluation;
+    let outputs = [
+        Output {
+            key: "evaluation",
+            name: format!("{title}_{as_of}.xlsx"),
+            ascii_name: format!("tierbook-evaluation-{as_of}.xlsx"),
+            mime: XLSX,
+            body: Body::Workbook(&book),
+        },
+        Output {
+            key: "json",
+            name: format!("tierbook-evaluation-{as_of}.json"),
+            ascii_name: format!("tierbook-evaluation-{as_of}.json"),
+            mime: JSON,
+            body: Body::Bytes(&json),
+        },
+    ];
+    let downloads = write_outputs(run, &outputs)?;
+    Ok(Done { json, downloads })
+}
+
+/// `check`: what each file reads as (header row, columns, counts, first
+/// issues), nothing computed. A file with no usable sheet makes it a 422
+/// that still lists every file.
+///
+/// # Errors
+/// No file (400); a file cannot be read at all, or a file has no sheet with
+/// the required columns (422).
+pub fn check(form: Form, _run: &RunDir, progress: Arc<RunProgress>) -> Result<Done, ApiError> {
+    if form.inputs.all().is_empty() {
+        return Err(ApiError::bad_request(
+            "nothing to check: send files in the form fields ledger, receipts, customers or previous",
+        ));
+    }
+    let settings = settings(&form, progress);
+    let mut read = pipeline::check(&form.inputs, &settings)
+        .map_err(|e| ApiError::unprocessable(form.names.in_message(&e.to_string())))?;
+    let n = &form.names;
+    n.apply_read(&mut read.ledgers);
+    n.apply_read(&mut read.receipts);
+    n.apply_read(&mut read.customers);
+    n.apply_read(&mut read.previous);
+    let i = &form.inputs;
+    let lang = form.lang;
+    let mut files = Vec::new();
+    let mut failed = Vec::new();
+    kind_json(
+        InputKind::Ledger,
+        &n.shown(&i.ledgers),
+        &read.ledgers,
+        lang,
+        &mut files,
+        &mut failed,
+    );
+    kind_json(
+        InputKind::Receipts,
+        &n.shown(&i.receipts),
+        &read.receipts,
+        lang,
+        &mut files,
+        &mut failed,
+    );
+    kind_json(
+        InputKind::Customers,
+        &n.shown(&i.customers),
+        &read.customers,
+        lang,
+        &mut files,
+        &mut failed,
+    );
+    kind_json(
+        InputKind::Previous,
+        &n.shown(&i.previous),
+        &read.previous,
+        lang,
+        &mut files,
+        &mut failed,
+    );
+    let files = Value::Array(files);
+    if !failed.is_empty() {
+        return Err(ApiError::unprocessable(failed.join("\n"))
+            .with("ok", Value::Bool(false))
+            .with("files", files));
+    }
+    let json = serde_json::to_vec(&json!({"ok": true, "files": files}))
+        .map_err(|e| ApiError::internal(e.to_string()))?;
+    Ok(Done {
+        json,
+        downloads: Vec::new(),
+    })
+}
+
+/// The files of one kind as `check` shows them; failures are added to `failed`.
+fn kind_json<K>(
+    kind: InputKind,
+    shown: &[std::path::PathBuf],
+    read: &FilesRead<K>,
+    lang: Lang,
+    files: &mut Vec<Value>,
+    failed: &mut Vec<String>,
+) {
+    for view in FileView::all(kind, shown, read) {
+        let failure = view.failure();
+        let sheets: Vec<Value> = view.sheets.iter().map(|s| sheet_json(s, lang)).collect();
+        let notices: Vec<Value> = view
+            .notices
+            .iter()
+            .map(|i| json!({"sheet": i.sheet, "message": i.problem.message(lang)}))
+            .collect();
+        files.push(json!({
+            "kind": kind.as_str(),
+            "file": view.file,
+            "ok": failure.is_none(),
+            "sheets": sheets,
+            "notices": notices,
+        }));
+        failed.extend(failure);
+    }
+}
+
+/// One sheet as `check` shows it: header row, counts, column mapping and
+/// the first issues.
+fn sheet_json<K>(s: &SheetRead<K>, lang: Lang) -> Value {
+    let sum = &s.summary;
+    let issues: Vec<Issue> = FileView::sheet_issues(s).into_iter().cloned().collect();
+    let shown = issues.len().min(CHECK_SHOW);
+    let mut o = Map::new();
+    o.insert("sheet".into(), json!(sum.sheet));
+    o.insert("header_row".into(), json!(sum.header_row));
+    o.insert("rows_read".into(), json!(sum.stats.rows_read));
+    o.insert("accepted".into(), json!(sum.stats.accepted));
+    o.insert("rejected".into(), json!(sum.stats.rejected));
+    o.insert("totals_rows".into(), json!(sum.stats.totals_rows));
+    o.insert("columns".into(), json!(sum.columns));
+    o.insert(
+        "issues".into(),
+        serde_json::to_value(Issues(&issues[..shown], lang)).unwrap_or(Value::Null),
+    );
+    o.insert("more_issues".into(), json!(issues.len() - shown));
+    Value::Object(o)
+}
+
+/// `json` (an object, as the command writes it) with `downloads` added as
+/// its last entry.
+pub fn with_downloads(json: &[u8], downloads: &Value) -> Vec<u8> {
+    let end = json.iter().rposition(|&b| b == b'}').unwrap_or(json.len());
+    let head = json[..end].trim_ascii_end();
+    let mut out = Vec::with_capacity(json.len() + 512);
+    out.extend_from_slice(head);
+    if head != b"{" {
+        out.push(b',');
+    }
+    out.extend_from_slice(b"\n  \"downloads\": ");
+    out.extend_from_slice(&serde_json::to_vec(downloads).unwrap_or_else(|_| b"{}".to_vec()));
+    out.extend_from_slice(b"\n}\n");
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn downloads_are_added_to_the_document() {
+        let doc = json!({"tool": "tierbook", "customers": [{"key": "K1", "sales": 1.50}]});
+        let mut bytes = Vec::new();
+        crate::render::json::write_pretty(&mut bytes, &doc).expect("json");
+        let links = json!({"evaluation": "/download/ab/evaluation?token=t"});
+        let out = with_downloads(&bytes, &links);
+        let back: Value = serde_json::from_slice(&out).expect("still JSON");
+        assert_eq!(back["downloads"], links);
+        assert_eq!(back["customers"], doc["customers"]);
+        assert_eq!(back.as_object().map(|o| o.len()), Some(3));
+        let empty = with_downloads(b"{}", &links);
+        assert_eq!(
+            serde_json::from_slice::<Value>(&empty).expect("json")["downloads"],
+            links
+        );
+    }
+}
