@@ -26,5 +26,7 @@ mod lang;
 mod outputs;
 #[path = "suite/pipeline.rs"]
 mod pipeline;
+#[path = "suite/presentation.rs"]
+mod presentation;
 #[path = "suite/properties.rs"]
 mod properties;

@@ -3,8 +3,10 @@
 //! the options of the modules it calls.
 
 pub mod check;
+pub mod completions;
 pub mod evaluate;
 pub mod init;
+pub mod man;
 pub mod output;
 pub mod progress;
 pub mod sample;
@@ -40,6 +42,10 @@ pub enum Command {
     Sample(sample::SampleArgs),
     /// Write a starter rules file to edit.
     Init(init::InitArgs),
+    /// Print the shell completion script (bash, zsh, fish, powershell, elvish).
+    Completions(completions::CompletionsArgs),
+    /// Print the man page (roff).
+    Man(man::ManArgs),
 }
 
 /// How to read inputs: flags shared by every command that reads data.
@@ -158,6 +164,8 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Check(a) => check::run(a),
         Command::Sample(a) => sample::run(a),
         Command::Init(a) => init::run(a),
+        Command::Completions(a) => completions::run(a),
+        Command::Man(a) => man::run(a),
     }
 }
 
