@@ -82,7 +82,7 @@ pub fn run(args: EvaluateArgs) -> Result<()> {
     let done = evaluate(&inputs, &settings)?;
     timer.lap("read+grade");
     let ev = Evaluation::of(&done, &settings.rules, settings.lang);
-    let book = ev.book();
+    let book = ev.book().with_paper(args.run.paper);
     timer.lap("report");
     let json = crate::render::json::evaluation_json(&ev, &settings.rules.source);
     // The workbook is assembled straight into its temporary file.

@@ -22,6 +22,7 @@ use clap::{Args, Parser, Subcommand};
 use crate::labels::Lang;
 use crate::pipeline::Settings;
 use crate::read::Limits;
+use crate::report::model::Paper;
 use crate::rules::Rules;
 
 /// tierbook: customer grading workbooks (客户分级评定表) from Excel sales ledgers.
@@ -87,6 +88,14 @@ pub struct RunArgs {
     /// Replace existing output files.
     #[arg(long)]
     pub force: bool,
+    /// Paper the workbooks print on: A4, or A3 for the ~30-column Evaluation form at a readable size.
+    #[arg(long, value_name = "SIZE", default_value = "A4", value_parser = parse_paper)]
+    pub paper: Paper,
+}
+
+/// `--paper`: A4 or A3 (any case).
+pub fn parse_paper(s: &str) -> Result<Paper, String> {
+    Paper::parse(s).ok_or_else(|| format!("\"{s}\" is not a paper size: use A4 or A3"))
 }
 
 /// `--lang`: zh-CN, zh-TW or en (case-insensitive, `_` for `-`).
@@ -189,6 +198,13 @@ mod tests {
         ] {
             assert!(parse_as_of(bad).is_err(), "{bad}");
         }
+    }
+
+    #[test]
+    fn paper_sizes() {
+        assert_eq!(parse_paper("A4"), Ok(Paper::A4));
+        assert_eq!(parse_paper("a3"), Ok(Paper::A3));
+        assert!(parse_paper("Letter").is_err());
     }
 
     #[test]

@@ -5,5 +5,8 @@
 //! colours, editable dropdown columns, freeze panes, print titles, page
 //! header/footer and the signature block.
 
+mod chart;
 pub mod json;
+mod page;
+mod style;
 pub mod xlsx;

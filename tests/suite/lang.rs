@@ -175,7 +175,8 @@ const SIMPLIFIED_TO_TRADITIONAL: &str =
     称稱 类類 级級 细細 结結 综綜 编編 见見 规規 计計 订訂 议議 设設 \
     访訪 评評 识識 该該 误誤 说說 请請 读讀 账賬 质質 输輸 边邊 过過 \
     销銷 错錯 长長 问問 间間 页頁 项項 顺順 题題 额額 余餘 处處 权權 \
-    给給 资資 转轉 较較 达達 还還 图圖 点點 须須 组組 舍捨";
+    给給 资資 转轉 较較 达達 还還 图圖 点點 须須 组組 舍捨 \
+    线線 门門 槛檻 从從";
 
 /// Characters of the zh-CN label tables written the same in both scripts.
 /// 准 台 周 注 只 制 stand for other characters in some Traditional words
@@ -184,7 +185,8 @@ const SIMPLIFIED_TO_TRADITIONAL: &str =
 const BOTH_SCRIPTS: &str = "一上不且中享他件但作依保信值入全公共其准分列到制前加化原及取受另只可台\
     右各合同名否告和售回在型域填增多天失始字存完定客容少工左已年序度建式得成或截打批找拒拜持指按控\
     提支收政效文新方日明是晚最月有服期未本果某查核格案次款止正殊比法注流清特率生用由界的目相示空突\
-    符第等策缺置致行表警距跳近逾量金需面首付位低使升周均差平理算者超配重降高簿宏逗句小千隔三精元大整部至之";
+    符第等策缺置致行表警距跳近逾量金需面首付位低使升周均差平理算者超配重降高簿宏逗句小千隔三精元大整部至之\
+    累帕托曲";
 
 fn is_cjk(c: char) -> bool {
     matches!(c, '\u{3400}'..='\u{9fff}' | '\u{f900}'..='\u{faff}' | '\u{20000}'..='\u{2ffff}')
