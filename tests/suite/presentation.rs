@@ -2,7 +2,7 @@
 //! the man page (SPEC 2), paper sizes, the Summary's charts and heat map,
 //! page breaks and fonts (SPEC 7.2, 9 "Paper"), and `check`'s table.
 
-use crate::util::Workdir;
+use crate::util::{read_book, repo, sheet_xml, text, Workdir};
 
 fn stdout_of(w: &Workdir, args: &[&str]) -> String {
     let out = w.run(args);
@@ -53,4 +53,232 @@ fn the_man_page_has_a_section_per_subcommand_and_the_exit_codes() {
     ] {
         assert!(page.contains(flag), "no {flag}");
     }
+}
+
+// ---------------------------------------------------------------------------
+// Workbooks: paper, font, charts, heat map, page breaks
+
+/// A part of an xlsx package as text (charts, styles, sheets).
+fn part(path: &std::path::Path, name: &str) -> Option<String> {
+    use std::io::Read;
+    let bytes = std::fs::read(path).expect("read xlsx");
+    let mut z = zip::ZipArchive::new(std::io::Cursor::new(bytes)).expect("xlsx zip");
+    let mut f = z.by_name(name).ok()?;
+    let mut s = String::new();
+    f.read_to_string(&mut s).expect("xml part");
+    Some(s)
+}
+
+/// Four customers, all first seen in 2024 (not provisional), with window
+/// sales of 50,000, 30,000, 15,000 and 5,000: 100,000 in all.
+fn write_four_customers(w: &Workdir) {
+    let mut rows = vec![vec![
+        "日期".to_string(),
+        "客户编码".into(),
+        "客户名称".into(),
+        "金额".into(),
+    ]];
+    for (id, name, sales) in [
+        ("K1", "甲公司", "50000"),
+        ("K2", "乙公司", "30000"),
+        ("K3", "丙公司", "15000"),
+        ("K4", "丁公司", "5000"),
+    ] {
+        rows.push(vec![
+            "2024-06-01".into(),
+            id.into(),
+            name.into(),
+            "100".into(),
+        ]);
+        rows.push(vec![
+            "2025-06-01".into(),
+            id.into(),
+            name.into(),
+            sales.into(),
+        ]);
+    }
+    crate::util::write_csv(
+        &w.join("ledger.csv"),
+        &rows,
+        b',',
+        crate::util::Enc::Utf8,
+        false,
+    );
+}
+
+/// Columns of the hidden sheet as numbers, from column C (index 2) on.
+fn hidden_columns(path: &std::path::Path, sheet: &str) -> Vec<Vec<f64>> {
+    let book = read_book(path);
+    let rows = crate::util::sheet(&book, sheet);
+    let width = rows.iter().map(Vec::len).max().unwrap_or(0);
+    (2..width)
+        .map(|c| {
+            rows.iter()
+                .filter_map(|r| match r.get(c) {
+                    Some(calamine::Data::Float(f)) => Some(*f),
+                    _ => None,
+                })
+                .collect()
+        })
+        .collect()
+}
+
+#[test]
+fn the_pareto_curve_and_the_cut_shares_of_a_cumulative_share_rule() {
+    let w = Workdir::new();
+    write_four_customers(&w);
+    w.ok(&[
+        "evaluate",
+        "ledger.csv",
+        "--as-of",
+        "2025-12-31",
+        "--out",
+        "e.xlsx",
+    ]);
+    // Ranked 50, 30, 15, 5 of 100: after each customer the curve holds
+    // 50 %, 80 %, 95 %, 100 % of sales at 25 %, 50 %, 75 %, 100 % of them.
+    let cols = hidden_columns(&w.join("e.xlsx"), "tierbook_rules");
+    assert_eq!(cols[0], vec![0.0, 0.25, 0.5, 0.75, 1.0]);
+    assert_eq!(cols[1], vec![0.0, 0.5, 0.8, 0.95, 1.0]);
+    // The built-in rules cut at 70 % (A) and 90 % (B): lines across.
+    assert_eq!(
+        &cols[2..6],
+        &[
+            vec![0.0, 1.0],
+            vec![0.7, 0.7],
+            vec![0.0, 1.0],
+            vec![0.9, 0.9]
+        ]
+    );
+    let charts: Vec<String> = (1..=3)
+        .map(|i| part(&w.join("e.xlsx"), &format!("xl/charts/chart{i}.xml")).expect("chart"))
+        .collect();
+    assert!(charts[0].contains("<c:barChart>") && charts[0].contains("<c:lineChart>"));
+    assert!(charts[1].contains("<c:pieChart>"));
+    assert!(charts[2].contains("<c:scatterChart>"));
+    assert!(charts[2].contains("A级分界：累计 70%"), "{}", charts[2]);
+    assert!(charts[2].contains("B级分界：累计 90%"));
+    assert!(charts[2].contains("客户销售额累计占比（帕累托曲线）"));
+}
+
+#[test]
+fn a_threshold_rule_draws_its_cut_where_the_minimum_falls() {
+    let w = Workdir::new();
+    write_four_customers(&w);
+    std::fs::write(
+        w.join("rules.toml"),
+        "name = \"门槛\"\n[tiers]\norder = [\"A\", \"B\", \"C\"]\n\
+         [volume]\nmetric = \"sales\"\nmethod = \"threshold\"\nmin = { A = 40000, B = 10000 }\n",
+    )
+    .expect("rules");
+    w.ok(&[
+        "evaluate",
+        "ledger.csv",
+        "--rules",
+        "rules.toml",
+        "--as-of",
+        "2025-12-31",
+        "--lang",
+        "en",
+        "--out",
+        "e.xlsx",
+    ]);
+    // One customer of four reaches 40,000 (25 %), three reach 10,000 (75 %).
+    let cols = hidden_columns(&w.join("e.xlsx"), "tierbook_rules");
+    assert_eq!(
+        &cols[2..6],
+        &[
+            vec![0.25, 0.25],
+            vec![0.0, 1.0],
+            vec![0.75, 0.75],
+            vec![0.0, 1.0]
+        ]
+    );
+    let chart = part(&w.join("e.xlsx"), "xl/charts/chart3.xml").expect("pareto chart");
+    assert!(chart.contains("A minimum: ¥40,000"), "{chart}");
+    assert!(chart.contains("B minimum: ¥10,000"));
+}
+
+#[test]
+fn paper_a3_or_a4_on_every_sheet() {
+    let w = Workdir::new();
+    let s = repo().join("samples");
+    let ledger = s.join("销售台账.xlsx");
+    let ledger = ledger.to_str().expect("path");
+    w.ok(&["evaluate", ledger, "--out", "a4.xlsx"]);
+    w.ok(&["evaluate", ledger, "--paper", "a3", "--out", "a3.xlsx"]);
+    for (file, code) in [
+        ("a4.xlsx", "paperSize=\"9\""),
+        ("a3.xlsx", "paperSize=\"8\""),
+    ] {
+        for i in 0..5 {
+            let xml = sheet_xml(&w.join(file), i);
+            assert!(xml.contains(code), "{file} sheet {i}: no {code}");
+        }
+    }
+    let out = w.run(&["evaluate", ledger, "--paper", "Letter", "--out", "l.xlsx"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("A4 or A3"));
+}
+
+#[test]
+fn the_book_is_set_in_one_cjk_font() {
+    let w = Workdir::new();
+    write_four_customers(&w);
+    w.ok(&["evaluate", "ledger.csv", "--as-of", "2025-12-31", "--out", "e.xlsx"]);
+    let styles = part(&w.join("e.xlsx"), "xl/styles.xml").expect("styles");
+    let fonts =
+        &styles[styles.find("<fonts").expect("fonts")..styles.find("</fonts>").expect("end")];
+    assert!(
+        fonts.matches("<name val=\"等线\"/>").count() >= 3,
+        "{fonts}"
+    );
+    assert!(!fonts.contains("Calibri"), "{fonts}");
+    assert!(fonts.contains("<charset val=\"134\"/>"), "{fonts}");
+}
+
+#[test]
+fn the_summary_breaks_pages_before_a_block_never_inside_one() {
+    let w = Workdir::new();
+    let s = repo().join("samples");
+    let p = |f: &str| s.join(f).to_str().expect("path").to_string();
+    w.ok(&[
+        "evaluate",
+        &p("销售台账.xlsx"),
+        "--customers",
+        &p("客户档案.xlsx"),
+        "--previous",
+        &p("上年等级.xlsx"),
+        "--out",
+        "e.xlsx",
+    ]);
+    let xml = sheet_xml(&w.join("e.xlsx"), 0);
+    // <brk id="N"> breaks after Excel row N: the next page starts at 0-based row N.
+    let breaks: Vec<usize> = xml
+        .split("<brk id=\"")
+        .skip(1)
+        .map(|s| s[..s.find('"').expect("id")].parse().expect("row"))
+        .collect();
+    assert!(!breaks.is_empty(), "the sample's Summary fits no A4 page");
+    let book = read_book(&w.join("e.xlsx"));
+    let summary = crate::util::sheet(&book, "汇总");
+    let headings = [
+        "等级变动（上期 × 本期）",
+        "控制总数核对",
+        "说明",
+        "各工作表读取明细",
+    ];
+    for b in breaks {
+        let first = summary
+            .get(b)
+            .and_then(|r| r.first())
+            .map(text)
+            .unwrap_or_default();
+        assert!(
+            headings.contains(&first.as_str()),
+            "page starts at row {b}: {first:?}"
+        );
+    }
+    // The migration matrix is shaded by count.
+    assert!(xml.contains("<colorScale>"), "no heat map");
 }
