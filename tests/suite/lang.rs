@@ -811,8 +811,8 @@ fn check_and_the_evaluate_summary_speak_the_language() {
             "en",
             [
                 "ledger ledger.xlsx",
-                "  sheet \"2025年1月\": header at row 4; 8 rows read, 3 accepted, 4 rejected, 1 totals rows",
-                "    rejected row 8, column 金额: amount: formula has no saved value: open and save the file in Excel",
+                "  2025年1月           4          8         3         4            1",
+                "    rejected sheet \"2025年1月\", row 8, column 金额: amount: formula has no saved value: open and save the file in Excel",
             ],
             "tierbook: read 13 rows (7 accepted, 4 rejected, 2 totals rows); 6 customers graded as of 2025-02-20",
         ),
@@ -820,8 +820,8 @@ fn check_and_the_evaluate_summary_speak_the_language() {
             "zh-CN",
             [
                 "销售台账 ledger.xlsx",
-                "  工作表“2025年1月”：表头在第 4 行；读取 8 行，有效 3，拒收 4，合计行 1",
-                "    拒收 第 8 行“金额”列：金额为公式且没有保存的值：请在 Excel 中打开并保存该文件",
+                "  2025年1月       4         8     3     4       1",
+                "    拒收 工作表“2025年1月”第 8 行“金额”列：金额为公式且没有保存的值：请在 Excel 中打开并保存该文件",
             ],
             "tierbook：读取 13 行（有效 7，拒收 4，合计行 2）；评定截止日 2025-02-20，共评定 6 个客户",
         ),
@@ -829,8 +829,8 @@ fn check_and_the_evaluate_summary_speak_the_language() {
             "zh-TW",
             [
                 "銷售台賬 ledger.xlsx",
-                "  工作表「2025年1月」：表頭在第 4 行；讀取 8 行，有效 3，拒收 4，合計行 1",
-                "    拒收 第 8 行「金额」欄：金額為公式且沒有儲存的值：請在 Excel 中開啟並儲存該檔案",
+                "  2025年1月       4         8     3     4       1",
+                "    拒收 工作表「2025年1月」第 8 行「金额」欄：金額為公式且沒有儲存的值：請在 Excel 中開啟並儲存該檔案",
             ],
             "tierbook：讀取 13 行（有效 7，拒收 4，合計行 2）；評定截止日 2025-02-20，共評定 6 個客戶",
         ),

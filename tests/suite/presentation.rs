@@ -225,7 +225,14 @@ fn paper_a3_or_a4_on_every_sheet() {
 fn the_book_is_set_in_one_cjk_font() {
     let w = Workdir::new();
     write_four_customers(&w);
-    w.ok(&["evaluate", "ledger.csv", "--as-of", "2025-12-31", "--out", "e.xlsx"]);
+    w.ok(&[
+        "evaluate",
+        "ledger.csv",
+        "--as-of",
+        "2025-12-31",
+        "--out",
+        "e.xlsx",
+    ]);
     let styles = part(&w.join("e.xlsx"), "xl/styles.xml").expect("styles");
     let fonts =
         &styles[styles.find("<fonts").expect("fonts")..styles.find("</fonts>").expect("end")];
@@ -281,4 +288,40 @@ fn the_summary_breaks_pages_before_a_block_never_inside_one() {
     }
     // The migration matrix is shaded by count.
     assert!(xml.contains("<colorScale>"), "no heat map");
+}
+
+// ---------------------------------------------------------------------------
+// check
+
+#[test]
+fn check_maps_columns_per_sheet_when_the_sheets_differ_and_colours_only_a_terminal() {
+    use crate::util::C::{D, N, S};
+    let w = Workdir::new();
+    let sheet = |amount: &'static str| {
+        vec![
+            vec![S("日期"), S("客户编码"), S("客户名称"), S(amount)],
+            vec![D(2025, 1, 5), S("K1"), S("甲公司"), N(100.0)],
+        ]
+    };
+    crate::util::write_xlsx(
+        &w.join("two.xlsx"),
+        &[("一月", sheet("金额")), ("二月", sheet("销售金额"))],
+    );
+    let plain = stdout_of(&w, &["check", "two.xlsx", "--lang", "en"]);
+    assert!(
+        !plain.lines().any(|l| l.starts_with("  columns: ")),
+        "{plain}"
+    );
+    assert!(plain.contains("sheet \"一月\" columns: "), "{plain}");
+    assert!(plain.contains("amount ← 销售金额"), "{plain}");
+    // Piped: no colour codes; forced (as a terminal would get them): colour.
+    assert!(!plain.contains('\u{1b}'), "{plain:?}");
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_tierbook"))
+        .args(["check", "two.xlsx"])
+        .current_dir(w.path())
+        .env("CLICOLOR_FORCE", "1")
+        .env_remove("NO_COLOR")
+        .output()
+        .expect("run tierbook");
+    assert!(String::from_utf8_lossy(&out.stdout).contains("\u{1b}[1m"));
 }
