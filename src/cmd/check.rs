@@ -281,7 +281,8 @@ pub fn run(args: CheckArgs) -> Result<()> {
     if inputs.all().is_empty() {
         bail!("nothing to check: give ledger files, --receipts, --customers or --previous");
     }
-    let settings = args.read.settings(None, true)?;
+    // A bar on stderr while a large file is read (a terminal only).
+    let settings = args.read.settings(None, false)?;
     let read = check(&inputs, &settings)?;
     // Colour when stdout is a terminal (and NO_COLOR is not set).
     let mut stdout = anstream::stdout().lock();

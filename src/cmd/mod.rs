@@ -156,7 +156,7 @@ impl ReadArgs {
         settings.sheets = self.sheets.clone();
         settings.threads = self.threads;
         if !quiet {
-            settings.progress = Arc::new(progress::TerminalBar::default());
+            settings.progress = Arc::new(progress::TerminalBar::new(self.lang));
         }
         Ok(settings)
     }

@@ -55,6 +55,11 @@ pub struct Cli {
     pub at_row: &'static str,
     /// `{n}` issues not shown.
     pub more: &'static str,
+    /// The progress bar: `{kind}` being read; `{rows}` read so far; the
+    /// sheets done of all (`{pos}`, `{len}`, filled in by the bar).
+    pub progress_reading: &'static str,
+    pub progress_rows: &'static str,
+    pub progress_sheets: &'static str,
 }
 
 pub const ZH_CN: Cli = Cli {
@@ -82,6 +87,9 @@ pub const ZH_CN: Cli = Cli {
     at_row_column: "第 {row} 行“{column}”列：",
     at_row: "第 {row} 行：",
     more: "…… 另有 {n} 条",
+    progress_reading: "正在读取{kind}",
+    progress_rows: "{rows} 行",
+    progress_sheets: "{pos}/{len} 个工作表",
 };
 
 pub const ZH_TW: Cli = Cli {
@@ -109,6 +117,9 @@ pub const ZH_TW: Cli = Cli {
     at_row_column: "第 {row} 行「{column}」欄：",
     at_row: "第 {row} 行：",
     more: "…… 另有 {n} 條",
+    progress_reading: "正在讀取{kind}",
+    progress_rows: "{rows} 行",
+    progress_sheets: "{pos}/{len} 個工作表",
 };
 
 pub const EN: Cli = Cli {
@@ -136,6 +147,9 @@ pub const EN: Cli = Cli {
     at_row_column: "row {row}, column {column}: ",
     at_row: "row {row}: ",
     more: "… and {n} more",
+    progress_reading: "reading {kind}",
+    progress_rows: "{rows} rows",
+    progress_sheets: "{pos}/{len} sheets",
 };
 
 /// The terminal texts of a language.

@@ -325,3 +325,63 @@ fn check_maps_columns_per_sheet_when_the_sheets_differ_and_colours_only_a_termin
         .expect("run tierbook");
     assert!(String::from_utf8_lossy(&out.stdout).contains("\u{1b}[1m"));
 }
+
+// ---------------------------------------------------------------------------
+// Progress
+
+/// A listener that adds up what it is told.
+#[derive(Default)]
+struct Tally {
+    sheets: std::sync::atomic::AtomicU64,
+    done: std::sync::atomic::AtomicU64,
+    rows: std::sync::atomic::AtomicU64,
+}
+
+impl tierbook::progress::Progress for Tally {
+    fn begin(&self, _phase: tierbook::progress::Phase, total: u64) {
+        self.sheets
+            .fetch_add(total, std::sync::atomic::Ordering::Relaxed);
+    }
+    fn advance(&self, done: u64) {
+        self.done
+            .fetch_add(done, std::sync::atomic::Ordering::Relaxed);
+    }
+    fn rows(&self, n: u64) {
+        self.rows.fetch_add(n, std::sync::atomic::Ordering::Relaxed);
+    }
+    fn end(&self) {}
+}
+
+#[test]
+fn a_one_sheet_ledger_reports_the_rows_it_reads() {
+    use std::sync::atomic::Ordering::Relaxed;
+    let w = Workdir::new();
+    // A header and 40,000 lines on one sheet: more than two reports' worth.
+    let mut rows = vec![vec!["日期".to_string(), "客户编码".into(), "金额".into()]];
+    for i in 0..40_000 {
+        rows.push(vec![
+            "2025-03-01".into(),
+            format!("K{}", i % 50),
+            "10".into(),
+        ]);
+    }
+    crate::util::write_csv(
+        &w.join("big.csv"),
+        &rows,
+        b',',
+        crate::util::Enc::Utf8,
+        false,
+    );
+    let tally = std::sync::Arc::new(Tally::default());
+    let mut settings = tierbook::pipeline::Settings::new(tierbook::rules::Rules::three_tier());
+    settings.progress = tally.clone();
+    let inputs = tierbook::pipeline::Inputs {
+        ledgers: vec![w.join("big.csv")],
+        ..Default::default()
+    };
+    tierbook::pipeline::check(&inputs, &settings).expect("check");
+    assert_eq!(tally.sheets.load(Relaxed), 1);
+    assert_eq!(tally.done.load(Relaxed), 1);
+    // Every row the sheet reader saw, the header included.
+    assert_eq!(tally.rows.load(Relaxed), 40_001);
+}
