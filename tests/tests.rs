@@ -16,6 +16,8 @@ mod commands;
 mod corpus;
 #[path = "suite/csv_ledgers.rs"]
 mod csv_ledgers;
+#[path = "suite/docs.rs"]
+mod docs;
 #[path = "suite/evaluate.rs"]
 mod evaluate;
 #[path = "suite/hardening.rs"]

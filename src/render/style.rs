@@ -34,10 +34,10 @@ pub const ROW_PT: f64 = 18.0;
 /// The title row and a heading row.
 pub const TITLE_PT: f64 = 28.0;
 pub const HEADING_PT: f64 = 22.0;
-/// A line of wrapped 11 pt text (CJK fonts are taller than Latin ones),
-/// and the room above and below the lines of a wrapped cell.
-pub const LINE_PT: f64 = 15.0;
-pub const CJK_LINE_PT: f64 = 16.0;
+/// A line of wrapped 11 pt text in [`FONT`] (a CJK font: its lines are as
+/// tall for Latin text, 16 pt in LibreOffice's Noto Sans CJK), and the room
+/// above and below the lines of a wrapped cell.
+pub const LINE_PT: f64 = 16.0;
 pub const CELL_PAD_PT: f64 = 4.0;
 /// The signature row: room to sign above the line.
 pub const SIGNATURE_PT: f64 = 30.0;

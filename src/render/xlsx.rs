@@ -21,8 +21,8 @@ use rust_xlsxwriter::{
 use super::chart::{self, Cells, ChartInput, Series};
 use super::page::{self, Keep};
 use super::style::{
-    self, col_formats, Styles, CELL_PAD_PT, CJK_LINE_PT, DIGIT_PX, HEADING_PT, LINE_PT, ROW_PT,
-    SIGNATURE_PT, TITLE_PT,
+    self, col_formats, Styles, CELL_PAD_PT, DIGIT_PX, HEADING_PT, LINE_PT, ROW_PT, SIGNATURE_PT,
+    TITLE_PT,
 };
 use crate::report::model::{Block, Book, Chart, ColKind, Column, Paper, Sheet, Table, Value};
 use crate::text::display_width;
@@ -438,15 +438,6 @@ fn shown_width(kind: ColKind, value: &Value) -> usize {
     }
 }
 
-/// Points a line of this text takes.
-fn line_height(text: &str) -> f64 {
-    if display_width(text) > text.chars().count() {
-        CJK_LINE_PT
-    } else {
-        LINE_PT
-    }
-}
-
 /// Widest line of a (possibly multi-line) text.
 fn text_width(s: &str) -> usize {
     s.lines().map(display_width).max().unwrap_or(0)
@@ -587,10 +578,11 @@ fn header_width(header: &str) -> f64 {
     w.min(full)
 }
 
-/// The width, at least `width`, at which a header either fits on one line
-/// or wraps into lines of similar length (never `销量等|级`).
+/// The width, at least `width`, at which a Chinese header either fits on
+/// one line or wraps into lines of similar length (never `销量等|级`).
 fn balanced_header_width(header: &str, width: f64) -> f64 {
-    if header.contains('\n') {
+    // Latin headers break between words, where a short last line is natural.
+    if header.contains('\n') || !header.chars().any(is_wide) {
         return width;
     }
     let mut w = width;
@@ -1053,7 +1045,7 @@ impl<'a> SheetWriter<'a> {
         let note = self.styles.note.clone();
         self.merged_line(text, &note)?;
         if lines > 1 {
-            self.set_height(row, lines as f64 * line_height(text) + CELL_PAD_PT)?;
+            self.set_height(row, lines as f64 * LINE_PT + CELL_PAD_PT)?;
         }
         Ok(())
     }
@@ -1070,7 +1062,7 @@ impl<'a> SheetWriter<'a> {
             let w = self.widths.get(c).copied().unwrap_or(MIN_WIDTH);
             header_lines = header_lines.max(wrapped_lines(&col.header, wrap_capacity(w), BOLD));
         }
-        let header_pt = header_lines as f64 * CJK_LINE_PT + CELL_PAD_PT;
+        let header_pt = header_lines as f64 * LINE_PT + CELL_PAD_PT;
         self.set_height(header_row, header_pt.max(HEADER_MIN_PT))?;
         self.row += 1;
 
@@ -1225,7 +1217,7 @@ impl<'a> SheetWriter<'a> {
             };
             let lines = wrapped_lines(text, capacity, 1.0);
             if lines > 1 {
-                height = height.max(lines as f64 * line_height(text) + CELL_PAD_PT);
+                height = height.max(lines as f64 * LINE_PT + CELL_PAD_PT);
             }
         }
         if height > ROW_PT {
