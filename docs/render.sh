@@ -125,7 +125,7 @@ if [ "$IMAGES_TOO" = 1 ]; then
     for pdf in "$OUT/$job"/*.pdf; do
       pages=$(pdfinfo "$pdf" | awk '/^Pages:/ {print $2}')
       for ((p = 1; p <= pages; p++)); do
-        if pdftotext -f "$p" -l "$p" "$pdf" - | grep -qF "$text"; then
+        if grep -qF "$text" <<< "$(pdftotext -f "$p" -l "$p" "$pdf" -)"; then
           pdftoppm -png -r 80 -f "$p" -l "$p" -singlefile "$pdf" "$ROOT/docs/images/${image%.png}"
           found=1; break 2
         fi
