@@ -106,6 +106,21 @@ fn write_four_customers(w: &Workdir) {
     );
 }
 
+/// The four customers evaluated with the built-in rules as of 2025-12-31, into e.xlsx.
+fn evaluate_four_customers() -> Workdir {
+    let w = Workdir::new();
+    write_four_customers(&w);
+    w.ok(&[
+        "evaluate",
+        "ledger.csv",
+        "--as-of",
+        "2025-12-31",
+        "--out",
+        "e.xlsx",
+    ]);
+    w
+}
+
 /// Columns of the hidden sheet as numbers, from column C (index 2) on.
 fn hidden_columns(path: &std::path::Path, sheet: &str) -> Vec<Vec<f64>> {
     let book = read_book(path);
@@ -125,16 +140,7 @@ fn hidden_columns(path: &std::path::Path, sheet: &str) -> Vec<Vec<f64>> {
 
 #[test]
 fn the_pareto_curve_and_the_cut_shares_of_a_cumulative_share_rule() {
-    let w = Workdir::new();
-    write_four_customers(&w);
-    w.ok(&[
-        "evaluate",
-        "ledger.csv",
-        "--as-of",
-        "2025-12-31",
-        "--out",
-        "e.xlsx",
-    ]);
+    let w = evaluate_four_customers();
     // Ranked 50, 30, 15, 5 of 100: after each customer the curve holds
     // 50 %, 80 %, 95 %, 100 % of sales at 25 %, 50 %, 75 %, 100 % of them.
     let cols = hidden_columns(&w.join("e.xlsx"), "tierbook_rules");
@@ -223,16 +229,7 @@ fn paper_a3_or_a4_on_every_sheet() {
 
 #[test]
 fn the_book_is_set_in_one_cjk_font() {
-    let w = Workdir::new();
-    write_four_customers(&w);
-    w.ok(&[
-        "evaluate",
-        "ledger.csv",
-        "--as-of",
-        "2025-12-31",
-        "--out",
-        "e.xlsx",
-    ]);
+    let w = evaluate_four_customers();
     let styles = part(&w.join("e.xlsx"), "xl/styles.xml").expect("styles");
     let fonts =
         &styles[styles.find("<fonts").expect("fonts")..styles.find("</fonts>").expect("end")];
