@@ -17,6 +17,9 @@ pub trait Progress: Send + Sync {
     fn begin(&self, phase: Phase, total: u64);
     /// `done` more units are done.
     fn advance(&self, done: u64);
+    /// `n` more rows were read (within the phase's units: a one-sheet
+    /// file still shows its progress). Called every few thousand rows.
+    fn rows(&self, _n: u64) {}
     /// The phase is over.
     fn end(&self);
 }

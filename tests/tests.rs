@@ -21,6 +21,8 @@ mod commands;
 mod corpus;
 #[path = "suite/csv_ledgers.rs"]
 mod csv_ledgers;
+#[path = "suite/docs.rs"]
+mod docs;
 #[path = "suite/e2e.rs"]
 mod e2e;
 #[path = "suite/evaluate.rs"]
@@ -37,6 +39,8 @@ mod monthly;
 mod outputs;
 #[path = "suite/pipeline.rs"]
 mod pipeline;
+#[path = "suite/presentation.rs"]
+mod presentation;
 #[path = "suite/properties.rs"]
 mod properties;
 #[path = "suite/serve.rs"]

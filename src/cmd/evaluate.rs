@@ -91,7 +91,7 @@ pub fn run(args: EvaluateArgs) -> Result<()> {
     let done = evaluate(&inputs, &settings)?;
     timer.lap("read+grade");
     let ev = Evaluation::of(&done, &settings.rules, settings.lang);
-    let book = out.as_ref().map(|_| ev.book());
+    let book = out.as_ref().map(|_| ev.book().with_paper(args.run.paper));
     let handouts = match (args.split_by, &args.out_dir) {
         (Some(split), Some(dir)) => super::handouts::handouts(&ev, split, dir, &mut outs)?,
         _ => Vec::new(),

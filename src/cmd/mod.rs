@@ -3,10 +3,12 @@
 //! the options of the modules it calls.
 
 pub mod check;
+pub mod completions;
 pub mod evaluate;
 pub mod finalize;
 pub mod handouts;
 pub mod init;
+pub mod man;
 pub mod merge;
 pub mod monthly;
 pub mod output;
@@ -25,6 +27,7 @@ use clap::{Args, Parser, Subcommand};
 use crate::labels::Lang;
 use crate::pipeline::Settings;
 use crate::read::Limits;
+use crate::report::model::Paper;
 use crate::rules::Rules;
 
 /// tierbook: customer grading workbooks (客户分级评定表) from Excel sales ledgers.
@@ -53,6 +56,10 @@ pub enum Command {
     Monthly(monthly::MonthlyArgs),
     /// A local web page (127.0.0.1 only) that checks and grades files dropped in a browser.
     Serve(serve::ServeArgs),
+    /// Print the shell completion script (bash, zsh, fish, powershell, elvish).
+    Completions(completions::CompletionsArgs),
+    /// Print the man page (roff).
+    Man(man::ManArgs),
 }
 
 /// How to read inputs: flags shared by every command that reads data.
@@ -94,6 +101,14 @@ pub struct RunArgs {
     /// Replace existing output files.
     #[arg(long)]
     pub force: bool,
+    /// Paper the workbooks print on: A4, or A3 for the ~30-column Evaluation form at a readable size.
+    #[arg(long, value_name = "SIZE", default_value = "A4", value_parser = parse_paper)]
+    pub paper: Paper,
+}
+
+/// `--paper`: A4 or A3 (any case).
+pub fn parse_paper(s: &str) -> Result<Paper, String> {
+    Paper::parse(s).ok_or_else(|| format!("\"{s}\" is not a paper size: use A4 or A3"))
 }
 
 /// `--lang`: zh-CN, zh-TW or en (case-insensitive, `_` for `-`).
@@ -154,7 +169,7 @@ impl ReadArgs {
         settings.sheets = self.sheets.clone();
         settings.threads = self.threads;
         if !quiet {
-            settings.progress = Arc::new(progress::TerminalBar::default());
+            settings.progress = Arc::new(progress::TerminalBar::new(self.lang));
         }
         Ok(settings)
     }
@@ -175,6 +190,8 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Finalize(a) => finalize::run(a),
         Command::Monthly(a) => monthly::run(a),
         Command::Serve(a) => serve::run(a),
+        Command::Completions(a) => completions::run(a),
+        Command::Man(a) => man::run(a),
     }
 }
 
@@ -198,6 +215,13 @@ mod tests {
         ] {
             assert!(parse_as_of(bad).is_err(), "{bad}");
         }
+    }
+
+    #[test]
+    fn paper_sizes() {
+        assert_eq!(parse_paper("A4"), Ok(Paper::A4));
+        assert_eq!(parse_paper("a3"), Ok(Paper::A3));
+        assert!(parse_paper("Letter").is_err());
     }
 
     #[test]

@@ -6,10 +6,12 @@
 //!   Data Issues sheet, the JSON and `check`.
 //! - [`cli`]: what `evaluate` prints on stderr and what `check` prints.
 //! - [`meeting`]: handouts, merge conflicts, final grades, the monthly workbook.
+//! - [`charts`]: the titles and axes of the Summary's charts.
 //! - [`crate::report::labels`]: sheet names, titles and headers of workbooks.
 //! - [`reasons`]: the grading sentences (rendered by [`crate::report::reasons`]).
 //! - [`serve`]: the web page of `tierbook serve`.
 
+pub mod charts;
 pub mod cli;
 pub mod meeting;
 pub mod messages;
@@ -99,6 +101,7 @@ pub fn table_texts(table: &impl Serialize) -> Vec<String> {
 pub fn all_texts(lang: Lang) -> Vec<String> {
     let mut out = table_texts(messages::messages(lang));
     out.extend(table_texts(cli::cli(lang)));
+    out.extend(table_texts(charts::charts(lang)));
     out.extend(table_texts(crate::report::labels::texts(lang)));
     out.extend(table_texts(reasons::phrases(lang)));
     out.extend(table_texts(meeting::meeting(lang)));

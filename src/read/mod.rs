@@ -34,7 +34,7 @@ pub use header::{Field, HeaderMap, HeaderMatcher, InputKind};
 pub use issue::{Issue, IssueKind, Problem};
 pub use ledger::{LatestDates, LedgerRows, LineRecord};
 pub use sheet::{RowKind, SheetRead, SheetReader, SheetSummary};
-pub use source::{Format, Limits, Source};
+pub use source::{Format, Limits, RowVisitor, Source};
 pub use value::{DayMonthOrder, Style};
 
 /// A file that cannot be read at all, or a sheet that cannot, named.
@@ -408,8 +408,48 @@ where
     src.set_pipeline(pipeline);
     let kind = (how.make)(task)?;
     let mut reader = SheetReader::new(how.matcher, kind, task);
-    src.read_sheet(&task.sheet, &mut reader)?;
+    let mut counted = Counted {
+        inner: &mut reader,
+        progress: opts.progress.as_deref(),
+        rows: 0,
+    };
+    src.read_sheet(&task.sheet, &mut counted)?;
+    counted.flush();
     reader.finish()
+}
+
+/// Rows between two progress reports.
+const PROGRESS_ROWS: u64 = 1 << 14;
+
+/// A row visitor that reports the rows it passes on to the progress listener.
+struct Counted<'a, V: RowVisitor> {
+    inner: &'a mut V,
+    progress: Option<&'a dyn crate::progress::Progress>,
+    /// Rows not reported yet.
+    rows: u64,
+}
+
+impl<V: RowVisitor> Counted<'_, V> {
+    fn flush(&mut self) {
+        if let Some(p) = self.progress.filter(|_| self.rows > 0) {
+            p.rows(self.rows);
+        }
+        self.rows = 0;
+    }
+}
+
+impl<V: RowVisitor> RowVisitor for Counted<'_, V> {
+    fn row(&mut self, row: u32, cells: &[Cell]) -> Result<bool, ReadError> {
+        self.rows += 1;
+        if self.rows == PROGRESS_ROWS {
+            self.flush();
+        }
+        self.inner.row(row, cells)
+    }
+
+    fn record_lines(&mut self, first: u32, last: u32) {
+        self.inner.record_lines(first, last);
+    }
 }
 
 /// What [`read_ledgers`] produced: the sheets in input order, notices about

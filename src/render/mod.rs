@@ -5,6 +5,9 @@
 //! colours, editable dropdown columns, freeze panes, print titles, page
 //! header/footer and the signature block.
 
+mod chart;
 pub mod json;
 pub mod monthly_json;
+mod page;
+mod style;
 pub mod xlsx;

@@ -13,27 +13,19 @@ use std::collections::HashMap;
 use anyhow::Context;
 use rust_decimal::{Decimal, RoundingStrategy};
 use rust_xlsxwriter::{
-    quote_sheet_name, Chart as XlsxChart, ChartType, Color, DataValidation, DocProperties,
-    ExcelDateTime, Format, FormatAlign, FormatBorder, FormatPattern, Formula, ProtectionOptions,
-    Workbook, Worksheet, XlsxError,
+    quote_sheet_name, Color, ConditionalFormat2ColorScale, ConditionalFormatType, DataValidation,
+    DocProperties, ExcelDateTime, Format, Formula, ProtectionOptions, Workbook, Worksheet,
+    XlsxError,
 };
 
-use crate::report::model::{Block, Book, Chart, ColKind, Column, Sheet, Table, Value};
+use super::chart::{self, Cells, ChartInput, Series};
+use super::page::{self, Keep};
+use super::style::{
+    self, col_formats, Styles, CELL_PAD_PT, DIGIT_PX, HEADING_PT, LINE_PT, ROW_PT, SIGNATURE_PT,
+    TITLE_PT,
+};
+use crate::report::model::{Block, Book, Chart, ColKind, Column, Paper, Sheet, Table, Value};
 use crate::text::display_width;
-
-/// Money: yuan with thousands separators, negatives red.
-pub const FMT_MONEY: &str = "¥#,##0.00;[Red]-¥#,##0.00";
-/// Whole numbers with thousands separators.
-pub const FMT_INTEGER: &str = "#,##0";
-pub const FMT_PERCENT: &str = "0.0%";
-pub const FMT_RATIO: &str = "0.000";
-pub const FMT_SCORE: &str = "0.0";
-pub const FMT_DATE: &str = "yyyy-mm-dd";
-pub const FMT_INDEX: &str = "0";
-/// `ColKind::Number` cells get the shortest of these that shows the value
-/// (rounded to two decimals) exactly, so 12 shows `12` and 1.5 shows `1.5`
-/// (a single `#,##0.##` would show `12.`).
-const FMT_NUMBER: [&str; 3] = ["#,##0", "#,##0.0", "#,##0.00"];
 
 const MIN_WIDTH: f64 = 6.0;
 const MAX_WIDTH: f64 = 50.0;
@@ -44,36 +36,24 @@ const PADDING: f64 = 2.0;
 /// the printed handout.
 const MIN_EDIT_WIDTH: f64 = 10.0;
 const MIN_FREE_EDIT_WIDTH: f64 = 16.0;
-/// Points per line of 11pt text (CJK fonts need more than Latin ones).
-const LINE_HEIGHT: f64 = 15.0;
-const CJK_LINE_HEIGHT: f64 = 16.0;
-/// Default row height in pixels (15pt).
-const ROW_PX: u32 = 20;
+/// Charts: height, the room above one, between two side by side, and the
+/// narrowest a chart is drawn (pixels).
 const CHART_HEIGHT_PX: u32 = 300;
+const CHART_TOP_PX: u32 = 6;
+const CHART_GAP_PX: u32 = 12;
+const MIN_CHART_PX: u32 = 320;
+/// The height of a table's header row at least (points).
+const HEADER_MIN_PT: f64 = 24.0;
+/// Rows of a table printed with its heading when the table is longer than a page.
+const KEEP_HEAD_ROWS: u32 = 3;
 /// Excel's limit for a cell's text, in UTF-16 units.
 const MAX_CELL_CHARS: usize = 32_767;
 /// Excel's limit for a header/footer and for an inline list validation.
 const MAX_HEADER_CHARS: usize = 255;
 const MAX_SHEET_NAME: usize = 31;
-/// Name of the very hidden sheet holding long dropdown lists when the book
-/// has no hidden sheet of its own.
+/// Name of the very hidden sheet holding long dropdown lists and chart
+/// data when the book has no hidden sheet of its own.
 const LISTS_SHEET: &str = "_lists";
-
-const BORDER_COLOR: u32 = 0x80_80_80;
-const HEADER_FILL: u32 = 0xDD_EB_F7;
-const EDIT_FILL: u32 = 0xFF_F2_CC;
-/// Best tier, second, third; the floor tier is always grey.
-const TIER_FILLS: [u32; 8] = [
-    0xC6_EF_CE, // green
-    0xBD_D7_EE, // blue
-    0xFF_EB_9C, // amber
-    0xE4_DF_EC, // lavender
-    0xF8_CB_AD, // peach
-    0xDA_EE_F3, // aqua
-    0xFC_E4_D6, // rose
-    0xE2_EF_DA, // sage
-];
-const FLOOR_FILL: u32 = 0xD9_D9_D9;
 
 /// Renders a book to xlsx bytes. Same Book → same bytes.
 ///
@@ -105,6 +85,10 @@ pub fn write_xlsx(book: &Book, file: &mut std::fs::File) -> anyhow::Result<()> {
 /// written in constant memory.
 fn render(book: &Book, stream_rows: usize) -> anyhow::Result<Workbook> {
     let mut workbook = Workbook::new();
+    // Every cell written without a format of its own is in the book's font.
+    workbook
+        .set_default_format(&style::base(), style::DEFAULT_ROW_PX, style::DEFAULT_COL_PX)
+        .context("setting the workbook's font")?;
     // Level 3 saves about 30% of the time of the default 6 for a few percent of size.
     workbook.set_zip_compression_level(3);
     workbook.set_properties(
@@ -114,12 +98,13 @@ fn render(book: &Book, stream_rows: usize) -> anyhow::Result<Workbook> {
     );
 
     let names = sheet_names(book);
-    let lists_sheet = names
+    let hidden_sheet = names
         .last()
         .filter(|_| book.hidden.is_some())
         .cloned()
         .unwrap_or_else(|| LISTS_SHEET.to_string());
-    let mut lists = ListArea::new(lists_sheet);
+    let mut hidden = HiddenArea::new(hidden_sheet);
+    let styles = Styles::new();
 
     for (sheet, name) in book.sheets.iter().zip(&names) {
         let ws = if table_rows(sheet) > stream_rows {
@@ -133,7 +118,7 @@ fn render(book: &Book, stream_rows: usize) -> anyhow::Result<Workbook> {
         };
         ws.set_name(name.as_str())
             .with_context(|| format!("naming sheet {name:?}"))?;
-        SheetWriter::new(ws, name, book, &mut lists)
+        SheetWriter::new(ws, name, book, &mut hidden, &styles)
             .write(sheet)
             .with_context(|| format!("writing sheet {name:?}"))?;
     }
@@ -143,19 +128,14 @@ fn render(book: &Book, stream_rows: usize) -> anyhow::Result<Workbook> {
     }
 
     let hidden_lines: &[String] = book.hidden.as_ref().map_or(&[], |h| &h.lines);
-    if book.hidden.is_some() || !lists.lists.is_empty() {
+    if book.hidden.is_some() || !hidden.cols.is_empty() {
         let ws = workbook.add_worksheet();
-        ws.set_name(lists.sheet.as_str())
-            .with_context(|| format!("naming sheet {:?}", lists.sheet))?;
+        ws.set_name(hidden.sheet.as_str())
+            .with_context(|| format!("naming sheet {:?}", hidden.sheet))?;
         for (i, line) in hidden_lines.iter().enumerate() {
             ws.write_string(row_num(i)?, 0, cell_text(line))?;
         }
-        for (j, list) in lists.lists.iter().enumerate() {
-            let col = list_col(j)?;
-            for (i, choice) in list.iter().enumerate() {
-                ws.write_string(row_num(i)?, col, cell_text(choice))?;
-            }
-        }
+        hidden.write(ws)?;
         ws.set_very_hidden(true);
     }
     Ok(workbook)
@@ -266,43 +246,83 @@ fn col_num(i: usize) -> Result<u16, XlsxError> {
     u16::try_from(i).map_err(|_| XlsxError::RowColumnLimitError)
 }
 
-/// Column of the hidden sheet holding the `j`-th long dropdown list (column A
+/// Column of the hidden sheet holding the `j`-th stored column (column A
 /// holds the hidden lines, B stays empty).
 fn list_col(j: usize) -> Result<u16, XlsxError> {
     col_num(j + 2)
 }
 
-/// Dropdown lists too long for an inline validation, written to the hidden
-/// sheet and referred to by range.
-struct ListArea {
+/// Columns C, D, … of the very hidden sheet: dropdown lists too long for
+/// an inline validation, referred to by range, and the tables only charts
+/// read ([`Block::ChartData`]).
+struct HiddenArea {
     sheet: String,
-    lists: Vec<Vec<String>>,
+    cols: Vec<Vec<Value>>,
+    /// The dropdown lists stored, with their column.
+    lists: Vec<(Vec<String>, usize)>,
 }
 
-impl ListArea {
+impl HiddenArea {
     fn new(sheet: String) -> Self {
-        ListArea {
+        HiddenArea {
             sheet,
+            cols: Vec::new(),
             lists: Vec::new(),
         }
     }
 
+    /// Stores `cols` side by side; returns the sheet column of the first.
+    fn add(&mut self, cols: Vec<Vec<Value>>) -> Result<u16, XlsxError> {
+        let first = list_col(self.cols.len())?;
+        self.cols.extend(cols);
+        Ok(first)
+    }
+
     /// The range formula for `choices`, storing them if not stored yet.
     fn formula(&mut self, choices: &[String]) -> Result<String, XlsxError> {
-        let j = match self.lists.iter().position(|l| l == choices) {
-            Some(j) => j,
+        let col = match self.lists.iter().find(|(l, _)| l == choices) {
+            Some((_, j)) => list_col(*j)?,
             None => {
-                self.lists.push(choices.to_vec());
-                self.lists.len() - 1
+                let j = self.cols.len();
+                self.add(vec![choices.iter().map(Value::text).collect()])?;
+                self.lists.push((choices.to_vec(), j));
+                list_col(j)?
             }
         };
-        let col = column_letters(list_col(j)?);
+        let col = column_letters(col);
         Ok(format!(
             "={}!${col}$1:${col}${}",
             quote_sheet_name(&self.sheet),
             choices.len().max(1)
         ))
     }
+
+    /// Writes the stored columns (texts as text, numbers as numbers).
+    fn write(&self, ws: &mut Worksheet) -> Result<(), XlsxError> {
+        for (j, col) in self.cols.iter().enumerate() {
+            let c = list_col(j)?;
+            for (i, v) in col.iter().enumerate() {
+                let r = row_num(i)?;
+                match v {
+                    Value::Text(t) => {
+                        ws.write_string(r, c, cell_text(t))?;
+                    }
+                    Value::Empty => {}
+                    _ => {
+                        if let Some(x) = v.number().and_then(to_f64) {
+                            ws.write_number(r, c, x)?;
+                        }
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+/// A decimal as the nearest f64 (what Excel stores), if finite.
+fn to_f64(d: Decimal) -> Option<f64> {
+    d.to_string().parse::<f64>().ok().filter(|x| x.is_finite())
 }
 
 fn column_letters(col: u16) -> String {
@@ -418,26 +438,24 @@ fn shown_width(kind: ColKind, value: &Value) -> usize {
     }
 }
 
-/// Points a line of this text takes.
-fn line_height(text: &str) -> f64 {
-    if display_width(text) > text.chars().count() {
-        CJK_LINE_HEIGHT
-    } else {
-        LINE_HEIGHT
-    }
-}
-
 /// Widest line of a (possibly multi-line) text.
 fn text_width(s: &str) -> usize {
     s.lines().map(display_width).max().unwrap_or(0)
 }
 
+/// Whether a character is drawn a full em wide (CJK), and may start a new
+/// line anywhere.
+fn is_wide(c: char) -> bool {
+    display_width(c.encode_utf8(&mut [0; 4])) == 2
+}
+
 /// Width of a character in column units (the width of a digit) as Excel
-/// and LibreOffice draw it in the default 11pt font: CJK glyphs are a little
-/// over two digits, lower-case letters a little under one.
+/// draws it in the book's 11 pt font (a digit 8 px, a CJK glyph 14.7 px)
+/// and LibreOffice in its fallback fonts: CJK glyphs are a little under
+/// two digits, lower-case letters a little under one.
 fn char_units(c: char) -> f64 {
-    if display_width(c.encode_utf8(&mut [0; 4])) == 2 {
-        2.1
+    if is_wide(c) {
+        1.85
     } else if c == ' ' {
         0.5
     } else if c.is_ascii_uppercase() || c == '%' || c == '¥' {
@@ -449,7 +467,7 @@ fn char_units(c: char) -> f64 {
     }
 }
 
-/// Bold text is wider.
+/// Bold Latin text is wider (CJK glyphs keep their em width).
 const BOLD: f64 = 1.1;
 
 /// Pieces a text wraps between: words, and single wide characters, with
@@ -461,22 +479,22 @@ fn wrap_pieces(line: &str, scale: f64) -> Vec<(f64, bool)> {
 }
 
 /// Calls `f` with each of [`wrap_pieces`] in turn, allocating nothing.
+/// `scale` widens narrow characters (bold).
 fn for_each_piece(line: &str, scale: f64, mut f: impl FnMut(f64, bool)) {
     for word in line.split_whitespace() {
         let mut first = true;
         let mut run = 0.0;
         for c in word.chars() {
-            let w = char_units(c) * scale;
-            if w > 2.0 * scale {
+            if is_wide(c) {
                 if run > 0.0 {
                     f(run, first);
                     first = false;
                     run = 0.0;
                 }
-                f(w, first);
+                f(char_units(c), first);
                 first = false;
             } else {
-                run += w;
+                run += char_units(c) * scale;
             }
         }
         if run > 0.0 {
@@ -490,41 +508,50 @@ const MAX_UNITS_PER_BYTE: f64 = 1.15;
 
 /// Lines a text takes when wrapped in `capacity` column units.
 fn wrapped_lines(text: &str, capacity: f64, scale: f64) -> usize {
-    let capacity = capacity.max(1.0);
-    let space = char_units(' ') * scale;
     let mut total = 0;
     for line in text.split('\n') {
         // A line that cannot fill the width, however wide its characters.
-        if line.len() as f64 * MAX_UNITS_PER_BYTE * scale + 0.01 < capacity {
+        if line.len() as f64 * MAX_UNITS_PER_BYTE * scale + 0.01 < capacity.max(1.0) {
             total += 1;
             continue;
         }
-        let mut lines = 1;
-        let mut used = 0.0;
-        for_each_piece(line, scale, |w, spaced| {
-            let add = w + if spaced && used > 0.0 { space } else { 0.0 };
-            if used > 0.0 && used + add > capacity {
-                // A new line; a word longer than a line is broken.
-                lines += 1;
-                used = 0.0;
-            }
-            if used == 0.0 && w > capacity {
-                let extra = (w / capacity).ceil() as usize - 1;
-                lines += extra;
-                used = w - extra as f64 * capacity;
-            } else {
-                used += if used > 0.0 { add } else { w };
-            }
-        });
-        total += lines;
+        wrap_line(line, capacity, scale, |_| total += 1);
     }
     total
 }
 
-/// Column units a wrapped line holds in a column `width` wide (the rest is
-/// the cell's margins).
+/// Wraps one line of text as Excel does (words kept whole unless longer
+/// than a line, CJK characters one by one) in `capacity` column units,
+/// calling `line_done` with the width of each line it makes.
+fn wrap_line(line: &str, capacity: f64, scale: f64, mut line_done: impl FnMut(f64)) {
+    let capacity = capacity.max(1.0);
+    let space = char_units(' ') * scale;
+    let mut used = 0.0;
+    for_each_piece(line, scale, |w, spaced| {
+        let add = w + if spaced && used > 0.0 { space } else { 0.0 };
+        if used > 0.0 && used + add > capacity + 1e-9 {
+            line_done(used);
+            used = 0.0;
+        }
+        if used == 0.0 && w > capacity {
+            // A word longer than a line is broken.
+            let extra = (w / capacity).ceil() as usize - 1;
+            for _ in 0..extra {
+                line_done(capacity);
+            }
+            used = w - extra as f64 * capacity;
+        } else {
+            used += if used > 0.0 { add } else { w };
+        }
+    });
+    line_done(used);
+}
+
+/// Column units a wrapped line holds in a column `width` wide: the column's
+/// pixels less the cell's margins (5 px, a digit's width less than the
+/// padding of [`width_px`]); character widths carry the slack.
 fn wrap_capacity(width: f64) -> f64 {
-    (width - 1.0).max(1.0)
+    (width - 0.1).max(1.0)
 }
 
 /// Width (column units, before padding) a bold header needs to fit on at
@@ -549,6 +576,25 @@ fn header_width(header: &str) -> f64 {
         w += 0.5;
     }
     w.min(full)
+}
+
+/// The width, at least `width`, at which a Chinese header either fits on
+/// one line or wraps into lines of similar length (never `销量等|级`).
+fn balanced_header_width(header: &str, width: f64) -> f64 {
+    // Latin headers break between words, where a short last line is natural.
+    if header.contains('\n') || !header.chars().any(is_wide) {
+        return width;
+    }
+    let mut w = width;
+    for _ in 0..40 {
+        let mut lines = Vec::new();
+        wrap_line(header, wrap_capacity(w), BOLD, |used| lines.push(used));
+        match (lines.first(), lines.last()) {
+            (Some(first), Some(last)) if lines.len() > 1 && *last < 0.5 * first => w += 0.25,
+            _ => break,
+        }
+    }
+    w
 }
 
 /// Whether values of this kind are numbers that must fit their column.
@@ -675,125 +721,14 @@ fn column_wraps(table: &Table, c: usize, kind: ColKind, m: &ColMeasure, width: f
     table_cells(table, c).any(|v| shown_width(kind, v) as f64 + 1.0 > width)
 }
 
-/// Pixels of a column `chars` wide (Calibri 11: 7 px a character + 5).
+/// Pixels of a column `chars` wide, as Excel (and rust_xlsxwriter, which
+/// places charts) computes them: a digit's width a character, plus 5.
 fn width_px(chars: f64) -> u32 {
-    (chars * 7.0 + 5.0).round() as u32
+    (chars * DIGIT_PX).round() as u32 + 5
 }
 
 // ---------------------------------------------------------------------------
-// Formats
-
-fn thin_box(f: Format) -> Format {
-    f.set_border(FormatBorder::Thin)
-        .set_border_color(Color::RGB(BORDER_COLOR))
-}
-
-fn fill(f: Format, rgb: u32) -> Format {
-    f.set_pattern(FormatPattern::Solid)
-        .set_background_color(Color::RGB(rgb))
-}
-
-fn tier_fill(index: usize, tiers: usize) -> u32 {
-    if tiers >= 2 && index + 1 == tiers {
-        FLOOR_FILL
-    } else {
-        TIER_FILLS[index % TIER_FILLS.len()]
-    }
-}
-
-fn kind_format(kind: ColKind, wrap: bool) -> Format {
-    let f = Format::new().set_align(FormatAlign::VerticalCenter);
-    match kind {
-        ColKind::Text | ColKind::LongText => {
-            let f = f.set_align(FormatAlign::Left);
-            if wrap {
-                f.set_text_wrap()
-            } else {
-                f
-            }
-        }
-        ColKind::Money => f.set_num_format(FMT_MONEY),
-        ColKind::Number => f.set_num_format(FMT_NUMBER[2]),
-        ColKind::Integer => f.set_num_format(FMT_INTEGER),
-        ColKind::Percent => f.set_num_format(FMT_PERCENT),
-        ColKind::Ratio => f.set_num_format(FMT_RATIO),
-        ColKind::Score => f.set_num_format(FMT_SCORE),
-        ColKind::Date => f.set_num_format(FMT_DATE).set_align(FormatAlign::Center),
-        ColKind::Grade => f.set_bold().set_align(FormatAlign::Center),
-        ColKind::Index => f.set_num_format(FMT_INDEX).set_align(FormatAlign::Center),
-    }
-}
-
-/// Formats of one table column: body cell, total cell.
-struct ColFormats {
-    body: CellFormats,
-    total: CellFormats,
-}
-
-/// The formats a cell of one column and role takes, by its value: built
-/// once per table rather than per cell.
-struct CellFormats {
-    plain: Format,
-    /// `ColKind::Number` values by the decimals they show.
-    numbers: [Format; 3],
-    date: Format,
-    /// Grade cells filled with their tier's colour (empty: not coloured).
-    tiers: Vec<Format>,
-}
-
-impl CellFormats {
-    fn new(plain: Format, tiers: Option<&[String]>) -> Self {
-        let tiers = tiers.map_or_else(Vec::new, |names| {
-            (0..names.len())
-                .map(|i| fill(plain.clone(), tier_fill(i, names.len())))
-                .collect()
-        });
-        CellFormats {
-            numbers: FMT_NUMBER.map(|n| plain.clone().set_num_format(n)),
-            date: plain.clone().set_num_format(FMT_DATE),
-            tiers,
-            plain,
-        }
-    }
-}
-
-fn col_formats(col: &Column, wrap: bool, tiers: &[String]) -> ColFormats {
-    let base = thin_box(kind_format(col.kind, wrap));
-    let body = match &col.editable {
-        Some(_) => fill(base.clone(), EDIT_FILL).set_unlocked(),
-        None => base.clone(),
-    };
-    let total = base
-        .set_bold()
-        .set_border_top(FormatBorder::Double)
-        .set_border_top_color(Color::Black);
-    // Grade cells are coloured by tier, except where they are to be edited.
-    let colour = (col.kind == ColKind::Grade && col.editable.is_none()).then_some(tiers);
-    ColFormats {
-        body: CellFormats::new(body, colour),
-        total: CellFormats::new(total, None),
-    }
-}
-
-fn header_format() -> Format {
-    thin_box(Format::new())
-        .set_bold()
-        .set_text_wrap()
-        .set_align(FormatAlign::Center)
-        .set_align(FormatAlign::VerticalCenter)
-        .set_pattern(FormatPattern::Solid)
-        .set_background_color(Color::RGB(HEADER_FILL))
-}
-
-/// Axis labels for a chart series of this kind.
-fn axis_format(kind: ColKind) -> &'static str {
-    match kind {
-        ColKind::Money => "¥#,##0",
-        ColKind::Percent => "0%",
-        ColKind::Ratio | ColKind::Score => "0.0",
-        _ => "#,##0",
-    }
-}
+// Page headers
 
 /// `&` is a code character in headers and footers.
 fn escape_header_text(s: &str) -> String {
@@ -816,20 +751,55 @@ fn header_string(prefix: &str, text: &str) -> String {
 // ---------------------------------------------------------------------------
 // Sheets
 
-/// Where a table landed, for charts.
+/// Where a table landed, for charts: its cells, column kinds and headers.
 struct Placed {
-    header_row: u32,
+    sheet: String,
+    first_col: u16,
     body_rows: Option<(u32, u32)>,
-    ncols: usize,
     kinds: Vec<ColKind>,
-    width_px: u32,
+    headers: Vec<String>,
+    /// Per body row: the tier named in the table's first Grade column.
+    tier_of: Vec<Option<usize>>,
+}
+
+impl Placed {
+    /// Column `c` of the table as a chart series.
+    fn series(&self, c: usize) -> Option<Series> {
+        let (first, last) = self.body_rows?;
+        let col = self.first_col.checked_add(u16::try_from(c).ok()?)?;
+        Some(Series {
+            name: self.headers.get(c)?.clone(),
+            values: Cells {
+                sheet: self.sheet.clone(),
+                col,
+                first,
+                last,
+            },
+            kind: *self.kinds.get(c)?,
+        })
+    }
+}
+
+/// Per row of `t`: the tier its first Grade column names.
+fn tiers_of_rows(t: &Table, tiers: &[String]) -> Vec<Option<usize>> {
+    let Some(c) = t.columns.iter().position(|c| c.kind == ColKind::Grade) else {
+        return Vec::new();
+    };
+    t.rows
+        .iter()
+        .map(|r| match r.get(c) {
+            Some(Value::Text(s)) => tiers.iter().position(|x| x == s),
+            _ => None,
+        })
+        .collect()
 }
 
 struct SheetWriter<'a> {
     ws: &'a mut Worksheet,
     name: &'a str,
     book: &'a Book,
-    lists: &'a mut ListArea,
+    hidden: &'a mut HiddenArea,
+    styles: &'a Styles,
     widths: Vec<f64>,
     /// Columns titles and text lines are merged across.
     span: u16,
@@ -837,20 +807,39 @@ struct SheetWriter<'a> {
     placed: HashMap<String, Placed>,
     /// The body rows of the table being written, for its `SUM` totals.
     body_rows: Option<(u32, u32)>,
+    /// Points of every row whose height was set (0: the sheet's default).
+    heights: Vec<f64>,
+    /// Blocks that print on one page.
+    keeps: Vec<Keep>,
+    /// The first row of the block being written (its heading).
+    block_start: Option<u32>,
+    /// The height of a printed page in the sheet's points.
+    page_pt: f64,
 }
 
 impl<'a> SheetWriter<'a> {
-    fn new(ws: &'a mut Worksheet, name: &'a str, book: &'a Book, lists: &'a mut ListArea) -> Self {
+    fn new(
+        ws: &'a mut Worksheet,
+        name: &'a str,
+        book: &'a Book,
+        hidden: &'a mut HiddenArea,
+        styles: &'a Styles,
+    ) -> Self {
         SheetWriter {
             ws,
             name,
             book,
-            lists,
+            hidden,
+            styles,
             widths: Vec::new(),
             span: 1,
             row: 0,
             placed: HashMap::new(),
             body_rows: None,
+            heights: Vec::new(),
+            keeps: Vec::new(),
+            block_start: None,
+            page_pt: f64::MAX,
         }
     }
 
@@ -877,19 +866,22 @@ impl<'a> SheetWriter<'a> {
                 self.widths[c] = self.widths[c].max(m.width);
             }
         }
+        for t in &tables {
+            for (c, col) in t.columns.iter().enumerate() {
+                self.widths[c] = balanced_header_width(&col.header, self.widths[c]);
+            }
+        }
         for (c, w) in self.widths.iter().enumerate() {
             self.ws.set_column_width(col_num(c)?, *w)?;
         }
         self.span = col_num(main.map_or(1, |t| t.columns.len()).max(1))?;
+        self.ws.set_default_row_height(ROW_PT);
+        self.page_pt = page_height(&sheet.page.paper, sheet.page.landscape, &self.widths);
 
         // Title, subtitle, gap.
-        let title = Format::new()
-            .set_bold()
-            .set_font_size(16)
-            .set_align(FormatAlign::Center)
-            .set_align(FormatAlign::VerticalCenter);
+        let title = self.styles.title.clone();
+        self.set_height(0, TITLE_PT)?;
         self.merged_line(&sheet.title, &title)?;
-        self.ws.set_row_height(0, 28)?;
         for line in &sheet.subtitle {
             self.text_line(line)?;
         }
@@ -900,29 +892,35 @@ impl<'a> SheetWriter<'a> {
         for block in &sheet.blocks {
             match block {
                 Block::Heading(h) => {
-                    let f = Format::new()
-                        .set_bold()
-                        .set_font_size(12)
-                        .set_align(FormatAlign::VerticalCenter);
+                    self.block_start.get_or_insert(self.row);
+                    let f = &self.styles.heading;
                     self.ws
-                        .write_string_with_format(self.row, 0, cell_text(h), &f)?;
-                    self.ws.set_row_height(self.row, 20)?;
+                        .write_string_with_format(self.row, 0, cell_text(h), f)?;
+                    self.set_height(self.row, HEADING_PT)?;
                     self.row += 1;
                 }
                 Block::Text(lines) => {
+                    let start = self.block_start.take().unwrap_or(self.row);
                     for line in lines {
                         self.text_line(line)?;
                     }
+                    self.keep(start, KEEP_HEAD_ROWS);
                 }
                 Block::Gap => self.row += 1,
                 Block::Table(t) => {
+                    let start = self.block_start.take().unwrap_or(self.row);
                     let header = self.table(t, measures.next().map_or(&[], |m| m))?;
                     if t.main && main_header.is_none() {
                         main_header = Some(header);
                         self.main_table_setup(t, header, &sheet.page)?;
                     }
+                    // A table longer than a page keeps its heading, header
+                    // and first rows together.
+                    self.keep(start, header - start + 1 + KEEP_HEAD_ROWS);
                 }
-                Block::Chart(c) => self.chart(c)?,
+                Block::Chart(c) => self.charts(std::slice::from_ref(c))?,
+                Block::Charts(cs) => self.charts(cs)?,
+                Block::ChartData(t) => self.chart_data(t)?,
             }
         }
 
@@ -930,7 +928,52 @@ impl<'a> SheetWriter<'a> {
             self.signature(labels)?;
         }
         self.page_setup(sheet)?;
+        let repeat = main_header
+            .filter(|_| sheet.page.repeat_header)
+            .map(|r| (r, self.height(r)));
+        let heights: Vec<f64> = (0..self.row).map(|r| self.height(r)).collect();
+        let breaks = page::page_breaks(&heights, &self.keeps, self.page_pt, repeat);
+        if !breaks.is_empty() {
+            self.ws.set_page_breaks(&breaks)?;
+        }
         Ok(())
+    }
+
+    /// Sets a row's height and remembers it for the page breaks.
+    fn set_height(&mut self, row: u32, pt: f64) -> Result<(), XlsxError> {
+        let i = row as usize;
+        if self.heights.len() <= i {
+            self.heights.resize(i + 1, 0.0);
+        }
+        self.heights[i] = pt;
+        self.ws.set_row_height(row, pt)?;
+        Ok(())
+    }
+
+    /// The points a row takes.
+    fn height(&self, row: u32) -> f64 {
+        match self.heights.get(row as usize) {
+            Some(&h) if h > 0.0 => h,
+            _ => ROW_PT,
+        }
+    }
+
+    /// Keeps the rows from `start` to the cursor on one page; when they are
+    /// taller than a page, only the first `head` of them.
+    fn keep(&mut self, start: u32, head: u32) {
+        let Some(last) = self.row.checked_sub(1).filter(|&l| l >= start) else {
+            return;
+        };
+        let whole: f64 = (start..=last).map(|r| self.height(r)).sum();
+        let keep_last = if whole <= self.page_pt {
+            last
+        } else {
+            last.min(start + head.max(1) - 1)
+        };
+        self.keeps.push(Keep {
+            first: start,
+            keep_last,
+        });
     }
 
     /// Total width in characters of the first `span` columns.
@@ -938,6 +981,40 @@ impl<'a> SheetWriter<'a> {
         (0..usize::from(self.span))
             .map(|c| self.widths.get(c).copied().unwrap_or(8.43))
             .sum()
+    }
+
+    /// Pixels of the first `span` columns.
+    fn span_px(&self) -> u32 {
+        (0..usize::from(self.span))
+            .map(|c| width_px(self.widths.get(c).copied().unwrap_or(MIN_WIDTH)))
+            .sum()
+    }
+
+    /// The column `x` pixels from the left edge falls in, and the offset in it.
+    fn column_at(&self, x: u32) -> (u16, u32) {
+        let mut left = 0;
+        for (c, w) in self.widths.iter().enumerate() {
+            let px = width_px(*w);
+            if x < left + px {
+                return (u16::try_from(c).unwrap_or(u16::MAX), x - left);
+            }
+            left += px;
+        }
+        (0, x)
+    }
+
+    /// The column (within the span) whose left edge is nearest `x` pixels.
+    fn column_nearest(&self, x: u32) -> usize {
+        let mut left = 0;
+        let mut best = (0, u32::MAX);
+        for c in 0..usize::from(self.span) {
+            let d = left.max(x) - left.min(x);
+            if d < best.1 {
+                best = (c, d);
+            }
+            left += width_px(self.widths.get(c).copied().unwrap_or(MIN_WIDTH));
+        }
+        best.0
     }
 
     /// A line written across the span, wrapped, the row as tall as needed.
@@ -964,15 +1041,11 @@ impl<'a> SheetWriter<'a> {
         }
         let span = self.span_chars();
         let lines = wrapped_lines(text, wrap_capacity(span), 1.0);
-        let f = Format::new()
-            .set_text_wrap()
-            .set_align(FormatAlign::Left)
-            .set_align(FormatAlign::VerticalCenter);
         let row = self.row;
-        self.merged_line(text, &f)?;
+        let note = self.styles.note.clone();
+        self.merged_line(text, &note)?;
         if lines > 1 {
-            self.ws
-                .set_row_height(row, lines as f64 * LINE_HEIGHT + 2.0)?;
+            self.set_height(row, lines as f64 * LINE_PT + CELL_PAD_PT)?;
         }
         Ok(())
     }
@@ -980,36 +1053,20 @@ impl<'a> SheetWriter<'a> {
     /// Writes a table at the cursor; returns its header row.
     fn table(&mut self, t: &Table, measures: &[ColMeasure]) -> Result<u32, XlsxError> {
         let header_row = self.row;
-        let hf = header_format();
-        let mut header_lines = 2;
+        let mut header_lines = 1;
         for (c, col) in t.columns.iter().enumerate() {
             let cn = col_num(c)?;
+            let hf = &self.styles.header;
             self.ws
-                .write_string_with_format(header_row, cn, cell_text(&col.header), &hf)?;
+                .write_string_with_format(header_row, cn, cell_text(&col.header), hf)?;
             let w = self.widths.get(c).copied().unwrap_or(MIN_WIDTH);
             header_lines = header_lines.max(wrapped_lines(&col.header, wrap_capacity(w), BOLD));
         }
-        self.ws
-            .set_row_height(header_row, header_lines as f64 * CJK_LINE_HEIGHT + 4.0)?;
+        let header_pt = header_lines as f64 * LINE_PT + CELL_PAD_PT;
+        self.set_height(header_row, header_pt.max(HEADER_MIN_PT))?;
         self.row += 1;
 
-        // Columns whose text wraps, with the characters a line holds.
-        let wraps: Vec<Option<f64>> = t
-            .columns
-            .iter()
-            .enumerate()
-            .map(|(c, col)| {
-                let w = self.widths.get(c).copied().unwrap_or(MIN_WIDTH);
-                let wrap = col.kind == ColKind::LongText
-                    || match measures.get(c) {
-                        Some(m) => column_wraps(t, c, col.kind, m, w),
-                        None => {
-                            table_cells(t, c).any(|v| shown_width(col.kind, v) as f64 + 1.0 > w)
-                        }
-                    };
-                wrap.then(|| wrap_capacity(w))
-            })
-            .collect();
+        let wraps = self.wrapping_columns(t, measures);
         let wrap_cols: Vec<(usize, ColKind, f64)> = t
             .columns
             .iter()
@@ -1017,7 +1074,7 @@ impl<'a> SheetWriter<'a> {
             .enumerate()
             .filter_map(|(c, (col, wrap))| wrap.map(|w| (c, col.kind, w)))
             .collect();
-        let formats: Vec<ColFormats> = t
+        let formats: Vec<style::ColFormats> = t
             .columns
             .iter()
             .zip(&wraps)
@@ -1044,32 +1101,97 @@ impl<'a> SheetWriter<'a> {
             self.fit_row_height(total, &wrap_cols)?;
             self.row += 1;
         }
-
-        // Dropdowns over editable body columns.
         if let Some((first, last)) = body_rows {
-            for (c, col) in t.columns.iter().enumerate() {
-                if let Some(choices) = col.editable.as_ref().filter(|ch| !ch.is_empty()) {
-                    let dv = self.dropdown(choices)?;
-                    self.ws
-                        .add_data_validation(first, col_num(c)?, last, col_num(c)?, &dv)?;
-                }
-            }
+            self.dropdowns(t, first, last)?;
+            self.heat_map(t, first, last)?;
         }
-
-        let width_px = (0..t.columns.len())
-            .map(|c| width_px(self.widths.get(c).copied().unwrap_or(MIN_WIDTH)))
-            .sum();
         self.placed.insert(
             t.id.clone(),
             Placed {
-                header_row,
+                sheet: self.name.to_string(),
+                first_col: 0,
                 body_rows,
-                ncols: t.columns.len(),
                 kinds: t.columns.iter().map(|c| c.kind).collect(),
-                width_px,
+                headers: t.columns.iter().map(|c| c.header.clone()).collect(),
+                tier_of: tiers_of_rows(t, &self.book.tiers),
             },
         );
         Ok(header_row)
+    }
+
+    /// Per column: the characters a line holds when its text wraps.
+    fn wrapping_columns(&self, t: &Table, measures: &[ColMeasure]) -> Vec<Option<f64>> {
+        t.columns
+            .iter()
+            .enumerate()
+            .map(|(c, col)| {
+                let w = self.widths.get(c).copied().unwrap_or(MIN_WIDTH);
+                let wrap = col.kind == ColKind::LongText
+                    || match measures.get(c) {
+                        Some(m) => column_wraps(t, c, col.kind, m, w),
+                        None => {
+                            table_cells(t, c).any(|v| shown_width(col.kind, v) as f64 + 1.0 > w)
+                        }
+                    };
+                wrap.then(|| wrap_capacity(w))
+            })
+            .collect()
+    }
+
+    /// Dropdowns over the editable body columns.
+    fn dropdowns(&mut self, t: &Table, first: u32, last: u32) -> Result<(), XlsxError> {
+        for (c, col) in t.columns.iter().enumerate() {
+            if let Some(choices) = col.editable.as_ref().filter(|ch| !ch.is_empty()) {
+                let dv = self.dropdown(choices)?;
+                self.ws
+                    .add_data_validation(first, col_num(c)?, last, col_num(c)?, &dv)?;
+            }
+        }
+        Ok(())
+    }
+
+    /// The body cells of the heat map's columns shaded from white (0) to
+    /// the strongest colour (the largest value).
+    fn heat_map(&mut self, t: &Table, first: u32, last: u32) -> Result<(), XlsxError> {
+        let Some(h) = t
+            .heat_map
+            .filter(|h| h.first <= h.last && h.last < t.columns.len())
+        else {
+            return Ok(());
+        };
+        let scale = ConditionalFormat2ColorScale::new()
+            .set_minimum(ConditionalFormatType::Number, 0)
+            .set_minimum_color(Color::RGB(style::HEAT_LOW))
+            .set_maximum_color(Color::RGB(style::HEAT_HIGH));
+        self.ws
+            .add_conditional_format(first, col_num(h.first)?, last, col_num(h.last)?, &scale)?;
+        Ok(())
+    }
+
+    /// A table only charts read, stored on the hidden sheet.
+    fn chart_data(&mut self, t: &Table) -> Result<(), XlsxError> {
+        let cols: Vec<Vec<Value>> = (0..t.columns.len())
+            .map(|c| {
+                t.rows
+                    .iter()
+                    .map(|r| r.get(c).cloned().unwrap_or(Value::Empty))
+                    .collect()
+            })
+            .collect();
+        let first_col = self.hidden.add(cols)?;
+        let body_rows = row_num(t.rows.len())?.checked_sub(1).map(|last| (0, last));
+        self.placed.insert(
+            t.id.clone(),
+            Placed {
+                sheet: self.hidden.sheet.clone(),
+                first_col,
+                body_rows,
+                kinds: t.columns.iter().map(|c| c.kind).collect(),
+                headers: t.columns.iter().map(|c| c.header.clone()).collect(),
+                tier_of: Vec::new(),
+            },
+        );
+        Ok(())
     }
 
     /// Sets the current row tall enough for its wrapped cells (applications
@@ -1095,11 +1217,11 @@ impl<'a> SheetWriter<'a> {
             };
             let lines = wrapped_lines(text, capacity, 1.0);
             if lines > 1 {
-                height = height.max(lines as f64 * line_height(text) + 2.0);
+                height = height.max(lines as f64 * LINE_PT + CELL_PAD_PT);
             }
         }
-        if height > 0.0 {
-            self.ws.set_row_height(self.row, height)?;
+        if height > ROW_PT {
+            self.set_height(self.row, height)?;
         }
         Ok(())
     }
@@ -1116,7 +1238,7 @@ impl<'a> SheetWriter<'a> {
                 return Ok(dv);
             }
         }
-        let formula = self.lists.formula(choices)?;
+        let formula = self.hidden.formula(choices)?;
         Ok(DataValidation::new().allow_list_formula(Formula::new(formula)))
     }
 
@@ -1127,7 +1249,7 @@ impl<'a> SheetWriter<'a> {
         c: usize,
         col: &Column,
         v: &Value,
-        formats: &CellFormats,
+        formats: &style::CellFormats,
         buf: &mut String,
     ) -> Result<(), XlsxError> {
         use std::fmt::Write;
@@ -1235,146 +1357,164 @@ impl<'a> SheetWriter<'a> {
         Ok(())
     }
 
-    /// A clustered column chart of a placed table, below the cursor.
-    fn chart(&mut self, chart: &Chart) -> Result<(), XlsxError> {
-        let Some(placed) = self.placed.get(&chart.table_id) else {
-            return Ok(());
-        };
-        let Some((first, last)) = placed.body_rows else {
-            return Ok(());
-        };
-        let ncols = placed.ncols;
-        let valid = |c: usize| c < ncols;
-        let series: Vec<u16> = chart
-            .series
-            .iter()
-            .copied()
-            .filter(|&c| valid(c))
-            .filter_map(|c| col_num(c).ok())
-            .collect();
-        if series.is_empty() || !valid(chart.categories) {
-            return Ok(());
-        }
-        let cat = col_num(chart.categories)?;
-        let name = self.name;
-        let hr = placed.header_row;
-
-        let mut columns = XlsxChart::new(ChartType::Column);
-        columns
-            .add_series()
-            .set_name((name, hr, series[0]))
-            .set_categories((name, first, cat, last, cat))
-            .set_values((name, first, series[0], last, series[0]));
-        if series.len() > 1 {
-            let mut line = XlsxChart::new(ChartType::Line);
-            for &s in &series[1..] {
-                line.add_series()
-                    .set_name((name, hr, s))
-                    .set_categories((name, first, cat, last, cat))
-                    .set_values((name, first, s, last, s))
-                    .set_secondary_axis(true);
+    /// A band of charts side by side, as wide as the sheet's span, below
+    /// the cursor; kept on one page with its heading.
+    fn charts(&mut self, charts: &[Chart]) -> Result<(), XlsxError> {
+        let start = self.block_start.take().unwrap_or(self.row);
+        let mut inputs = Vec::new();
+        for c in charts {
+            if let Some(input) = self.chart_input(c)? {
+                inputs.push(input);
             }
-            columns.combine(&line);
         }
-        columns.y_axis().set_min(0);
-        columns
-            .y_axis()
-            .set_num_format(axis_format(placed.kinds[usize::from(series[0])]));
-        if let Some(&s) = series.get(1) {
-            columns.y2_axis().set_min(0);
-            columns
-                .y2_axis()
-                .set_num_format(axis_format(placed.kinds[usize::from(s)]));
+        if !inputs.is_empty() {
+            let n = inputs.len() as u32;
+            let span = self.span_px().max(MIN_CHART_PX * n);
+            let width = (span - CHART_GAP_PX * (n - 1)) / n;
+            for (k, input) in inputs.iter().enumerate() {
+                let Some(chart) = chart::build(input, width, CHART_HEIGHT_PX) else {
+                    continue;
+                };
+                let (col, x) = self.column_at(k as u32 * (width + CHART_GAP_PX));
+                self.ws
+                    .insert_chart_with_offset(self.row, col, &chart, x, CHART_TOP_PX)?;
+            }
+            let row_px = (ROW_PT / page::PT_PER_PX).round() as u32;
+            self.row += (CHART_HEIGHT_PX + CHART_TOP_PX).div_ceil(row_px.max(1));
         }
-        let title = chart.title.trim_start_matches('=');
-        if !title.is_empty() {
-            columns.title().set_name(title);
-        }
-        columns
-            .legend()
-            .set_position(rust_xlsxwriter::ChartLegendPosition::Bottom);
-        let width = placed.width_px.clamp(480, 720);
-        columns.set_width(width).set_height(CHART_HEIGHT_PX);
-        self.ws
-            .insert_chart_with_offset(self.row, 0, &columns, 4, 4)?;
-        self.row += CHART_HEIGHT_PX.div_ceil(ROW_PX) + 1;
+        self.keep(start, u32::MAX);
         Ok(())
     }
 
-    /// Labels spread across the span, each followed by a line to sign on.
+    /// What `chart` is drawn from: its table's cells, and its cut lines
+    /// stored on the hidden sheet; `None` when the table is not placed or
+    /// has no rows.
+    fn chart_input<'c>(&mut self, chart: &'c Chart) -> Result<Option<ChartInput<'c>>, XlsxError> {
+        let Some(placed) = self.placed.get(&chart.table_id) else {
+            return Ok(None);
+        };
+        let (Some(categories), series) = (
+            placed.series(chart.categories),
+            chart
+                .series
+                .iter()
+                .filter_map(|&c| placed.series(c))
+                .collect::<Vec<_>>(),
+        ) else {
+            return Ok(None);
+        };
+        if series.is_empty() {
+            return Ok(None);
+        }
+        let tier_of = placed.tier_of.clone();
+        let mut lines = Vec::new();
+        for l in &chart.lines {
+            let (zero, one) = (Value::Int(0), Value::Int(1));
+            let at = Value::Number(l.at);
+            let (xs, ys) = if l.vertical {
+                (vec![at.clone(), at], vec![zero, one])
+            } else {
+                (vec![zero, one], vec![at.clone(), at])
+            };
+            let col = self.hidden.add(vec![xs, ys])?;
+            let cells = |col: u16| Cells {
+                sheet: self.hidden.sheet.clone(),
+                col,
+                first: 0,
+                last: 1,
+            };
+            lines.push((l.label.clone(), cells(col), cells(col + 1)));
+        }
+        Ok(Some(ChartInput {
+            title: &chart.title,
+            kind: chart.kind,
+            categories,
+            series,
+            tier_of,
+            tiers: self.book.tiers.len(),
+            lines,
+        }))
+    }
+
+    /// Labels spread evenly across the span, each followed by a line to
+    /// sign on; kept on one page with the last rows above it.
     fn signature(&mut self, labels: &[String]) -> Result<(), XlsxError> {
         if labels.is_empty() {
             return Ok(());
         }
+        let start = self.row.saturating_sub(2);
         self.row += 1;
         let row = self.row;
-        let label_f = Format::new()
-            .set_bold()
-            .set_align(FormatAlign::Right)
-            .set_align(FormatAlign::Bottom);
-        let line_f = Format::new().set_border_bottom(FormatBorder::Thin);
-        let span = usize::from(self.span);
         let n = labels.len();
-        if span < 2 * n {
+        // The column starting nearest each label's share of the span.
+        let span_px = self.span_px();
+        let mut bounds: Vec<usize> = (0..n)
+            .map(|i| self.column_nearest(span_px * i as u32 / n as u32))
+            .collect();
+        bounds.push(usize::from(self.span));
+        if bounds.windows(2).any(|w| w[0] + 2 > w[1]) {
+            // Too few columns for a line each: one line of text.
             let text = labels
                 .iter()
                 .map(|l| format!("{l}__________"))
                 .collect::<Vec<_>>()
                 .join("    ");
-            let f = label_f.clone().set_align(FormatAlign::Left);
+            let f = self.styles.signature_text();
             self.ws
                 .write_string_with_format(row, 0, cell_text(&text), &f)?;
         } else {
-            let group = span / n;
             for (i, label) in labels.iter().enumerate() {
-                let start = i * group;
-                let end = start + group - 1; // last column of the group: a gap
-                                             // Columns the label needs.
-                let need = display_width(label) as f64 + 1.0;
-                let mut label_end = start;
-                let mut have = self.widths.get(start).copied().unwrap_or(MIN_WIDTH);
-                while have < need && label_end + 1 < end {
-                    label_end += 1;
-                    have += self.widths.get(label_end).copied().unwrap_or(MIN_WIDTH);
-                }
-                if label_end > start {
-                    self.ws.merge_range(
-                        row,
-                        col_num(start)?,
-                        row,
-                        col_num(label_end)?,
-                        &cell_text(label),
-                        &label_f,
-                    )?;
-                } else {
-                    self.ws.write_string_with_format(
-                        row,
-                        col_num(start)?,
-                        cell_text(label),
-                        &label_f,
-                    )?;
-                }
-                let line_end = if end > label_end + 1 { end - 1 } else { end };
-                for c in label_end + 1..=line_end {
-                    self.ws.write_blank(row, col_num(c)?, &line_f)?;
-                }
+                let (first, end) = (bounds[i], bounds[i + 1] - 1);
+                self.signature_part(row, label, first, end)?;
             }
         }
-        self.ws.set_row_height(row, 30)?;
+        self.set_height(row, SIGNATURE_PT)?;
         self.row += 1;
+        self.keep(start, u32::MAX);
+        Ok(())
+    }
+
+    /// One label in columns `first…`, as many as it needs, right-aligned,
+    /// and the line to sign on after it up to column `end`.
+    fn signature_part(
+        &mut self,
+        row: u32,
+        label: &str,
+        first: usize,
+        end: usize,
+    ) -> Result<(), XlsxError> {
+        let need = display_width(label) as f64 + 1.0;
+        let mut label_end = first;
+        let mut have = self.widths.get(first).copied().unwrap_or(MIN_WIDTH);
+        while have < need && label_end + 1 < end {
+            label_end += 1;
+            have += self.widths.get(label_end).copied().unwrap_or(MIN_WIDTH);
+        }
+        let f = &self.styles.signature_label;
+        if label_end > first {
+            let (a, b) = (col_num(first)?, col_num(label_end)?);
+            self.ws.merge_range(row, a, row, b, &cell_text(label), f)?;
+        } else {
+            self.ws
+                .write_string_with_format(row, col_num(first)?, cell_text(label), f)?;
+        }
+        for c in label_end + 1..=end {
+            let f = &self.styles.signature_line;
+            self.ws.write_blank(row, col_num(c)?, f)?;
+        }
         Ok(())
     }
 
     fn page_setup(&mut self, sheet: &Sheet) -> Result<(), XlsxError> {
         let page = &sheet.page;
         let ws = &mut *self.ws;
-        ws.set_paper_size(9); // A4
+        ws.set_paper_size(paper_code(page.paper));
         if page.landscape {
             ws.set_landscape();
         }
         ws.set_print_fit_to_pages(1, 0);
-        // Excel's "Narrow" margins (inches).
-        ws.set_margins(0.25, 0.25, 0.75, 0.75, 0.3, 0.3);
+        let (side, end, header) = (page::MARGIN_SIDE_IN, page::MARGIN_END_IN, page::HEADER_IN);
+        ws.set_margins(side, side, end, end, header, header);
         ws.set_print_center_horizontally(true);
         ws.set_print_gridlines(false);
         if !page.header.is_empty() {
@@ -1399,6 +1539,22 @@ impl<'a> SheetWriter<'a> {
         }
         Ok(())
     }
+}
+
+/// Excel's code of a paper size.
+fn paper_code(paper: Paper) -> u8 {
+    match paper {
+        Paper::A4 => 9,
+        Paper::A3 => 8,
+    }
+}
+
+/// The height of a printed page in a sheet's points: the printable height
+/// over the scale fitting the columns `widths` (characters) to one page wide.
+fn page_height(paper: &Paper, landscape: bool, widths: &[f64]) -> f64 {
+    let (w, h) = page::printable(*paper, landscape);
+    let content: f64 = widths.iter().map(|c| f64::from(width_px(*c))).sum();
+    h / page::fit_scale(content * page::PT_PER_PX, w)
 }
 
 #[cfg(test)]

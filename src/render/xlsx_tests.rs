@@ -6,7 +6,7 @@ use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
 use super::*;
-use crate::report::model::{Chart, HiddenSheet, PageSetup};
+use crate::report::model::{Chart, HiddenSheet, PageSetup, Paper};
 
 fn d(s: &str) -> Decimal {
     Decimal::from_str(s).expect("test decimal")
@@ -199,6 +199,7 @@ fn evaluation_book_of(zh: bool, customers: u64) -> Book {
             .map(String::from)
             .collect()
         }),
+        paper: Paper::A4,
     };
     let title = l
         .t("客户质量等级评定表", "Customer Quality Grading")
@@ -225,6 +226,7 @@ fn evaluation_book_of(zh: bool, customers: u64) -> Book {
             total: Some(total),
             main: true,
             autofilter: true,
+            heat_map: None,
         })],
         page: page(true, &format!("{title} 2025-03-31 R&D"), true, true),
     };
@@ -265,6 +267,7 @@ fn evaluation_book_of(zh: bool, customers: u64) -> Book {
         ]),
         main: true,
         autofilter: false,
+        heat_map: None,
     };
     let controls = Table {
         id: "controls".into(),
@@ -293,6 +296,7 @@ fn evaluation_book_of(zh: bool, customers: u64) -> Book {
         total: None,
         main: false,
         autofilter: false,
+        heat_map: None,
     };
     let summary = Sheet {
         name: l.t("汇总", "Summary").to_string(),
@@ -304,12 +308,12 @@ fn evaluation_book_of(zh: bool, customers: u64) -> Book {
         blocks: vec![
             Block::Heading(l.t("各等级客户分布", "Customers per tier").to_string()),
             Block::Table(tier_table),
-            Block::Chart(Chart {
-                title: l.t("各等级客户数与销售额", "Customers and sales per tier").to_string(),
-                table_id: "tiers".into(),
-                categories: 0,
-                series: vec![1, 2],
-            }),
+            Block::Chart(Chart::new(
+                l.t("各等级客户数与销售额", "Customers and sales per tier"),
+                "tiers",
+                0,
+                vec![1, 2],
+            )),
             Block::Heading(l.t("控制合计", "Control totals").to_string()),
             Block::Table(controls),
             Block::Gap,
@@ -490,9 +494,9 @@ fn display_texts_match_the_number_formats() {
 
 #[test]
 fn headers_wrap_on_two_lines_and_numbers_always_fit() {
-    // "最长逾期天数": three characters a line.
+    // "最长逾期天数": three characters a line (a CJK glyph is 1.85 digits).
     let w = header_width("最长逾期天数");
-    assert!((6.9..7.0).contains(&w), "{w}");
+    assert!((5.5..5.6).contains(&w), "{w}");
     assert_eq!(wrapped_lines("最长逾期天数", w, BOLD), 2);
     // "Max Days Overdue": "Max Days" / "Overdue", never "Chang/e".
     let w = header_width("Max Days Overdue");
@@ -509,6 +513,7 @@ fn headers_wrap_on_two_lines_and_numbers_always_fit() {
         total: None,
         main: true,
         autofilter: false,
+        heat_map: None,
     };
     // "¥123,456,789.12" is 15 characters: the max width gives way.
     assert!(table_widths(&t)[0] >= 17.0);
@@ -656,6 +661,7 @@ fn measuring_stops_early_without_changing_widths_or_wrapping() {
                 total: Some(vec![word(&mut rng)]),
                 main: true,
                 autofilter: false,
+                heat_map: None,
             };
             let m = measure_table(&t);
             assert_eq!(
@@ -779,6 +785,7 @@ fn odd_books_render_without_failing() {
         total: Some(vec![Value::Int(i64::MIN)]),
         main: true,
         autofilter: true,
+        heat_map: None,
     };
     let sheet = |name: &str, blocks: Vec<Block>| Sheet {
         name: name.into(),
@@ -793,6 +800,7 @@ fn odd_books_render_without_failing() {
             repeat_header: true,
             protect: true,
             signature: Some(vec!["填表：".into(), "审核：".into(), "批准：".into()]),
+            paper: Paper::A3,
         },
     };
     let book = Book {
@@ -803,18 +811,8 @@ fn odd_books_render_without_failing() {
                 "a[b]:c/d\\e?f*g'hhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhh",
                 vec![
                     Block::Table(table),
-                    Block::Chart(Chart {
-                        title: "=".into(),
-                        table_id: "missing".into(),
-                        categories: 0,
-                        series: vec![1],
-                    }),
-                    Block::Chart(Chart {
-                        title: "c".into(),
-                        table_id: "t".into(),
-                        categories: 7,
-                        series: vec![9, 1],
-                    }),
+                    Block::Chart(Chart::new("=", "missing", 0, vec![1])),
+                    Block::Chart(Chart::new("c", "t", 7, vec![9, 1])),
                 ],
             ),
             sheet(
@@ -836,4 +834,156 @@ fn odd_books_render_without_failing() {
     assert_eq!(first.get_value((0, 0)), Some(&Data::String("=1+1".into())));
     let hidden = wb.worksheet_range("notes (2)").expect("hidden");
     assert_eq!(hidden.get_value((0, 0)), Some(&Data::String("=cmd".into())));
+}
+
+/// The text of a part of an xlsx package.
+fn xml_part(bytes: &[u8], name: &str) -> String {
+    let mut z = zip::ZipArchive::new(Cursor::new(bytes)).expect("xlsx zip");
+    let mut s = String::new();
+    z.by_name(name)
+        .expect("part")
+        .read_to_string(&mut s)
+        .expect("xml");
+    s
+}
+
+/// The 0-based rows manual page breaks go before, from a sheet's XML.
+fn row_breaks(xml: &str) -> Vec<u32> {
+    xml.split("<brk id=\"")
+        .skip(1)
+        .map(|s| s[..s.find('"').expect("id")].parse().expect("row"))
+        .collect()
+}
+
+/// A sheet of `n` headed tables of `rows` rows each, A4 portrait.
+fn stacked_tables(n: usize, rows: usize, paper: Paper) -> Book {
+    let mut blocks = Vec::new();
+    for k in 0..n {
+        blocks.push(Block::Heading(format!("Heading {k}")));
+        let cols = vec![
+            Column::new("name", "名称", ColKind::Text),
+            Column::new("sales", "销售额", ColKind::Money),
+        ];
+        let body = (0..rows)
+            .map(|i| vec![Value::text(format!("客户{i}")), Value::Int(i as i64)])
+            .collect();
+        blocks.push(Block::Table(Table::new(&format!("t{k}"), cols, body)));
+        blocks.push(Block::Gap);
+    }
+    let page = PageSetup {
+        landscape: false,
+        header: "h".into(),
+        footer: "f".into(),
+        freeze_columns: 0,
+        repeat_header: false,
+        protect: false,
+        signature: None,
+        paper,
+    };
+    Book {
+        title: "t".into(),
+        created: date(2025, 3, 31),
+        sheets: vec![Sheet {
+            name: "汇总".into(),
+            title: "汇总".into(),
+            subtitle: vec![],
+            blocks,
+            page,
+        }],
+        hidden: None,
+        tiers: vec![],
+    }
+}
+
+#[test]
+fn page_breaks_fall_before_headings_and_never_split_a_table() {
+    // Eight tables of 12 rows (heading 22 pt, header 24 pt, 12 rows of
+    // 18 pt: 262 pt, then a gap of 18) under a title and a gap (46 pt), on
+    // A4 portrait (733.9 pt printable at 100 %): two tables a page.
+    let bytes = xlsx_bytes(&stacked_tables(8, 12, Paper::A4)).expect("render");
+    let xml = xml_part(&bytes, "xl/worksheets/sheet1.xml");
+    assert!(xml.contains("paperSize=\"9\""));
+    let breaks = row_breaks(&xml);
+    assert_eq!(breaks.len(), 3, "{breaks:?}");
+    let range = open(bytes).worksheet_range("汇总").expect("sheet");
+    for b in &breaks {
+        let first = range.get_value((*b, 0)).map(|d| d.to_string());
+        assert!(
+            first.as_deref().is_some_and(|t| t.starts_with("Heading ")),
+            "page starts at row {b}: {first:?}"
+        );
+    }
+    // On A3 (1082.3 pt) three tables fit a page.
+    let bytes = xlsx_bytes(&stacked_tables(8, 12, Paper::A3)).expect("render");
+    let xml = xml_part(&bytes, "xl/worksheets/sheet1.xml");
+    assert!(xml.contains("paperSize=\"8\""));
+    assert_eq!(row_breaks(&xml).len(), 2);
+}
+
+#[test]
+fn chart_data_lives_on_the_hidden_sheet_and_the_heat_map_on_the_body() {
+    let mut book = stacked_tables(1, 3, Paper::A4);
+    let cols = vec![
+        Column::new("x", "客户数累计占比", ColKind::Percent),
+        Column::new("y", "销售额累计占比", ColKind::Percent),
+    ];
+    let rows = vec![
+        vec![Value::Number(d("0")), Value::Number(d("0"))],
+        vec![Value::Number(d("0.5")), Value::Number(d("0.8"))],
+        vec![Value::Number(d("1")), Value::Number(d("1"))],
+    ];
+    let line = crate::report::model::RefLine {
+        label: "A级分界：累计 70%".into(),
+        vertical: false,
+        at: d("0.7"),
+    };
+    let sheet = &mut book.sheets[0];
+    if let Some(Block::Table(t)) = sheet.blocks.get_mut(1) {
+        *t = t.clone().heat_map(1, 1);
+    }
+    sheet
+        .blocks
+        .push(Block::ChartData(Table::new("curve", cols, rows)));
+    sheet.blocks.push(Block::Chart(
+        Chart::new("帕累托", "curve", 0, vec![1])
+            .kind(crate::report::model::ChartKind::Curve)
+            .lines(vec![line]),
+    ));
+    let bytes = xlsx_bytes(&book).expect("render");
+    // The curve in columns C and D of the hidden sheet, the line's ends in E and F.
+    let mut wb = open(bytes.clone());
+    let hidden = wb.worksheet_range(LISTS_SHEET).expect("hidden sheet");
+    let col = |c: u32| -> Vec<f64> {
+        (0..hidden.height() as u32)
+            .filter_map(|r| match hidden.get_value((r, c)) {
+                Some(Data::Float(f)) => Some(*f),
+                _ => None,
+            })
+            .collect()
+    };
+    assert_eq!(col(2), vec![0.0, 0.5, 1.0]);
+    assert_eq!(col(3), vec![0.0, 0.8, 1.0]);
+    assert_eq!(col(4), vec![0.0, 1.0]);
+    assert_eq!(col(5), vec![0.7, 0.7]);
+    let chart = xml_part(&bytes, "xl/charts/chart1.xml");
+    assert!(chart.contains("<c:scatterChart>"));
+    assert!(
+        chart.contains("_lists!$C$1:$C$3") && chart.contains("_lists!$F$1:$F$2"),
+        "{chart}"
+    );
+    assert!(chart.contains("A级分界：累计 70%"));
+    // The heat map covers the sales column's three body rows (rows 4–6: title, gap, heading, header).
+    let xml = xml_part(&bytes, "xl/worksheets/sheet1.xml");
+    assert!(
+        xml.contains("<conditionalFormatting sqref=\"B5:B7\">"),
+        "{xml}"
+    );
+    // Every font of the book is the book's one font.
+    let styles = xml_part(&bytes, "xl/styles.xml");
+    let fonts =
+        &styles[styles.find("<fonts").expect("fonts")..styles.find("</fonts>").expect("end")];
+    assert_eq!(
+        fonts.matches("<name ").count(),
+        fonts.matches("<name val=\"等线\"/>").count()
+    );
 }

@@ -51,6 +51,7 @@ impl Frame<'_> {
             repeat_header: true,
             protect: false,
             signature: signature.then(|| t.signature.iter().map(|s| s.to_string()).collect()),
+            paper: Default::default(),
         }
     }
 

@@ -10,14 +10,20 @@ use super::blocks::{
     main_table, Frame,
 };
 use super::labels::Texts;
-use super::model::{Block, Book, Chart, ColKind, Column, PageSetup, Sheet, Table, Value};
-use super::reasons::{next_tier_text, reason_texts};
+use super::model::{
+    Block, Book, Chart, ChartKind, ColKind, Column, PageSetup, RefLine, Sheet, Table, Value,
+};
+use super::reasons::{fmt_value, metric_name, next_tier_text, reason_texts};
 use crate::grade::{Change, CustomerGrade, PolicyVerdict};
-use crate::labels::{fill, Lang};
+use crate::labels::{charts, fill, Lang};
 use crate::model::{Metrics, Model};
 use crate::pipeline::Evaluated;
 use crate::read::{Issue, SheetSummary};
-use crate::rules::Rules;
+use crate::rules::{Rules, VolumeMethod};
+use crate::text::fmt_percent;
+
+/// Points of the Summary's Pareto curve, at most (besides the tier cuts).
+const PARETO_POINTS: usize = 200;
 
 /// Everything the evaluation reports are built from.
 pub struct Evaluation<'a> {
@@ -157,29 +163,32 @@ impl Evaluation<'_> {
             Block::Gap,
             Block::Heading(t.tiers_heading.to_string()),
             Block::Table(self.tiers_table()),
-            Block::Chart(Chart {
-                title: t.chart_title.to_string(),
-                table_id: "tiers".into(),
-                categories: 0,
-                series: vec![2, 3],
-            }),
+            Block::Charts(self.tier_charts()),
             Block::Gap,
         ];
+        if let Some(curve) = self.pareto_table() {
+            blocks.push(Block::ChartData(curve));
+            blocks.push(Block::Chart(self.pareto_chart()));
+            blocks.push(Block::Gap);
+        }
         if self.has_previous {
+            // Previous tiers down, current tiers and lost across: shaded by count.
+            let n = self.tiers().len();
             blocks.push(Block::Heading(t.migration_heading.to_string()));
-            blocks.push(Block::Table(self.migration()));
+            blocks.push(Block::Table(self.migration().heat_map(1, n + 1)));
             blocks.push(Block::Gap);
         }
         blocks.push(Block::Heading(t.controls_heading.to_string()));
         blocks.push(Block::Table(self.controls()));
         blocks.push(Block::Gap);
-        if by_file(self.inputs).len() < self.inputs.len() {
-            blocks.push(Block::Heading(t.sheets_heading.to_string()));
-            blocks.push(Block::Table(inputs_table(t, self.inputs, false)));
-            blocks.push(Block::Gap);
-        }
         blocks.push(Block::Heading(t.notes_heading.to_string()));
         blocks.push(Block::Text(self.notes()));
+        // The longest and least read block last.
+        if by_file(self.inputs).len() < self.inputs.len() {
+            blocks.push(Block::Gap);
+            blocks.push(Block::Heading(t.sheets_heading.to_string()));
+            blocks.push(Block::Table(inputs_table(t, self.inputs, false)));
+        }
         let frame = self.frame();
         let page = PageSetup {
             landscape: false,
@@ -187,6 +196,163 @@ impl Evaluation<'_> {
             ..frame.page(t.title_summary, 0, false)
         };
         frame.sheet(t.sheet_summary, t.title_summary, blocks, page)
+    }
+
+    /// Over the tiers table: customers (columns) and sales (a line) per
+    /// tier, and each tier's share of sales (a pie, when no tier's sales
+    /// are negative and there are any).
+    fn tier_charts(&self) -> Vec<Chart> {
+        let t = self.t();
+        let mut charts = vec![Chart::new(t.chart_title, "tiers", 0, vec![2, 3])];
+        let shares: Vec<Option<Decimal>> = self.tier_table().iter().map(|r| r.4).collect();
+        if shares.iter().all(|s| s.is_some_and(|s| s >= Decimal::ZERO)) {
+            let pie = Chart::new(charts::charts(self.lang).share_title, "tiers", 0, vec![4]);
+            charts.push(pie.kind(ChartKind::Pie));
+        }
+        charts
+    }
+
+    /// The volume metric of every customer (0 when it has none), highest first.
+    fn volume_ranked(&self) -> Vec<Decimal> {
+        let metric = &self.rules.volume.metric;
+        let mut values: Vec<Decimal> = self
+            .model
+            .customers
+            .iter()
+            .map(|c| c.get(metric).unwrap_or(Decimal::ZERO))
+            .collect();
+        values.sort_by(|a, b| b.cmp(a));
+        values
+    }
+
+    /// The Pareto curve of the volume metric: customers ranked highest
+    /// first; x the share of customers, y the share of the positive total
+    /// held by them; at most [`PARETO_POINTS`] points, the tiers' last
+    /// customers among them. `None` when no customer has a positive value.
+    fn pareto_table(&self) -> Option<Table> {
+        let values = self.volume_ranked();
+        let positive: Vec<Decimal> = values
+            .iter()
+            .copied()
+            .filter(|v| *v > Decimal::ZERO)
+            .collect();
+        let total = positive
+            .iter()
+            .try_fold(Decimal::ZERO, |s, v| s.checked_add(*v))?;
+        if total <= Decimal::ZERO {
+            return None;
+        }
+        let n = values.len();
+        let mut ranks: Vec<usize> = (0..=PARETO_POINTS).map(|i| i * n / PARETO_POINTS).collect();
+        ranks.extend(self.tier_sizes());
+        ranks.sort_unstable();
+        ranks.dedup();
+        let mut cumulative = vec![Decimal::ZERO];
+        for v in &positive {
+            cumulative.push(
+                cumulative
+                    .last()
+                    .copied()
+                    .unwrap_or_default()
+                    .checked_add(*v)?,
+            );
+        }
+        let count = Decimal::from(n as u64);
+        let rows = ranks
+            .iter()
+            .filter(|&&k| k <= n)
+            .map(|&k| {
+                let held = cumulative[k.min(positive.len())];
+                vec![
+                    Value::Number((Decimal::from(k as u64) / count).round_dp(6)),
+                    Value::Number((held / total).round_dp(6)),
+                ]
+            })
+            .collect();
+        let c = charts::charts(self.lang);
+        let metric = metric_name(&self.rules.volume.metric, self.lang);
+        let columns = vec![
+            Column::new(
+                "customer_share",
+                fill(c.pareto_x, &[("metric", &metric)]),
+                ColKind::Percent,
+            ),
+            Column::new(
+                "cumulative_share",
+                fill(c.pareto_y, &[("metric", &metric)]),
+                ColKind::Percent,
+            ),
+        ];
+        Some(Table::new("pareto", columns, rows))
+    }
+
+    /// Customers ranked inside each tier's volume cut, best tier first (the
+    /// rank where the curve crosses into the next tier).
+    fn tier_sizes(&self) -> Vec<usize> {
+        let mut sizes = vec![0usize; self.tiers().len()];
+        for g in self.grades {
+            if let Some(n) = sizes.get_mut(g.volume_tier) {
+                *n += 1;
+            }
+        }
+        sizes
+            .iter()
+            .scan(0, |sum, n| {
+                *sum += n;
+                Some(*sum)
+            })
+            .collect()
+    }
+
+    /// The Pareto chart with a line where the rules cut: the cut shares of
+    /// a cumulative-share rule (across), or where a threshold rule's
+    /// minimum falls among the ranked customers (down).
+    fn pareto_chart(&self) -> Chart {
+        let c = charts::charts(self.lang);
+        let metric = &self.rules.volume.metric;
+        let name = metric_name(metric, self.lang);
+        let title = fill(c.pareto_title, &[("metric", &name)]);
+        let volume = &self.rules.volume;
+        let mut lines = Vec::new();
+        let floor = self.tiers().len().saturating_sub(1);
+        for tier in self.tiers().iter().take(floor) {
+            let line = match volume.method {
+                VolumeMethod::CumulativeShare => volume
+                    .share
+                    .as_ref()
+                    .and_then(|s| s.get(tier))
+                    .map(|share| {
+                        let label = fill(
+                            c.cut_share,
+                            &[("tier", tier), ("share", &fmt_percent(*share))],
+                        );
+                        RefLine {
+                            label,
+                            vertical: false,
+                            at: *share,
+                        }
+                    }),
+                VolumeMethod::Threshold => {
+                    volume.min.as_ref().and_then(|m| m.get(tier)).map(|min| {
+                        let values = self.volume_ranked();
+                        let inside = values.iter().filter(|v| *v >= min).count() as u64;
+                        let at =
+                            Decimal::from(inside) / Decimal::from((values.len() as u64).max(1));
+                        let min = fmt_value(metric, *min, self.lang, true);
+                        let label = fill(c.cut_min, &[("tier", tier), ("min", &min)]);
+                        RefLine {
+                            label,
+                            vertical: true,
+                            at: at.round_dp(6),
+                        }
+                    })
+                }
+            };
+            lines.extend(line);
+        }
+        Chart::new(title, "pareto", 0, vec![1])
+            .kind(ChartKind::Curve)
+            .lines(lines)
     }
 
     /// Customers and sales per tier, with a total row of `SUM` formulas.

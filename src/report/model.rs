@@ -60,6 +60,56 @@ pub struct PageSetup {
     pub protect: bool,
     /// Signature block (填表 / 审核 / 批准) after the last row.
     pub signature: Option<Vec<String>>,
+    /// The paper the sheet prints on (`--paper`).
+    pub paper: Paper,
+}
+
+/// The paper a workbook prints on (`--paper A4|A3`, SPEC 9 "Paper").
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub enum Paper {
+    /// 210 × 297 mm: the Summary, handouts and short lists.
+    #[default]
+    A4,
+    /// 297 × 420 mm: the ~30-column Evaluation form at a readable size.
+    A3,
+}
+
+impl Paper {
+    /// Width and height of the portrait sheet in points (1/72 inch).
+    pub fn size_pt(self) -> (f64, f64) {
+        let mm = |x: f64| x * 72.0 / 25.4;
+        match self {
+            Paper::A4 => (mm(210.0), mm(297.0)),
+            Paper::A3 => (mm(297.0), mm(420.0)),
+        }
+    }
+
+    /// `A4` or `A3`, as the flag is written.
+    pub fn name(self) -> &'static str {
+        match self {
+            Paper::A4 => "A4",
+            Paper::A3 => "A3",
+        }
+    }
+
+    /// `A4` or `A3` in any case.
+    pub fn parse(s: &str) -> Option<Paper> {
+        match s.trim().to_ascii_uppercase().as_str() {
+            "A4" => Some(Paper::A4),
+            "A3" => Some(Paper::A3),
+            _ => None,
+        }
+    }
+}
+
+impl Book {
+    /// The book with every sheet printed on `paper`.
+    pub fn with_paper(mut self, paper: Paper) -> Book {
+        for sheet in &mut self.sheets {
+            sheet.page.paper = paper;
+        }
+        self
+    }
 }
 
 /// A piece of a sheet.
@@ -70,8 +120,13 @@ pub enum Block {
     /// Plain lines of text (notes, explanations).
     Text(Vec<String>),
     Table(Table),
-    /// A clustered column chart over a table already placed on this sheet.
+    /// A chart over a table already placed on this sheet (or a [`Block::ChartData`]).
     Chart(Chart),
+    /// Charts side by side in one band, the width of the sheet's main table.
+    Charts(Vec<Chart>),
+    /// A table only charts read (a curve of many points): written out of
+    /// sight on the workbook's hidden sheet, never printed.
+    ChartData(Table),
     /// An empty row.
     Gap,
 }
@@ -88,6 +143,17 @@ pub struct Table {
     /// The main table of the sheet: gets freeze panes, autofilter, print titles.
     pub main: bool,
     pub autofilter: bool,
+    /// Body cells shaded by their value (a heat map), these columns.
+    pub heat_map: Option<HeatMap>,
+}
+
+/// Columns `first..=last` of a table's body shaded from white (the smallest
+/// value) to a strong colour (the largest), as a colour-scale conditional
+/// format, so the figures stay as typed and the shading follows edits.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HeatMap {
+    pub first: usize,
+    pub last: usize,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -206,7 +272,13 @@ impl Table {
             total: None,
             main: false,
             autofilter: false,
+            heat_map: None,
         }
+    }
+    /// Body cells of columns `first..=last` shaded by value.
+    pub fn heat_map(mut self, first: usize, last: usize) -> Table {
+        self.heat_map = Some(HeatMap { first, last });
+        self
     }
     /// With a closing total row.
     pub fn with_total(mut self, total: Vec<Value>) -> Table {
@@ -226,12 +298,66 @@ impl Table {
 }
 
 /// A chart of one or more columns of a table, categories from another.
+/// Axis titles and series names are the columns' headers.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Chart {
     pub title: String,
     pub table_id: String,
-    /// Column index of the categories.
+    /// Column index of the categories (of the x values for a [`ChartKind::Curve`]).
     pub categories: usize,
     /// Column indexes of the series (the first on the primary axis, the rest on the secondary).
     pub series: Vec<usize>,
+    pub kind: ChartKind,
+    /// Straight lines across the plot (tier cuts on a Pareto curve).
+    pub lines: Vec<RefLine>,
+}
+
+impl Chart {
+    /// A [`ChartKind::ColumnLine`] chart of `series` over `categories` of table `table_id`.
+    pub fn new(
+        title: impl Into<String>,
+        table_id: &str,
+        categories: usize,
+        series: Vec<usize>,
+    ) -> Chart {
+        Chart {
+            title: title.into(),
+            table_id: table_id.to_string(),
+            categories,
+            series,
+            kind: ChartKind::ColumnLine,
+            lines: Vec::new(),
+        }
+    }
+    pub fn kind(mut self, kind: ChartKind) -> Chart {
+        self.kind = kind;
+        self
+    }
+    pub fn lines(mut self, lines: Vec<RefLine>) -> Chart {
+        self.lines = lines;
+        self
+    }
+}
+
+/// How a chart draws its series. Points whose categories are tier names
+/// take their tier's colour.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub enum ChartKind {
+    /// Columns for the first series, lines on a secondary axis for the rest.
+    #[default]
+    ColumnLine,
+    /// A pie of the first series with each slice's share written on it.
+    Pie,
+    /// A curve through (x, y) points, x from the categories column, both
+    /// axes from 0 to 100 %.
+    Curve,
+}
+
+/// A straight line across a [`ChartKind::Curve`] at `at` (a share, 0–1):
+/// horizontal (at a y value) or vertical (at an x value), named in the legend.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RefLine {
+    pub label: String,
+    pub vertical: bool,
+    pub at: Decimal,
 }

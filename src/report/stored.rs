@@ -207,6 +207,7 @@ mod tests {
                     repeat_header: true,
                     protect: true,
                     signature: Some(vec!["填表：".into()]),
+                    paper: Default::default(),
                 },
             }],
             hidden: None,

@@ -16,11 +16,22 @@ fn check_prints_header_rows_and_mappings_and_writes_nothing() {
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(out.status.success(), "{stdout}\n{stderr}");
     assert!(stdout.contains("ledger.xlsx"), "{stdout}");
+    // One table a file: a row a sheet (header row, read, accepted, rejected,
+    // totals rows: the fixture's own counts), a total row of their sums.
     for want in [
-        "\"2025年1月\": header at row 4",
-        "\"2025年2月\": header at row 3",
-        "8 rows read, 3 accepted, 4 rejected, 1 totals rows",
-        "5 rows read, 4 accepted, 0 rejected, 1 totals rows",
+        "  sheet      header row  rows read  accepted  rejected  totals rows",
+        "  2025年1月           4          8         3         4            1",
+        "  2025年2月           3          5         4         0            1",
+        "  total                         13         7         4            2",
+    ] {
+        assert!(
+            stdout.lines().any(|l| l == want),
+            "no line {want:?} in:\n{stdout}"
+        );
+    }
+    // Both sheets map the same headers: the mapping is printed once.
+    assert_eq!(stdout.matches("columns:").count(), 1, "{stdout}");
+    for want in [
         "date ← 日期",
         "customer_id ← 客户编码",
         "customer_name ← 客户名称",
@@ -33,8 +44,9 @@ fn check_prints_header_rows_and_mappings_and_writes_nothing() {
     ] {
         assert!(stdout.contains(want), "missing {want:?} in:\n{stdout}");
     }
-    // The first issues are shown with their row.
-    assert!(stdout.contains("row 8"), "{stdout}");
+    // The file's first issues are shown with their sheet and row.
+    assert!(stdout.contains("5 issues:"), "{stdout}");
+    assert!(stdout.contains("sheet \"2025年1月\", row 8"), "{stdout}");
     assert_eq!(w.files(), before, "check wrote something");
 }
 

@@ -178,7 +178,8 @@ const SIMPLIFIED_TO_TRADITIONAL: &str =
     给給 资資 转轉 较較 达達 还還 图圖 点點 须須 组組 舍捨 \
     删刪 将將 当當 录錄 态態 来來 状狀 终終 览覽 记記 调調 进進 采採 预預 龄齡 \
     选選 择擇 检檢 载載 机機 传傳 语語 这這 里裡 调調 连連 经經 运運 网網 \
-    进進 筛篩 击擊 终終 带帶 启啟";
+    进進 筛篩 击擊 终終 带帶 启啟 \
+    线線 门門 槛檻 从從";
 
 /// Characters of the zh-CN label tables written the same in both scripts.
 /// 准 台 周 注 只 制 stand for other characters in some Traditional words
@@ -189,7 +190,8 @@ const BOTH_SCRIPTS: &str = "一上不且中享他件但作依保信值入全公�
     提支收政效文新方日明是晚最月有服期未本果某查核格案次款止正殊比法注流清特率生用由界的目相示空突\
     符第等策缺置致行表警距跳近逾量金需面首付位低使升周均差平理算者超配重降高簿宏逗句小千隔三精元大整部至之\
     下以供修出即底改更概源被跟醒除\
-    先再下地言把拖移除每都四心普通留改所限秒能接它停址了以含必跟看排端";
+    先再下地言把拖移除每都四心普通留改所限秒能接它停址了以含必跟看排端 \
+    累帕托曲";
 
 fn is_cjk(c: char) -> bool {
     matches!(c, '\u{3400}'..='\u{9fff}' | '\u{f900}'..='\u{faff}' | '\u{20000}'..='\u{2ffff}')
@@ -814,8 +816,8 @@ fn check_and_the_evaluate_summary_speak_the_language() {
             "en",
             [
                 "ledger ledger.xlsx",
-                "  sheet \"2025年1月\": header at row 4; 8 rows read, 3 accepted, 4 rejected, 1 totals rows",
-                "    rejected row 8, column 金额: amount: formula has no saved value: open and save the file in Excel",
+                "  2025年1月           4          8         3         4            1",
+                "    rejected sheet \"2025年1月\", row 8, column 金额: amount: formula has no saved value: open and save the file in Excel",
             ],
             "tierbook: read 13 rows (7 accepted, 4 rejected, 2 totals rows); 6 customers graded as of 2025-02-20",
         ),
@@ -823,8 +825,8 @@ fn check_and_the_evaluate_summary_speak_the_language() {
             "zh-CN",
             [
                 "销售台账 ledger.xlsx",
-                "  工作表“2025年1月”：表头在第 4 行；读取 8 行，有效 3，拒收 4，合计行 1",
-                "    拒收 第 8 行“金额”列：金额为公式且没有保存的值：请在 Excel 中打开并保存该文件",
+                "  2025年1月       4         8     3     4       1",
+                "    拒收 工作表“2025年1月”第 8 行“金额”列：金额为公式且没有保存的值：请在 Excel 中打开并保存该文件",
             ],
             "tierbook：读取 13 行（有效 7，拒收 4，合计行 2）；评定截止日 2025-02-20，共评定 6 个客户",
         ),
@@ -832,8 +834,8 @@ fn check_and_the_evaluate_summary_speak_the_language() {
             "zh-TW",
             [
                 "銷售台賬 ledger.xlsx",
-                "  工作表「2025年1月」：表頭在第 4 行；讀取 8 行，有效 3，拒收 4，合計行 1",
-                "    拒收 第 8 行「金额」欄：金額為公式且沒有儲存的值：請在 Excel 中開啟並儲存該檔案",
+                "  2025年1月       4         8     3     4       1",
+                "    拒收 工作表「2025年1月」第 8 行「金额」欄：金額為公式且沒有儲存的值：請在 Excel 中開啟並儲存該檔案",
             ],
             "tierbook：讀取 13 行（有效 7，拒收 4，合計行 2）；評定截止日 2025-02-20，共評定 6 個客戶",
         ),

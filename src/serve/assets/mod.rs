@@ -126,7 +126,7 @@ mod tests {
         let v: Value = serde_json::from_slice(&labels_json()).expect("json");
         for (code, _) in LANGS {
             assert!(v[code]["page"]["title"].is_string(), "{code}");
-            assert!(v[code]["cli"]["sheet_read"].is_string(), "{code}");
+            assert!(v[code]["cli"]["columns"].is_string(), "{code}");
             assert!(v[code]["book"]["h_grade"].is_string(), "{code}");
             assert!(v[code]["change"]["lost"].is_string(), "{code}");
             assert!(
