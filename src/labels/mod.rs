@@ -5,11 +5,13 @@
 //! - [`messages`]: issue kinds, field names and the issue messages of the
 //!   Data Issues sheet, the JSON and `check`.
 //! - [`cli`]: what `evaluate` prints on stderr and what `check` prints.
+//! - [`reading`]: the issues of SPEC 10's reading rules.
 //! - [`crate::report::labels`]: sheet names, titles and headers of workbooks.
 //! - [`reasons`]: the grading sentences (rendered by [`crate::report::reasons`]).
 
 pub mod cli;
 pub mod messages;
+pub mod reading;
 pub mod reasons;
 
 use serde::Serialize;
@@ -95,6 +97,7 @@ pub fn table_texts(table: &impl Serialize) -> Vec<String> {
 pub fn all_texts(lang: Lang) -> Vec<String> {
     let mut out = table_texts(messages::messages(lang));
     out.extend(table_texts(cli::cli(lang)));
+    out.extend(table_texts(reading::reading(lang)));
     out.extend(table_texts(crate::report::labels::texts(lang)));
     out.extend(table_texts(reasons::phrases(lang)));
     out.extend(

@@ -608,9 +608,7 @@ fn rows_from_records(
             if cells.is_empty() {
                 continue;
             }
-            if record.last > record.first {
-                visitor.record_lines(record.first, record.last);
-            }
+            visitor.record_shape(record.first, record.last, record.ends.len());
             if !visitor.row(record.first, &cells)? {
                 return Ok(());
             }
@@ -856,8 +854,10 @@ mod tests {
             Ok(true)
         }
 
-        fn record_lines(&mut self, first: u32, last: u32) {
-            self.spans.push((first, last));
+        fn record_shape(&mut self, first: u32, last: u32, _fields: usize) {
+            if last > first {
+                self.spans.push((first, last));
+            }
         }
     }
 

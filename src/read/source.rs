@@ -14,6 +14,7 @@ use calamine::{Data, DataRef, Reader, Sheets};
 
 use super::cell::Cell;
 use super::csv as csvread;
+use super::layout::{xlsx_layout, SheetLayout};
 use super::prescan;
 use super::value::date_from_serial;
 use super::ReadError;
@@ -69,9 +70,18 @@ impl Default for Limits {
 pub trait RowVisitor {
     fn row(&mut self, row: u32, cells: &[Cell]) -> Result<bool, ReadError>;
 
-    /// Called just before [`RowVisitor::row`] for a CSV record whose quoted
-    /// field runs across lines: the physical lines `first` … `last` it covers.
-    fn record_lines(&mut self, _first: u32, _last: u32) {}
+    /// Called before the first row with the sheet's merged cells and hidden
+    /// rows, where the format tells them.
+    fn layout(&mut self, _layout: SheetLayout) {}
+
+    /// Called after the last row when the sheet has cells right of the
+    /// columns read: the first of them (1-based row, 0-based column).
+    fn beyond(&mut self, _row: u32, _col: u32) {}
+
+    /// Called just before [`RowVisitor::row`] for each CSV record: the
+    /// physical lines `first` … `last` it covers and its number of fields as
+    /// written (trailing empty fields included; the row's cells leave them out).
+    fn record_shape(&mut self, _first: u32, _last: u32, _fields: usize) {}
 }
 
 /// Works out a file's format from its first bytes, then its extension.
@@ -303,6 +313,8 @@ pub struct SheetInfo {
     pub name: String,
     /// Chart sheets, macro sheets and dialog sheets hold no rows.
     pub is_worksheet: bool,
+    /// Hidden or very hidden in the workbook.
+    pub hidden: bool,
 }
 
 fn panic_message(p: Box<dyn std::any::Any + Send>) -> String {
@@ -460,6 +472,7 @@ impl Source {
             None => vec![SheetInfo {
                 name: csv_sheet_name(&self.path),
                 is_worksheet: true,
+                hidden: false,
             }],
             Some(book) => book
                 .sheets_metadata()
@@ -467,6 +480,7 @@ impl Source {
                 .map(|s| SheetInfo {
                     name: s.name.clone(),
                     is_worksheet: matches!(s.typ, calamine::SheetType::WorkSheet),
+                    hidden: !matches!(s.visible, calamine::SheetVisible::Visible),
                 })
                 .collect(),
         }
@@ -488,6 +502,7 @@ impl Source {
         };
         guarded(&path, || match book {
             Sheets::Xlsx(x) => {
+                visitor.layout(xlsx_layout(&path, sheet));
                 let mut reader = x.worksheet_cells_reader(sheet).map_err(|e| {
                     ReadError::sheet(&path, sheet, format!("could not be read ({e})"))
                 })?;
@@ -551,6 +566,16 @@ impl Source {
                         sheet,
                         format!("declares {rows_n} rows × {cols_n} columns, more than the cell limit (--max-cells)"),
                     ));
+                }
+                if let Sheets::Xls(x) = book {
+                    let mut layout = SheetLayout::default();
+                    layout.add_merges(
+                        x.merge_cells_by_sheet_name(sheet)
+                            .into_iter()
+                            .flatten()
+                            .map(|d| (d.start, d.end)),
+                    );
+                    visitor.layout(layout);
                 }
                 let start = range.start().unwrap_or((0, 0));
                 let mut sink = VisitorSink(visitor);
@@ -653,15 +678,20 @@ fn pipelined<'a>(
     let (tx, rx) = std::sync::mpsc::sync_channel::<Batch<'a>>(16);
     let (back, used) = std::sync::mpsc::channel::<Batch<'a>>();
     std::thread::scope(|scope| {
-        let parser = scope.spawn(move || -> Result<(), ReadError> {
+        let parser = scope.spawn(move || -> Result<Option<(u32, u32)>, ReadError> {
             let mut batch = Batch::default();
             let mut count: u64 = 0;
+            let mut beyond = None;
             while let Some(((r, c), cell)) = next_cell()? {
                 count += 1;
                 if count > limits.max_cells {
                     return Err(too_many_cells(path, sheet, &limits));
                 }
-                if c >= MAX_COLUMNS || matches!(cell, Cell::Empty) {
+                if matches!(cell, Cell::Empty) {
+                    continue;
+                }
+                if c >= MAX_COLUMNS {
+                    beyond.get_or_insert((r, c));
                     continue;
                 }
                 batch.push(r, c, cell);
@@ -669,14 +699,14 @@ fn pipelined<'a>(
                     let next = used.try_recv().unwrap_or_default();
                     if tx.send(std::mem::replace(&mut batch, next)).is_err() {
                         // The row thread stopped reading.
-                        return Ok(());
+                        return Ok(beyond);
                     }
                 }
             }
             if !batch.cells.is_empty() {
                 let _ = tx.send(batch);
             }
-            Ok(())
+            Ok(beyond)
         });
         // The row still open at the end of a batch, its cells owned: it may go
         // on in the next batch, and the batch its cells borrow from is reused.
@@ -712,7 +742,10 @@ fn pipelined<'a>(
             Ok(r) => r,
             Err(p) => std::panic::resume_unwind(p),
         };
-        result.and(parsed)
+        if let (Ok(()), Ok(Some((r, c)))) = (&result, &parsed) {
+            visitor.beyond(r + 1, *c);
+        }
+        result.and(parsed.map(|_| ()))
     })
 }
 
@@ -743,10 +776,13 @@ struct RowAssembler<'a, 'p> {
     cells: Vec<Cell<'a>>,
     count: u64,
     stopped: bool,
+    /// The first cell right of [`MAX_COLUMNS`] (0-based row and column).
+    beyond: Option<(u32, u32)>,
 }
 
-/// Widest row we keep cells of; cells further right are ignored.
-const MAX_COLUMNS: u32 = 1024;
+/// Widest row we keep cells of; cells further right are ignored (and the
+/// visitor is told where the first of them is).
+pub const MAX_COLUMNS: u32 = 1024;
 
 impl<'a, 'p> RowAssembler<'a, 'p> {
     fn new(path: &'p Path, sheet: &'p str, limits: Limits) -> Self {
@@ -758,6 +794,7 @@ impl<'a, 'p> RowAssembler<'a, 'p> {
             cells: Vec::with_capacity(32),
             count: 0,
             stopped: false,
+            beyond: None,
         }
     }
 
@@ -776,7 +813,11 @@ impl<'a, 'p> RowAssembler<'a, 'p> {
             self.flush(sink)?;
             self.current = Some(row);
         }
-        if col >= MAX_COLUMNS || matches!(cell, Cell::Empty) {
+        if matches!(cell, Cell::Empty) {
+            return Ok(());
+        }
+        if col >= MAX_COLUMNS {
+            self.beyond.get_or_insert((row, col));
             return Ok(());
         }
         let col = col as usize;
@@ -804,7 +845,11 @@ impl<'a, 'p> RowAssembler<'a, 'p> {
     }
 
     fn finish(mut self, sink: &mut impl RowSink<'a>) -> Result<(), ReadError> {
-        self.flush(sink)
+        self.flush(sink)?;
+        if let Some((r, c)) = self.beyond {
+            sink.beyond(r + 1, c);
+        }
+        Ok(())
     }
 
     /// Goes on with a row begun elsewhere (0-based row, its cells so far).
@@ -825,6 +870,9 @@ impl<'a, 'p> RowAssembler<'a, 'p> {
 /// another thread. A sink may take the cells out of `cells`.
 trait RowSink<'a> {
     fn take_row(&mut self, row: u32, cells: &mut Vec<Cell<'a>>) -> Result<bool, ReadError>;
+
+    /// The first cell right of the columns read (1-based row).
+    fn beyond(&mut self, row: u32, col: u32);
 }
 
 /// Hands rows to a [`RowVisitor`] on this thread.
@@ -833,6 +881,10 @@ struct VisitorSink<'v>(&'v mut dyn RowVisitor);
 impl<'a> RowSink<'a> for VisitorSink<'_> {
     fn take_row(&mut self, row: u32, cells: &mut Vec<Cell<'a>>) -> Result<bool, ReadError> {
         self.0.row(row, cells)
+    }
+
+    fn beyond(&mut self, row: u32, col: u32) {
+        self.0.beyond(row, col);
     }
 }
 
@@ -870,6 +922,10 @@ fn excel_date(dt: &calamine::ExcelDateTime) -> Cell<'static> {
         // A duration (time span), or a time of day alone, is no calendar date.
         return Cell::BadDate(dt.as_f64());
     }
+    if dt.as_f64().is_nan() || dt.as_f64() >= LAST_SERIAL {
+        // Past 9999-12-31 (or not a number): calamine's conversion would overflow.
+        return Cell::BadDate(dt.as_f64());
+    }
     match dt.as_datetime() {
         Some(d) => Cell::Date(d.date()),
         None => match date_from_serial(dt.as_f64(), false) {
@@ -878,6 +934,10 @@ fn excel_date(dt: &calamine::ExcelDateTime) -> Cell<'static> {
         },
     }
 }
+
+/// The serial number of 10000-01-01 in either date system, with room: a
+/// date cell from here on is no calendar date.
+const LAST_SERIAL: f64 = 2_958_466.0;
 
 fn iso_date(s: &str) -> Cell<'static> {
     let head = s.get(..10).unwrap_or(s);
