@@ -853,6 +853,121 @@ mod tests {
     }
 
     #[test]
+    fn a_trailing_unit_in_brackets_is_ignored() {
+        let m = HeaderMatcher::new(InputKind::Ledger, None);
+        let h = m.map_row(
+            1,
+            &row(&[
+                "日期",
+                "客户名称",
+                "数量(件)",
+                "单价【元】",
+                "金额（元）",
+                "(元)",
+            ]),
+        );
+        assert!(m.accept(&h));
+        assert_eq!(h.col(Field::Quantity), Some(2));
+        assert_eq!(h.col(Field::UnitPrice), Some(3));
+        assert_eq!(h.col(Field::Amount), Some(4));
+        assert_eq!(
+            h.headers[4], "金额(元)",
+            "the header as normalised, unit kept"
+        );
+        let mut map = BTreeMap::new();
+        map.insert("amount".to_string(), "销售收入".to_string());
+        let m = HeaderMatcher::new(InputKind::Ledger, Some(&map));
+        let h = m.map_row(1, &row(&["日期", "客户", "销售收入（万元）"]));
+        assert_eq!(
+            h.col(Field::Amount),
+            Some(2),
+            "a mapping matches without the unit too"
+        );
+    }
+
+    #[test]
+    fn two_columns_for_one_field_are_a_conflict_but_a_fallback_alias_is_not() {
+        let m = HeaderMatcher::new(InputKind::Ledger, None);
+        let h = m.map_row(1, &row(&["日期", "客户", "金额", "价税合计"]));
+        assert_eq!(h.conflicts, vec![(Field::Amount, vec![2, 3])]);
+        let h = m.map_row(1, &row(&["日期", "客户", "单价", "含税单价", "数量"]));
+        assert_eq!(h.conflicts, vec![(Field::UnitPrice, vec![2, 3])]);
+        let h = m.map_row(1, &row(&["日期", "客户", "金额", "金额"]));
+        assert_eq!(h.conflicts, vec![(Field::Amount, vec![2, 3])]);
+        let h = m.map_row(
+            1,
+            &row(&["发货日期", "单据日期", "客户", "金额", "备注", "说明"]),
+        );
+        assert!(h.conflicts.is_empty(), "{:?}", h.conflicts);
+        assert_eq!(h.col(Field::Date), Some(1));
+        assert_eq!(h.col(Field::Remark), Some(4), "the leftmost remark");
+        let mut map = BTreeMap::new();
+        map.insert("amount".to_string(), "价税合计".to_string());
+        let m = HeaderMatcher::new(InputKind::Ledger, Some(&map));
+        let h = m.map_row(1, &row(&["日期", "客户", "金额", "价税合计"]));
+        assert!(h.conflicts.is_empty(), "the mapping picks one");
+        assert_eq!(h.col(Field::Amount), Some(3));
+    }
+
+    #[test]
+    fn tables_side_by_side_are_told_apart() {
+        let m = HeaderMatcher::new(InputKind::Ledger, None);
+        let cells = row(&[
+            "日期",
+            "客户",
+            "金额",
+            "",
+            "日期",
+            "客户编码",
+            "客户名称",
+            "金额",
+            "备注",
+        ]);
+        let t = m.tables(3, &cells, 0);
+        assert_eq!(t.len(), 2);
+        assert_eq!((t[0].start, t[0].col(Field::Amount)), (0, Some(2)));
+        assert_eq!((t[1].start, t[1].col(Field::Amount)), (4, Some(3)));
+        assert_eq!(t[1].col(Field::CustomerId), Some(1));
+        assert!(t.iter().all(|t| t.row == 3 && t.conflicts.is_empty()));
+        // No blank column between them: the repeated date starts the second.
+        let t = m.tables(
+            1,
+            &row(&["日期", "客户", "金额", "日期", "客户", "金额"]),
+            10,
+        );
+        assert_eq!(t.iter().map(|t| t.start).collect::<Vec<_>>(), vec![10, 13]);
+        // One table with a blank header cell and a second amount column is one table.
+        let t = m.tables(1, &row(&["日期", "客户", "金额", "", "价税合计"]), 0);
+        assert_eq!(t.len(), 1);
+        assert_eq!(t[0].conflicts, vec![(Field::Amount, vec![2, 4])]);
+        assert!(m.tables(1, &row(&["日期", "金额"]), 0).is_empty());
+    }
+
+    #[test]
+    fn the_most_header_like_row_is_named_when_none_is_found() {
+        let m = HeaderMatcher::new(InputKind::Ledger, None);
+        let mut search = HeaderSearch::new(&m, true);
+        for (i, r) in [
+            row(&["销售台账"]),
+            row(&["日期", "客户名", "金额"]),
+            row(&["说明：以下为二月"]),
+        ]
+        .iter()
+        .enumerate()
+        {
+            assert!(matches!(search.offer(i as u32 + 1, r), Search::Continue));
+        }
+        assert!(matches!(search.offer(31, &row(&["x"])), Search::GiveUp));
+        let (problem, row_no, cells) = search.not_found();
+        assert_eq!(row_no, Some(2));
+        assert_eq!(cells, vec!["日期", "客户名", "金额"]);
+        assert_eq!(
+            problem.message(crate::labels::Lang::En),
+            "no header row in the first 30 rows; sheet skipped (missing: customer_id or customer_name). The most header-like row is row 2: 日期 | 客户名 | 金额. If a column has another name, map it in the rules file, e.g. [columns.ledger] customer_id = \"…\""
+        );
+    }
+
+    #[test]
     fn column_letters() {
         assert_eq!(column_letter(0), "A");
         assert_eq!(column_letter(25), "Z");

@@ -782,3 +782,442 @@ impl<K: RowKind> RowVisitor for SheetReader<'_, K> {
         self.body.csv.next = Some((first, last, fields));
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::read::layout::Merge;
+    use crate::read::{LedgerRows, LedgerSheet, LineRecord};
+    use std::borrow::Cow;
+    use std::str::FromStr;
+
+    fn t(s: &'static str) -> Cell<'static> {
+        if s.is_empty() {
+            Cell::Empty
+        } else {
+            Cell::Text(Cow::Borrowed(s))
+        }
+    }
+
+    fn d(s: &str) -> Decimal {
+        Decimal::from_str(s).expect("test decimal")
+    }
+
+    /// What a test does to a reader before, between and after rows.
+    enum Step {
+        Row(Vec<Cell<'static>>),
+        Shape(u32, u32, usize),
+        Layout(SheetLayout),
+        Beyond(u32, u32),
+    }
+
+    fn rows(rows: Vec<Vec<Cell<'static>>>) -> Vec<Step> {
+        rows.into_iter().map(Step::Row).collect()
+    }
+
+    /// Reads steps through a many-table ledger reader; rows are numbered
+    /// from 1 in order (a shape's first line numbers the next row).
+    fn read(steps: Vec<Step>, hidden: bool) -> Result<Vec<LedgerSheet>, ReadError> {
+        let m = HeaderMatcher::new(InputKind::Ledger, None);
+        let mut task = SheetTask::new("t.xlsx", "1月", Style::default());
+        task.hidden = hidden;
+        let make = |t: &SheetTask| LedgerRows::new(t);
+        let mut r = SheetReader::tables(&m, &make, &task)?;
+        let mut number = 0;
+        let mut next = None;
+        for s in steps {
+            match s {
+                Step::Row(cells) => {
+                    number = next.take().unwrap_or(number + 1);
+                    if !r.row(number, &cells)? {
+                        break;
+                    }
+                }
+                Step::Shape(first, last, fields) => {
+                    next = Some(first);
+                    r.record_shape(first, last, fields);
+                }
+                Step::Layout(l) => r.layout(l),
+                Step::Beyond(row, col) => r.beyond(row, col),
+            }
+        }
+        r.finish_tables()
+    }
+
+    fn records(sheet: &mut LedgerSheet) -> Vec<LineRecord> {
+        let mut out = Vec::new();
+        if let Some(spill) = sheet.rows.spill.as_mut() {
+            let mut rd = spill.reader().expect("spill");
+            while let Some(rec) = rd.next_record().expect("record") {
+                out.push(rec);
+            }
+        }
+        out
+    }
+
+    fn problems(sheet: &LedgerSheet, kind: IssueKind) -> Vec<(Option<u32>, Problem)> {
+        sheet
+            .issues
+            .iter()
+            .filter(|i| i.kind == kind)
+            .map(|i| (i.row, i.problem.clone()))
+            .collect()
+    }
+
+    fn header() -> Vec<Cell<'static>> {
+        vec![
+            t("日期"),
+            t("客户编码"),
+            t("客户名称"),
+            t("产品编码"),
+            t("金额"),
+            t("备注"),
+        ]
+    }
+
+    #[test]
+    fn a_totals_word_counts_only_in_the_date_customer_order_or_first_cell() {
+        let cols = TotalsColumns {
+            date: Some(0),
+            id: Some(1),
+            name: Some(2),
+            order: None,
+        };
+        let s = Style::default();
+        let class = |cells: Vec<Cell<'static>>| classify_row(&cells, &cols, &s);
+        let data = RowClass::Data;
+        let grand = RowClass::Totals(TotalsKind::Grand);
+        assert_eq!(
+            class(vec![t("2025-03-05"), t("C1"), t("甲"), t("小计"), t("5")]),
+            data
+        );
+        assert_eq!(
+            class(vec![
+                t("2025-03-05"),
+                t("C1"),
+                t("甲"),
+                t(""),
+                t("5"),
+                t("合计")
+            ]),
+            data
+        );
+        assert_eq!(
+            class(vec![t("2025-03-05"), t("C1"), t("合计"), t(""), t("5")]),
+            data
+        );
+        assert_eq!(class(vec![t(""), t(""), t("合计"), t(""), t("5")]), grand);
+        assert_eq!(
+            class(vec![t("2025-03-31"), t(""), t("本月合计"), t(""), t("5")]),
+            grand
+        );
+        assert_eq!(
+            class(vec![t("2025-03-31"), t("合计"), t(""), t(""), t("5")]),
+            grand
+        );
+        assert_eq!(class(vec![t(""), t(""), t(""), t("Total:"), t("5")]), grand);
+        assert_eq!(class(vec![t(""), t(" "), t("")]), RowClass::Blank);
+    }
+
+    #[test]
+    fn each_grand_total_is_checked_against_the_rows_since_the_previous_one() {
+        let mut steps = vec![header()];
+        steps.extend([
+            vec![t("2025-01-05"), t("C1"), t("甲"), t(""), t("100")],
+            vec![t("2025-01-09"), t("C2"), t("乙"), t(""), t("50.5")],
+            vec![t("本月合计"), t(""), t(""), t(""), t("150.50")],
+            vec![t("2025-02-03"), t("C1"), t("甲"), t(""), t("200")],
+            vec![t("2025-02-04"), t(""), t(""), t(""), t("7")], // rejected, still summed
+            vec![t("本月合计"), t(""), t(""), t(""), t("207")],
+            vec![t("2025-03-01"), t("C2"), t("乙"), t(""), t("1")],
+            vec![t("本月合计"), t(""), t(""), t(""), t("2")],
+            vec![t("总计"), t(""), t(""), t(""), t("358.5")],
+        ]);
+        let sheets = read(rows(steps), false).expect("read");
+        let s = &sheets[0];
+        // Jan 150.50 and Feb 200 + 7 check out; March says 2 for 1; the
+        // grand total of all (100 + 50.5 + 200 + 7 + 1 = 358.50) checks out.
+        assert_eq!(
+            problems(s, IssueKind::TotalsMismatch),
+            vec![(
+                Some(9),
+                Problem::TotalsMismatch {
+                    sheet_says: d("2"),
+                    rows_add_up: d("1")
+                }
+            )]
+        );
+        assert_eq!(s.summary.stats.totals_rows, 4);
+        assert_eq!(s.summary.stats.rejected, 1);
+        assert_eq!(s.summary.stats.accepted, 4);
+        assert_eq!(s.summary.stats.accepted_amount, d("351.5"));
+    }
+
+    #[test]
+    fn a_merged_customer_applies_to_every_row_of_its_merge() {
+        let mut layout = SheetLayout::default();
+        // 日期 over rows 1-2 (a two-row header); B3:B5 and C3:C5 the customer.
+        layout.add_merges([((0, 0), (1, 0)), ((2, 1), (4, 1)), ((2, 2), (4, 2))]);
+        let steps = vec![
+            Step::Layout(layout),
+            Step::Row(vec![t("日期"), t("客户"), t(""), t("销售")]),
+            Step::Row(vec![t(""), t("客户编码"), t("客户名称"), t("金额")]),
+            Step::Row(vec![t("2025-03-01"), t("C1"), t("华东机械"), t("10")]),
+            Step::Row(vec![t("2025-03-02"), t(""), t(""), t("20")]),
+            Step::Row(vec![t("2025-03-03"), t(""), t(""), t("30")]),
+        ];
+        // The header is row 2: 日期 comes down from row 1.
+        let mut sheets = read(steps, false).expect("read");
+        let s = &mut sheets[0];
+        assert_eq!(s.header.as_ref().map(|h| h.row), Some(2));
+        assert_eq!(s.summary.stats.accepted, 3);
+        let recs = records(s);
+        let ids: Vec<Option<&str>> = recs
+            .iter()
+            .map(|r| s.rows.strings.strings.get(r.id))
+            .collect();
+        assert_eq!(ids, vec![Some("C1"), Some("C1"), Some("C1")]);
+        // Row 3 is the first row of its merges: 2 merges applied below the header.
+        assert_eq!(
+            problems(s, IssueKind::Notice),
+            vec![(None, Problem::MergedFilled { count: 2 })]
+        );
+    }
+
+    #[test]
+    fn hidden_sheets_and_rows_are_read_with_a_notice() {
+        let layout = SheetLayout {
+            merges: Vec::new(),
+            hidden_rows: vec![1, 3, 4, 9],
+        };
+        let mut steps = vec![Step::Layout(layout), Step::Row(header())];
+        for _ in 0..4 {
+            steps.push(Step::Row(vec![
+                t("2025-03-01"),
+                t("C1"),
+                t("甲"),
+                t(""),
+                t("1"),
+            ]));
+        }
+        let sheets = read(steps, true).expect("read");
+        assert_eq!(sheets[0].summary.stats.accepted, 4);
+        assert_eq!(
+            problems(&sheets[0], IssueKind::Notice),
+            vec![
+                (None, Problem::HiddenSheet),
+                (None, Problem::HiddenRows { count: 2, first: 3 })
+            ]
+        );
+    }
+
+    #[test]
+    fn cells_beyond_the_read_columns_are_a_notice_or_stop_a_table_out_of_reach() {
+        let steps = vec![
+            Step::Row(header()),
+            Step::Row(vec![t("2025-03-01"), t("C1"), t("甲"), t(""), t("1")]),
+            Step::Beyond(2, 1030),
+        ];
+        let sheets = read(steps, false).expect("read");
+        assert_eq!(
+            problems(&sheets[0], IssueKind::Notice),
+            vec![(
+                None,
+                Problem::CellsBeyond {
+                    cell: "AMQ2".into()
+                }
+            )]
+        );
+        let steps = vec![Step::Row(vec![t("销售台账")]), Step::Beyond(3, 1024)];
+        let message = read(steps, false)
+            .err()
+            .map(|e| e.to_string())
+            .unwrap_or_default();
+        assert_eq!(
+            message,
+            "t.xlsx, sheet \"1月\": a table starts right of the 1,024 columns tierbook reads (A to AMJ): its first cell is AMK3; move the table to the left, starting in column A"
+        );
+    }
+
+    #[test]
+    fn csv_records_wider_than_the_header_or_joined_across_lines_are_rejected() {
+        let steps = vec![
+            Step::Shape(1, 1, 6),
+            Step::Row(vec![
+                t("日期"),
+                t("客户编码"),
+                t("客户名称"),
+                t("金额"),
+                t("备注"),
+            ]),
+            // An unquoted 12,345,678.90 in a comma CSV.
+            Step::Shape(2, 2, 8),
+            Step::Row(vec![
+                t("2025-03-05"),
+                t("C1"),
+                t("甲"),
+                t("12"),
+                t("345"),
+                t("678.90"),
+            ]),
+            // Padded with empty fields, like the header: fine.
+            Step::Shape(3, 3, 6),
+            Step::Row(vec![t("2025-03-06"), t("C1"), t("甲"), t("10")]),
+            // A quote left open swallows lines 4 to 6.
+            Step::Shape(4, 6, 3),
+            Step::Row(vec![
+                t("2025-03-07"),
+                t("C2"),
+                t("乙\n2025-03-08,C3,丙,5\n2025-03-09"),
+            ]),
+            // A remark across two lines with the header's fields is kept.
+            Step::Shape(7, 8, 6),
+            Step::Row(vec![
+                t("2025-03-10"),
+                t("C2"),
+                t("乙"),
+                t("4"),
+                t("两行\n备注"),
+            ]),
+        ];
+        let sheets = read(steps, false).expect("read");
+        let s = &sheets[0];
+        assert_eq!(
+            problems(s, IssueKind::Rejected),
+            vec![
+                (
+                    Some(2),
+                    Problem::TooManyFields {
+                        fields: 6,
+                        header: 5
+                    }
+                ),
+                (
+                    Some(4),
+                    Problem::QuotedAcrossLines {
+                        first: 4,
+                        last: 6,
+                        fields: 3,
+                        header: 6
+                    }
+                ),
+            ]
+        );
+        assert_eq!(s.summary.stats.accepted, 2);
+        assert_eq!(s.summary.stats.accepted_amount, d("14"));
+    }
+
+    #[test]
+    fn tables_side_by_side_are_each_read() {
+        let steps = rows(vec![
+            vec![t("一月"), t(""), t(""), t(""), t("二月")],
+            vec![
+                t("日期"),
+                t("客户"),
+                t("金额"),
+                t(""),
+                t("日期"),
+                t("客户"),
+                t("金额"),
+            ],
+            vec![
+                t("2025-01-05"),
+                t("甲"),
+                t("10"),
+                t(""),
+                t("2025-02-05"),
+                t("乙"),
+                t("20"),
+            ],
+            vec![t("2025-01-06"), t("丙"), t("1")],
+            vec![t("合计"), t(""), t("11"), t(""), t("合计"), t(""), t("21")],
+        ]);
+        let mut sheets = read(steps, false).expect("read");
+        assert_eq!(sheets.len(), 2);
+        let amounts: Vec<Vec<Decimal>> = sheets
+            .iter_mut()
+            .map(|s| records(s).iter().map(|r| r.amount).collect())
+            .collect();
+        assert_eq!(amounts, vec![vec![d("10"), d("1")], vec![d("20")]]);
+        assert_eq!(problems(&sheets[1], IssueKind::TotalsMismatch).len(), 1);
+        assert_eq!(sheets[1].header.as_ref().map(|h| h.start), Some(4));
+        assert_eq!(sheets[1].summary.stats.totals_rows, 1);
+        // A second table whose header stands lower, right of the first.
+        let steps = rows(vec![
+            vec![t("日期"), t("客户"), t("金额")],
+            vec![
+                t("2025-01-05"),
+                t("甲"),
+                t("10"),
+                t(""),
+                t("日期"),
+                t("客户"),
+                t("金额"),
+            ],
+            vec![
+                t("2025-01-06"),
+                t("丙"),
+                t("1"),
+                t(""),
+                t("2025-02-05"),
+                t("乙"),
+                t("20"),
+            ],
+        ]);
+        let sheets = read(steps, false).expect("read");
+        let accepted: Vec<(u32, u64)> = sheets
+            .iter()
+            .map(|s| (s.summary.header_row.unwrap_or(0), s.summary.stats.accepted))
+            .collect();
+        assert_eq!(accepted, vec![(1, 2), (2, 1)]);
+    }
+
+    #[test]
+    fn two_columns_for_one_field_stop_the_run_with_the_fix() {
+        let steps = rows(vec![vec![t("日期"), t("客户"), t("金额"), t("价税合计")]]);
+        let message = read(steps, false)
+            .err()
+            .map(|e| e.to_string())
+            .unwrap_or_default();
+        assert_eq!(
+            message,
+            "t.xlsx, sheet \"1月\": row 1: columns C \"金额\" and D \"价税合计\" all map to amount; say which one to use in the rules file, e.g. [columns.ledger] amount = \"金额\""
+        );
+    }
+
+    #[test]
+    fn currencies_are_collected_once_each() {
+        let steps = rows(vec![
+            vec![t("日期"), t("客户"), t("币种"), t("金额")],
+            vec![t("2025-01-05"), t("甲"), t("人民币"), t("10")],
+            vec![t("2025-01-06"), t("甲"), t("CNY"), t("10")],
+            vec![t("2025-01-07"), t("甲"), t("usd"), t("10")],
+            vec![t("2025-01-08"), t("甲"), t("USD"), t("10")],
+        ]);
+        let sheets = read(steps, false).expect("read");
+        let seen: Vec<(String, String, u32)> = sheets[0]
+            .currencies
+            .iter()
+            .map(|c| (c.code.clone(), c.raw.clone(), c.row))
+            .collect();
+        assert_eq!(
+            seen,
+            vec![
+                ("CNY".into(), "人民币".into(), 2),
+                ("USD".into(), "usd".into(), 4)
+            ]
+        );
+    }
+
+    #[test]
+    fn merges_apply_before_the_row_reaches_the_tables() {
+        let mut fill = MergeFill::new(vec![Merge {
+            first_row: 2,
+            last_row: 3,
+            col: 0,
+        }]);
+        let cells = vec![t("x")];
+        fill.advance(2, &cells, false);
+        assert_eq!(fill.applied, 0, "merges above the header are not counted");
+    }
+}
