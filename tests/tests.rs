@@ -28,3 +28,5 @@ mod outputs;
 mod pipeline;
 #[path = "suite/properties.rs"]
 mod properties;
+#[path = "suite/reading.rs"]
+mod reading;

@@ -17,7 +17,7 @@ use crate::read::previous::PreviousRecord;
 use crate::read::{Issue, IssueKind, Problem};
 
 /// A warning about a row of the customer master or the previous grades.
-fn row_warning(place: &Place, problem: Problem) -> Issue {
+fn row_warning(place: &Place, cells: &[String], problem: Problem) -> Issue {
     Issue {
         kind: IssueKind::Warning,
         file: place.file.clone(),
@@ -25,7 +25,7 @@ fn row_warning(place: &Place, problem: Problem) -> Issue {
         row: Some(place.row),
         column: None,
         problem,
-        cells: Vec::new(),
+        cells: cells.to_vec(),
     }
 }
 
@@ -63,13 +63,14 @@ pub fn merge_master<'m>(
                     first.place.row,
                 ),
             };
-            issues.push(row_warning(&m.place, problem));
+            issues.push(row_warning(&m.place, &m.cells, problem));
             continue;
         }
         by_key.insert(key, m);
         match m.first_date.filter(|d| *d > as_of) {
             Some(first_date) => issues.push(row_warning(
                 &m.place,
+                &m.cells,
                 Problem::MasterFirstDateAfterAsOf {
                     key: shown_key(&m.who),
                     first_date,
@@ -104,7 +105,7 @@ pub fn merge_previous(
                 key: shown_key(&p.who),
                 first: (f.file.clone(), f.sheet.clone(), f.row),
             };
-            issues.push(row_warning(&p.place, problem));
+            issues.push(row_warning(&p.place, &p.cells, problem));
             continue;
         }
         first.insert(key, &p.place);

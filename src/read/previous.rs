@@ -1,6 +1,7 @@
 //! Previous-grade rows (上期等级, SPEC 3.2): any sheet with a customer and a
 //! grade column, including the workbook `finalize` writes.
 
+use super::cell::Cell;
 use super::header::{Field, HeaderMap};
 use super::issue::{Issue, IssueKind, Problem};
 use super::master::{text, who, Place, TableRecord, TableRows, Who};
@@ -14,6 +15,8 @@ pub struct PreviousRecord {
     pub who: Who,
     pub place: Place,
     pub grade: String,
+    /// The row's cells as read, for a warning about it.
+    pub cells: Vec<String>,
 }
 
 /// The previous-grades [`RowKind`].
@@ -26,7 +29,12 @@ impl TableRecord for PreviousRecord {
             Problem::MissingValue { field: "grade" },
             h.col(Field::Grade),
         ))?;
-        Ok(PreviousRecord { who, place, grade })
+        Ok(PreviousRecord {
+            who,
+            place,
+            grade,
+            cells: row.cells.iter().map(Cell::display).collect(),
+        })
     }
 }
 
@@ -49,7 +57,7 @@ pub fn unknown_grades(records: &[PreviousRecord], rules: &Rules) -> Vec<Issue> {
                 grade: r.grade.clone(),
                 tiers: tiers.clone(),
             },
-            cells: Vec::new(),
+            cells: r.cells.clone(),
         })
         .collect()
 }
@@ -70,6 +78,7 @@ mod tests {
                 row,
             },
             grade: grade.into(),
+            cells: Vec::new(),
         }
     }
 

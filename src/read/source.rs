@@ -347,6 +347,9 @@ fn quiet_guarded_panics() {
     });
 }
 
+/// How a panic inside the spreadsheet library is reported.
+const MALFORMED: &str = "could not be read: the workbook is malformed";
+
 /// Runs a calamine call, turning a panic into an error naming the file.
 fn guarded<T>(path: &Path, f: impl FnOnce() -> Result<T, ReadError>) -> Result<T, ReadError> {
     quiet_guarded_panics();
@@ -357,10 +360,7 @@ fn guarded<T>(path: &Path, f: impl FnOnce() -> Result<T, ReadError>) -> Result<T
         Ok(r) => r,
         Err(p) => Err(ReadError::file(
             path,
-            format!(
-                "could not be read: the workbook is malformed ({})",
-                panic_message(p)
-            ),
+            format!("{MALFORMED} ({})", panic_message(p)),
         )),
     }
 }
@@ -500,18 +500,21 @@ impl Source {
         let Some(book) = self.book.as_mut() else {
             return csvread::read_csv(&path, visitor, &limits);
         };
-        guarded(&path, || match book {
+        let at = LastCell::default();
+        let result = guarded(&path, || match book {
             Sheets::Xlsx(x) => {
                 visitor.layout(xlsx_layout(&path, sheet));
                 let mut reader = x.worksheet_cells_reader(sheet).map_err(|e| {
                     ReadError::sheet(&path, sheet, format!("could not be read ({e})"))
                 })?;
                 let path_ref: &Path = &path;
+                let at = &at;
                 let mut next_cell = move || -> NextCell<'_> {
-                    let next = reader.next_cell_with_formula_metadata().map_err(|e| {
-                        ReadError::sheet(path_ref, sheet, format!("is damaged ({e})"))
-                    })?;
+                    let next = reader
+                        .next_cell_with_formula_metadata()
+                        .map_err(|e| at.error(path_ref, sheet, e))?;
                     Ok(next.map(|rec| {
+                        at.set(rec.pos);
                         let cell = if rec.formula.is_some() && matches!(rec.value, DataRef::Empty) {
                             Cell::NoValue
                         } else {
@@ -540,11 +543,10 @@ impl Source {
                 let mut sink = VisitorSink(visitor);
                 let mut rows = RowAssembler::new(&path, sheet, limits);
                 loop {
-                    let next = reader
-                        .next_cell()
-                        .map_err(|e| ReadError::sheet(&path, sheet, format!("is damaged ({e})")))?;
+                    let next = reader.next_cell().map_err(|e| at.error(&path, sheet, e))?;
                     let Some(cell) = next else { break };
                     let (r, c) = cell.get_position();
+                    at.set((r, c));
                     rows.push(r, c, from_data_ref(cell.get_value().clone()), &mut sink)?;
                     if rows.stopped {
                         break;
@@ -589,7 +591,65 @@ impl Source {
                 }
                 rows.finish(&mut sink)
             }
+        });
+        result.map_err(|e| at.locate(e, &path, sheet))
+    }
+}
+
+/// The last cell read from a sheet, shared with the thread that parses it,
+/// so that a cell the library cannot read, or a panic inside it, is reported
+/// with the place where reading stopped.
+#[derive(Debug, Default)]
+struct LastCell(std::sync::atomic::AtomicU64);
+
+impl LastCell {
+    /// Records the position (0-based row and column) of a cell just read.
+    fn set(&self, (row, col): (u32, u32)) {
+        let packed = (u64::from(row) + 1) << 32 | u64::from(col);
+        self.0.store(packed, std::sync::atomic::Ordering::Relaxed);
+    }
+
+    /// The last cell read as `B12`, if any.
+    fn shown(&self) -> Option<String> {
+        let packed = self.0.load(std::sync::atomic::Ordering::Relaxed);
+        let row = packed >> 32;
+        (row > 0).then(|| {
+            format!(
+                "{}{row}",
+                super::header::column_letter((packed & 0xffff_ffff) as usize)
+            )
         })
+    }
+
+    /// A cell the library cannot read: the run stops naming where (the
+    /// sheet's money cannot be counted without it).
+    fn error(&self, path: &Path, sheet: &str, e: impl std::fmt::Display) -> ReadError {
+        let place = match self.shown() {
+            Some(cell) => format!("the cell after {cell}"),
+            None => "its first cell".to_string(),
+        };
+        ReadError::Table {
+            path: path.display().to_string(),
+            sheet: sheet.to_string(),
+            message: format!(
+                "{place} cannot be read ({e}); open the file in Excel, check that cell and save it again"
+            ),
+        }
+    }
+
+    /// Turns a panic reported for the whole workbook into one naming the
+    /// sheet and the cell where reading stopped.
+    fn locate(&self, e: ReadError, path: &Path, sheet: &str) -> ReadError {
+        match (e, self.shown()) {
+            (ReadError::File { message, .. }, Some(cell)) if message.starts_with(MALFORMED) => {
+                ReadError::Table {
+                    path: path.display().to_string(),
+                    sheet: sheet.to_string(),
+                    message: format!("{message}, after cell {cell}"),
+                }
+            }
+            (e, _) => e,
+        }
     }
 }
 
