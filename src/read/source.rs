@@ -1165,6 +1165,52 @@ mod tests {
         }
     }
 
+    /// Keeps the layout a source announces.
+    #[derive(Default)]
+    struct Layout(Option<SheetLayout>);
+
+    impl RowVisitor for Layout {
+        fn row(&mut self, _row: u32, _cells: &[Cell]) -> Result<bool, ReadError> {
+            Ok(false)
+        }
+        fn layout(&mut self, layout: SheetLayout) {
+            self.0 = Some(layout);
+        }
+    }
+
+    #[test]
+    fn merges_spanning_rows_are_announced_for_xlsx_and_xls_as_calamine_reads_them() {
+        let dir = Path::new("/work/shared/corpus/calamine");
+        if !dir.exists() {
+            eprintln!("skipped: corpus not found");
+            return;
+        }
+        use crate::read::layout::Merge;
+        let m = |first_row, last_row, col| Merge {
+            first_row,
+            last_row,
+            col,
+        };
+        for file in ["merged_range.xlsx", "merged_range.xls"] {
+            let mut src = Source::open(&dir.join(file), Limits::default()).expect("open");
+            let mut got = Layout::default();
+            src.read_sheet("Sheet2", &mut got).expect("read");
+            // A1:A4, C3:D4, F1:H4, B1:B2, C1:D2, E1:E2 (the one-row merges left out).
+            assert_eq!(
+                got.0.map(|l| l.merges),
+                Some(vec![
+                    m(1, 2, 1),
+                    m(1, 2, 2),
+                    m(1, 2, 4),
+                    m(1, 4, 0),
+                    m(1, 4, 5),
+                    m(3, 4, 2)
+                ]),
+                "{file}"
+            );
+        }
+    }
+
     #[test]
     fn the_cell_limit_fails_the_read_on_either_path() {
         let limits = Limits {
