@@ -728,19 +728,9 @@ pub const HEADER_SEARCH_ROWS: u32 = 30;
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::borrow::Cow;
 
     fn row(texts: &[&'static str]) -> Vec<Cell<'static>> {
-        texts
-            .iter()
-            .map(|t| {
-                if t.is_empty() {
-                    Cell::Empty
-                } else {
-                    Cell::Text(Cow::Borrowed(*t))
-                }
-            })
-            .collect()
+        crate::read::sheet::text_cells(texts)
     }
 
     #[test]

@@ -377,11 +377,7 @@ mod tests {
     use super::*;
 
     fn t(s: &'static str) -> Cell<'static> {
-        if s.is_empty() {
-            Cell::Empty
-        } else {
-            Cell::Text(Cow::Borrowed(s))
-        }
+        crate::read::sheet::text_cells(&[s]).remove(0)
     }
 
     /// Reads `xml` a few bytes at a time, so tags fall across chunks.

@@ -553,14 +553,9 @@ mod tests {
     use crate::read::issue::IssueKind;
     use crate::read::source::RowVisitor;
     use crate::read::LedgerSheet;
-    use std::borrow::Cow;
 
     fn t(s: &'static str) -> Cell<'static> {
-        if s.is_empty() {
-            Cell::Empty
-        } else {
-            Cell::Text(Cow::Borrowed(s))
-        }
+        crate::read::sheet::text_cells(&[s]).remove(0)
     }
 
     fn read(rows: Vec<Vec<Cell<'static>>>) -> (LedgerSheet, Vec<LineRecord>) {

@@ -783,20 +783,27 @@ impl<K: RowKind> RowVisitor for SheetReader<'_, K> {
     }
 }
 
+/// A row of text cells for unit tests (an empty text is an empty cell).
+#[cfg(test)]
+pub(crate) fn text_cells(texts: &[&'static str]) -> Vec<Cell<'static>> {
+    texts
+        .iter()
+        .map(|s| match *s {
+            "" => Cell::Empty,
+            s => Cell::Text(std::borrow::Cow::Borrowed(s)),
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::read::layout::Merge;
     use crate::read::{LedgerRows, LedgerSheet, LineRecord};
-    use std::borrow::Cow;
     use std::str::FromStr;
 
-    fn t(s: &'static str) -> Cell<'static> {
-        if s.is_empty() {
-            Cell::Empty
-        } else {
-            Cell::Text(Cow::Borrowed(s))
-        }
+    fn r(texts: &[&'static str]) -> Vec<Cell<'static>> {
+        text_cells(texts)
     }
 
     fn d(s: &str) -> Decimal {
@@ -844,6 +851,14 @@ mod tests {
         r.finish_tables()
     }
 
+    /// The error that ends reading `steps`, as text.
+    fn error_of(steps: Vec<Step>) -> String {
+        read(steps, false)
+            .err()
+            .map(|e| e.to_string())
+            .unwrap_or_default()
+    }
+
     fn records(sheet: &mut LedgerSheet) -> Vec<LineRecord> {
         let mut out = Vec::new();
         if let Some(spill) = sheet.rows.spill.as_mut() {
@@ -865,14 +880,7 @@ mod tests {
     }
 
     fn header() -> Vec<Cell<'static>> {
-        vec![
-            t("日期"),
-            t("客户编码"),
-            t("客户名称"),
-            t("产品编码"),
-            t("金额"),
-            t("备注"),
-        ]
+        r(&["日期", "客户编码", "客户名称", "产品编码", "金额", "备注"])
     }
 
     #[test]
@@ -887,51 +895,29 @@ mod tests {
         let class = |cells: Vec<Cell<'static>>| classify_row(&cells, &cols, &s);
         let data = RowClass::Data;
         let grand = RowClass::Totals(TotalsKind::Grand);
-        assert_eq!(
-            class(vec![t("2025-03-05"), t("C1"), t("甲"), t("小计"), t("5")]),
-            data
-        );
-        assert_eq!(
-            class(vec![
-                t("2025-03-05"),
-                t("C1"),
-                t("甲"),
-                t(""),
-                t("5"),
-                t("合计")
-            ]),
-            data
-        );
-        assert_eq!(
-            class(vec![t("2025-03-05"), t("C1"), t("合计"), t(""), t("5")]),
-            data
-        );
-        assert_eq!(class(vec![t(""), t(""), t("合计"), t(""), t("5")]), grand);
-        assert_eq!(
-            class(vec![t("2025-03-31"), t(""), t("本月合计"), t(""), t("5")]),
-            grand
-        );
-        assert_eq!(
-            class(vec![t("2025-03-31"), t("合计"), t(""), t(""), t("5")]),
-            grand
-        );
-        assert_eq!(class(vec![t(""), t(""), t(""), t("Total:"), t("5")]), grand);
-        assert_eq!(class(vec![t(""), t(" "), t("")]), RowClass::Blank);
+        assert_eq!(class(r(&["2025-03-05", "C1", "甲", "小计", "5"])), data);
+        assert_eq!(class(r(&["2025-03-05", "C1", "甲", "", "5", "合计"])), data);
+        assert_eq!(class(r(&["2025-03-05", "C1", "合计", "", "5"])), data);
+        assert_eq!(class(r(&["", "", "合计", "", "5"])), grand);
+        assert_eq!(class(r(&["2025-03-31", "", "本月合计", "", "5"])), grand);
+        assert_eq!(class(r(&["2025-03-31", "合计", "", "", "5"])), grand);
+        assert_eq!(class(r(&["", "", "", "Total:", "5"])), grand);
+        assert_eq!(class(r(&["", " ", ""])), RowClass::Blank);
     }
 
     #[test]
     fn each_grand_total_is_checked_against_the_rows_since_the_previous_one() {
         let mut steps = vec![header()];
         steps.extend([
-            vec![t("2025-01-05"), t("C1"), t("甲"), t(""), t("100")],
-            vec![t("2025-01-09"), t("C2"), t("乙"), t(""), t("50.5")],
-            vec![t("本月合计"), t(""), t(""), t(""), t("150.50")],
-            vec![t("2025-02-03"), t("C1"), t("甲"), t(""), t("200")],
-            vec![t("2025-02-04"), t(""), t(""), t(""), t("7")], // rejected, still summed
-            vec![t("本月合计"), t(""), t(""), t(""), t("207")],
-            vec![t("2025-03-01"), t("C2"), t("乙"), t(""), t("1")],
-            vec![t("本月合计"), t(""), t(""), t(""), t("2")],
-            vec![t("总计"), t(""), t(""), t(""), t("358.5")],
+            r(&["2025-01-05", "C1", "甲", "", "100"]),
+            r(&["2025-01-09", "C2", "乙", "", "50.5"]),
+            r(&["本月合计", "", "", "", "150.50"]),
+            r(&["2025-02-03", "C1", "甲", "", "200"]),
+            r(&["2025-02-04", "", "", "", "7"]), // rejected, still summed
+            r(&["本月合计", "", "", "", "207"]),
+            r(&["2025-03-01", "C2", "乙", "", "1"]),
+            r(&["本月合计", "", "", "", "2"]),
+            r(&["总计", "", "", "", "358.5"]),
         ]);
         let sheets = read(rows(steps), false).expect("read");
         let s = &sheets[0];
@@ -960,11 +946,11 @@ mod tests {
         layout.add_merges([((0, 0), (1, 0)), ((2, 1), (4, 1)), ((2, 2), (4, 2))]);
         let steps = vec![
             Step::Layout(layout),
-            Step::Row(vec![t("日期"), t("客户"), t(""), t("销售")]),
-            Step::Row(vec![t(""), t("客户编码"), t("客户名称"), t("金额")]),
-            Step::Row(vec![t("2025-03-01"), t("C1"), t("华东机械"), t("10")]),
-            Step::Row(vec![t("2025-03-02"), t(""), t(""), t("20")]),
-            Step::Row(vec![t("2025-03-03"), t(""), t(""), t("30")]),
+            Step::Row(r(&["日期", "客户", "", "销售"])),
+            Step::Row(r(&["", "客户编码", "客户名称", "金额"])),
+            Step::Row(r(&["2025-03-01", "C1", "华东机械", "10"])),
+            Step::Row(r(&["2025-03-02", "", "", "20"])),
+            Step::Row(r(&["2025-03-03", "", "", "30"])),
         ];
         // The header is row 2: 日期 comes down from row 1.
         let mut sheets = read(steps, false).expect("read");
@@ -992,13 +978,7 @@ mod tests {
         };
         let mut steps = vec![Step::Layout(layout), Step::Row(header())];
         for _ in 0..4 {
-            steps.push(Step::Row(vec![
-                t("2025-03-01"),
-                t("C1"),
-                t("甲"),
-                t(""),
-                t("1"),
-            ]));
+            steps.push(Step::Row(r(&["2025-03-01", "C1", "甲", "", "1"])));
         }
         let sheets = read(steps, true).expect("read");
         assert_eq!(sheets[0].summary.stats.accepted, 4);
@@ -1015,7 +995,7 @@ mod tests {
     fn cells_beyond_the_read_columns_are_a_notice_or_stop_a_table_out_of_reach() {
         let steps = vec![
             Step::Row(header()),
-            Step::Row(vec![t("2025-03-01"), t("C1"), t("甲"), t(""), t("1")]),
+            Step::Row(r(&["2025-03-01", "C1", "甲", "", "1"])),
             Step::Beyond(2, 1030),
         ];
         let sheets = read(steps, false).expect("read");
@@ -1028,11 +1008,8 @@ mod tests {
                 }
             )]
         );
-        let steps = vec![Step::Row(vec![t("销售台账")]), Step::Beyond(3, 1024)];
-        let message = read(steps, false)
-            .err()
-            .map(|e| e.to_string())
-            .unwrap_or_default();
+        let steps = vec![Step::Row(r(&["销售台账"])), Step::Beyond(3, 1024)];
+        let message = error_of(steps);
         assert_eq!(
             message,
             "t.xlsx, sheet \"1月\": a table starts right of the 1,024 columns tierbook reads (A to AMJ): its first cell is AMK3; move the table to the left, starting in column A"
@@ -1043,42 +1020,23 @@ mod tests {
     fn csv_records_wider_than_the_header_or_joined_across_lines_are_rejected() {
         let steps = vec![
             Step::Shape(1, 1, 6),
-            Step::Row(vec![
-                t("日期"),
-                t("客户编码"),
-                t("客户名称"),
-                t("金额"),
-                t("备注"),
-            ]),
+            Step::Row(r(&["日期", "客户编码", "客户名称", "金额", "备注"])),
             // An unquoted 12,345,678.90 in a comma CSV.
             Step::Shape(2, 2, 8),
-            Step::Row(vec![
-                t("2025-03-05"),
-                t("C1"),
-                t("甲"),
-                t("12"),
-                t("345"),
-                t("678.90"),
-            ]),
+            Step::Row(r(&["2025-03-05", "C1", "甲", "12", "345", "678.90"])),
             // Padded with empty fields, like the header: fine.
             Step::Shape(3, 3, 6),
-            Step::Row(vec![t("2025-03-06"), t("C1"), t("甲"), t("10")]),
+            Step::Row(r(&["2025-03-06", "C1", "甲", "10"])),
             // A quote left open swallows lines 4 to 6.
             Step::Shape(4, 6, 3),
-            Step::Row(vec![
-                t("2025-03-07"),
-                t("C2"),
-                t("乙\n2025-03-08,C3,丙,5\n2025-03-09"),
-            ]),
+            Step::Row(r(&[
+                "2025-03-07",
+                "C2",
+                "乙\n2025-03-08,C3,丙,5\n2025-03-09",
+            ])),
             // A remark across two lines with the header's fields is kept.
             Step::Shape(7, 8, 6),
-            Step::Row(vec![
-                t("2025-03-10"),
-                t("C2"),
-                t("乙"),
-                t("4"),
-                t("两行\n备注"),
-            ]),
+            Step::Row(r(&["2025-03-10", "C2", "乙", "4", "两行\n备注"])),
         ];
         let sheets = read(steps, false).expect("read");
         let s = &sheets[0];
@@ -1110,27 +1068,11 @@ mod tests {
     #[test]
     fn tables_side_by_side_are_each_read() {
         let steps = rows(vec![
-            vec![t("一月"), t(""), t(""), t(""), t("二月")],
-            vec![
-                t("日期"),
-                t("客户"),
-                t("金额"),
-                t(""),
-                t("日期"),
-                t("客户"),
-                t("金额"),
-            ],
-            vec![
-                t("2025-01-05"),
-                t("甲"),
-                t("10"),
-                t(""),
-                t("2025-02-05"),
-                t("乙"),
-                t("20"),
-            ],
-            vec![t("2025-01-06"), t("丙"), t("1")],
-            vec![t("合计"), t(""), t("11"), t(""), t("合计"), t(""), t("21")],
+            r(&["一月", "", "", "", "二月"]),
+            r(&["日期", "客户", "金额", "", "日期", "客户", "金额"]),
+            r(&["2025-01-05", "甲", "10", "", "2025-02-05", "乙", "20"]),
+            r(&["2025-01-06", "丙", "1"]),
+            r(&["合计", "", "11", "", "合计", "", "21"]),
         ]);
         let mut sheets = read(steps, false).expect("read");
         assert_eq!(sheets.len(), 2);
@@ -1144,25 +1086,9 @@ mod tests {
         assert_eq!(sheets[1].summary.stats.totals_rows, 1);
         // A second table whose header stands lower, right of the first.
         let steps = rows(vec![
-            vec![t("日期"), t("客户"), t("金额")],
-            vec![
-                t("2025-01-05"),
-                t("甲"),
-                t("10"),
-                t(""),
-                t("日期"),
-                t("客户"),
-                t("金额"),
-            ],
-            vec![
-                t("2025-01-06"),
-                t("丙"),
-                t("1"),
-                t(""),
-                t("2025-02-05"),
-                t("乙"),
-                t("20"),
-            ],
+            r(&["日期", "客户", "金额"]),
+            r(&["2025-01-05", "甲", "10", "", "日期", "客户", "金额"]),
+            r(&["2025-01-06", "丙", "1", "", "2025-02-05", "乙", "20"]),
         ]);
         let sheets = read(steps, false).expect("read");
         let accepted: Vec<(u32, u64)> = sheets
@@ -1174,11 +1100,8 @@ mod tests {
 
     #[test]
     fn two_columns_for_one_field_stop_the_run_with_the_fix() {
-        let steps = rows(vec![vec![t("日期"), t("客户"), t("金额"), t("价税合计")]]);
-        let message = read(steps, false)
-            .err()
-            .map(|e| e.to_string())
-            .unwrap_or_default();
+        let steps = rows(vec![r(&["日期", "客户", "金额", "价税合计"])]);
+        let message = error_of(steps);
         assert_eq!(
             message,
             "t.xlsx, sheet \"1月\": row 1: columns C \"金额\" and D \"价税合计\" all map to amount; say which one to use in the rules file, e.g. [columns.ledger] amount = \"金额\""
@@ -1188,11 +1111,11 @@ mod tests {
     #[test]
     fn currencies_are_collected_once_each() {
         let steps = rows(vec![
-            vec![t("日期"), t("客户"), t("币种"), t("金额")],
-            vec![t("2025-01-05"), t("甲"), t("人民币"), t("10")],
-            vec![t("2025-01-06"), t("甲"), t("CNY"), t("10")],
-            vec![t("2025-01-07"), t("甲"), t("usd"), t("10")],
-            vec![t("2025-01-08"), t("甲"), t("USD"), t("10")],
+            r(&["日期", "客户", "币种", "金额"]),
+            r(&["2025-01-05", "甲", "人民币", "10"]),
+            r(&["2025-01-06", "甲", "CNY", "10"]),
+            r(&["2025-01-07", "甲", "usd", "10"]),
+            r(&["2025-01-08", "甲", "USD", "10"]),
         ]);
         let sheets = read(steps, false).expect("read");
         let seen: Vec<(String, String, u32)> = sheets[0]
@@ -1216,7 +1139,7 @@ mod tests {
             last_row: 3,
             col: 0,
         }]);
-        let cells = vec![t("x")];
+        let cells = r(&["x"]);
         fill.advance(2, &cells, false);
         assert_eq!(fill.applied, 0, "merges above the header are not counted");
     }

@@ -157,6 +157,21 @@ fn issues(j: &Value, kind: &str) -> Vec<(String, Option<u64>, Option<String>, St
         .collect()
 }
 
+/// An expected issue, as [`issues`] lists it.
+fn issue(
+    sheet: &str,
+    row: u64,
+    column: Option<&str>,
+    message: &str,
+) -> (String, Option<u64>, Option<String>, String) {
+    (
+        sheet.to_string(),
+        Some(row),
+        column.map(str::to_string),
+        message.to_string(),
+    )
+}
+
 fn sales(j: &Value, key: &str) -> rust_decimal::Decimal {
     dec(&customer(j, key)["sales"])
 }
@@ -366,11 +381,11 @@ fn tables_side_by_side_are_both_read() {
     assert_eq!(tables[1]["columns"]["customer_id"], "客户编码");
     assert_eq!(
         issues(&j, "totals_mismatch"),
-        vec![(
-            "一季度".into(),
-            Some(5),
-            Some("金额".into()),
-            "sheet says 24.00, rows add up to 25.00".into()
+        vec![issue(
+            "一季度",
+            5,
+            Some("金额"),
+            "sheet says 24.00, rows add up to 25.00"
         )]
     );
 }
@@ -553,20 +568,20 @@ fn totals_words_count_only_in_key_cells_and_pasted_months_each_check_out() {
     assert_eq!(customer(&j, "C3")["name"], "合计");
     assert_eq!(
         issues(&j, "rejected"),
-        vec![(
-            "台账".into(),
-            Some(6),
-            Some("金额".into()),
-            "an amount with neither date nor customer, and not a totals row".into()
+        vec![issue(
+            "台账",
+            6,
+            Some("金额"),
+            "an amount with neither date nor customer, and not a totals row"
         )]
     );
     assert_eq!(
         issues(&j, "totals_mismatch"),
-        vec![(
-            "3月".into(),
-            Some(3),
-            Some("金额".into()),
-            "sheet says 11.00, rows add up to 10.00".into()
+        vec![issue(
+            "3月",
+            3,
+            Some("金额"),
+            "sheet says 11.00, rows add up to 10.00"
         )]
     );
 }
@@ -590,12 +605,7 @@ fn an_unquoted_thousands_separator_is_rejected_not_read_as_12() {
     assert_eq!(counts(&j), (4, 3, 1, 0));
     assert_eq!(
         issues(&j, "rejected"),
-        vec![(
-            "l".into(),
-            Some(2),
-            None,
-            "the row has 6 fields, more than the header's 5: an unquoted comma in a number (such as 12,345.00)? Which value belongs to which column cannot be told".into()
-        )]
+        vec![issue("l", 2, None, "the row has 6 fields, more than the header's 5: an unquoted comma in a number (such as 12,345.00)? Which value belongs to which column cannot be told")]
     );
     let rejected = &j["issues"][0]["cells"];
     assert_eq!(rejected[3], "12");
@@ -618,12 +628,7 @@ fn a_quote_left_open_is_rejected_with_the_lines_it_swallowed() {
     assert_eq!(counts(&j), (2, 1, 1, 0));
     assert_eq!(
         issues(&j, "rejected"),
-        vec![(
-            "l".into(),
-            Some(3),
-            None,
-            "lines 3 to 5 were joined into one record by a quoted field that runs across lines, giving 3 fields where the header has 5: a missing closing quote? None of these lines is used".into()
-        )]
+        vec![issue("l", 3, None, "lines 3 to 5 were joined into one record by a quoted field that runs across lines, giving 3 fields where the header has 5: a missing closing quote? None of these lines is used")]
     );
 }
 
