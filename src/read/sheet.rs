@@ -243,6 +243,15 @@ impl Sums {
     }
 }
 
+/// What is known of a whole sheet row before its tables read it.
+struct RowFacts {
+    /// 1-based Excel row (CSV: line number).
+    number: u32,
+    /// Why the whole record is rejected (a CSV record of the wrong shape).
+    rejected: Option<Problem>,
+    hidden: bool,
+}
+
 /// One table of a sheet: its columns, header, kind and counts.
 struct Table<K> {
     header: HeaderMap,
@@ -333,32 +342,34 @@ impl<K: RowKind> Table<K> {
         }
     }
 
-    /// Reads one row of this table; `rejected` is a reason found for the
-    /// whole record (a CSV record of the wrong shape).
+    /// Reads one row of this table: `cells` with merged values applied,
+    /// `facts` what is known of the whole row. Whether it is blank, a totals
+    /// row or data is judged on the row as written (a subtotal row under a
+    /// merged customer stays a subtotal row).
     fn row(
         &mut self,
-        number: u32,
         cells: &[Cell],
-        rejected: Option<&Problem>,
-        hidden: bool,
+        written: &[Cell],
+        facts: &RowFacts,
         warnings: &mut Vec<(Option<usize>, Problem)>,
         task: &SheetTask,
     ) -> Result<(), ReadError> {
+        let number = facts.number;
         if number == self.header.row {
             return Ok(());
         }
-        let class = classify_row(cells, &self.totals_cols, &self.style);
+        let class = classify_row(written, &self.totals_cols, &self.style);
         if class == RowClass::Blank {
             return Ok(());
         }
-        if hidden {
+        if facts.hidden {
             self.hidden.0 += 1;
             if self.hidden.1 == 0 {
                 self.hidden.1 = number;
             }
         }
         self.summary.stats.rows_read += 1;
-        if let Some(problem) = rejected {
+        if let Some(problem) = &facts.rejected {
             self.summary.stats.rejected += 1;
             let issue = self.issue(
                 IssueKind::Rejected,
@@ -584,7 +595,8 @@ impl<'m, K: RowKind> Body<'m, K> {
         self.hidden.get(self.hidden_at) == Some(&row)
     }
 
-    fn row(&mut self, row: u32, cells: &[Cell]) -> Result<bool, ReadError> {
+    /// Reads a sheet row: `cells` with merged values applied, `written` as read.
+    fn row(&mut self, row: u32, cells: &[Cell], written: &[Cell]) -> Result<bool, ReadError> {
         let shape = self.csv.next.take();
         if self.tables.is_empty() {
             let Some(search) = self.search.as_mut() else {
@@ -604,18 +616,14 @@ impl<'m, K: RowKind> Body<'m, K> {
             };
         }
         self.more_tables(row, cells)?;
-        let rejected = self.csv_rejection(shape, cells.len());
-        let hidden = self.is_hidden(row);
+        let facts = RowFacts {
+            number: row,
+            rejected: self.csv_rejection(shape, cells.len()),
+            hidden: self.is_hidden(row),
+        };
         for t in &mut self.tables {
-            let part = t.cells(cells);
-            t.row(
-                row,
-                part,
-                rejected.as_ref(),
-                hidden,
-                &mut self.warnings,
-                &self.task,
-            )?;
+            let (part, as_written) = (t.cells(cells), t.cells(written));
+            t.row(part, as_written, &facts, &mut self.warnings, &self.task)?;
         }
         Ok(true)
     }
@@ -765,7 +773,8 @@ impl<K: RowKind> RowVisitor for SheetReader<'_, K> {
     fn row(&mut self, row: u32, cells: &[Cell]) -> Result<bool, ReadError> {
         self.fill.advance(row, cells, !self.body.tables.is_empty());
         let filled = self.fill.fill(row, cells);
-        self.body.row(row, filled.as_deref().unwrap_or(cells))
+        self.body
+            .row(row, filled.as_deref().unwrap_or(cells), cells)
     }
 
     fn layout(&mut self, layout: SheetLayout) {
@@ -968,6 +977,24 @@ mod tests {
             problems(s, IssueKind::Notice),
             vec![(None, Problem::MergedFilled { count: 2 })]
         );
+    }
+
+    #[test]
+    fn a_subtotal_row_under_a_merged_customer_stays_a_subtotal_row() {
+        let mut layout = SheetLayout::default();
+        // 日期 and 客户编码 merged over a customer's lines and its 小计 row.
+        layout.add_merges([((1, 0), (3, 0)), ((1, 1), (3, 1))]);
+        let steps = vec![
+            Step::Layout(layout),
+            Step::Row(r(&["日期", "客户编码", "产品编码", "金额"])),
+            Step::Row(r(&["2025-03-01", "C1", "P1", "10"])),
+            Step::Row(r(&["", "", "P2", "20"])),
+            Step::Row(r(&["", "", "小计", "30"])),
+        ];
+        let sheets = read(steps, false).expect("read");
+        let st = &sheets[0].summary.stats;
+        assert_eq!((st.accepted, st.totals_rows), (2, 1));
+        assert_eq!(st.accepted_amount, d("30"));
     }
 
     #[test]
