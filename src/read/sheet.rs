@@ -474,6 +474,11 @@ impl<K: RowKind> Table<K> {
     fn see_currency(&mut self, number: u32, cells: &[Cell]) {
         let Some(col) = self.currency_col else { return };
         let cell = cell_at(cells, Some(col));
+        if let (Cell::Text(t), Some(last)) = (cell, self.currencies.last()) {
+            if t.as_ref() == last.raw {
+                return;
+            }
+        }
         let Some(code) = currency_code(cell) else {
             return;
         };
