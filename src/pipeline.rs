@@ -255,6 +255,7 @@ pub fn gather(inputs: &Inputs, settings: &Settings) -> Result<Gathered, Pipeline
         .collect();
     let master: Vec<MasterRecord> = records(tables.master);
     let previous: Vec<PreviousRecord> = records(tables.previous);
+    let unknown_grades = crate::read::previous::unknown_grades(&previous, &settings.rules);
     let model = build(
         ModelInputs {
             sheets: read.sheets,
@@ -271,6 +272,7 @@ pub fn gather(inputs: &Inputs, settings: &Settings) -> Result<Gathered, Pipeline
     )?;
     issues.extend(model.issues.iter().cloned());
     issues.extend(later);
+    issues.extend(unknown_grades);
     Ok(Gathered {
         model,
         inputs: summaries,

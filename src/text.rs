@@ -3,6 +3,7 @@
 //! number formats used in reasons and messages.
 
 use rust_decimal::{Decimal, RoundingStrategy};
+use unicode_normalization::{IsNormalized, UnicodeNormalization};
 
 /// Whether `c` is a space for our purposes: ASCII and Unicode white space,
 /// the ideographic space U+3000 and no-break spaces included.
@@ -46,23 +47,45 @@ pub fn fold_width(c: char) -> char {
     }
 }
 
+/// Whether `c` is a character that takes no room and carries no text: zero-width
+/// space, non-joiner and joiner, word joiner, and a byte-order mark inside a text.
+pub fn is_zero_width(c: char) -> bool {
+    matches!(
+        c,
+        '\u{200b}' | '\u{200c}' | '\u{200d}' | '\u{2060}' | '\u{feff}'
+    )
+}
+
+/// Whether a text holding `c` may change under Unicode NFC: anything outside
+/// ASCII, the CJK ideographs and punctuation, and the full-width forms, which
+/// are all NFC already.
+fn may_change_under_nfc(c: char) -> bool {
+    !matches!(c as u32, 0..=0x2ff | 0x3000..=0x303f | 0x3400..=0x4dbf | 0x4e00..=0x9fff | 0xff00..=0xffef)
+}
+
 /// [`normalize_name`] without allocating when the text is already normal.
 pub fn normalize_name_cow(s: &str) -> std::borrow::Cow<'_, str> {
     let mut prev_space = true;
     let mut normal = true;
+    let mut check_nfc = false;
     for c in s.chars() {
+        if is_zero_width(c) || ('\u{ff01}'..='\u{ff5e}').contains(&c) {
+            normal = false;
+            break;
+        }
         if is_space(c) {
             if c != ' ' || prev_space {
                 normal = false;
                 break;
             }
             prev_space = true;
-        } else if ('\u{ff01}'..='\u{ff5e}').contains(&c) {
-            normal = false;
-            break;
         } else {
+            check_nfc |= may_change_under_nfc(c);
             prev_space = false;
         }
+    }
+    if normal && check_nfc {
+        normal = unicode_normalization::is_nfc_quick(s.chars()) == IsNormalized::Yes;
     }
     if normal && !prev_space {
         std::borrow::Cow::Borrowed(s)
@@ -71,13 +94,18 @@ pub fn normalize_name_cow(s: &str) -> std::borrow::Cow<'_, str> {
     }
 }
 
-/// Trims, collapses inner runs of spaces to one space, and folds full-width
-/// ASCII to half-width (the customer-name key of SPEC 3.3).
+/// Trims, collapses inner runs of spaces to one space, folds full-width
+/// ASCII to half-width, removes zero-width characters and composes the text
+/// in Unicode NFC (the customer-name and customer-ID key of SPEC 3.3, 10).
 pub fn normalize_name(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     let mut pending_space = false;
+    let mut check_nfc = false;
     for c in s.chars() {
         let c = fold_width(c);
+        if is_zero_width(c) {
+            continue;
+        }
         if is_space(c) {
             pending_space = !out.is_empty();
             continue;
@@ -86,9 +114,31 @@ pub fn normalize_name(s: &str) -> String {
             out.push(' ');
             pending_space = false;
         }
+        check_nfc |= may_change_under_nfc(c);
         out.push(c);
     }
+    if check_nfc && unicode_normalization::is_nfc_quick(out.chars()) != IsNormalized::Yes {
+        out = out.nfc().collect();
+    }
     out
+}
+
+/// The form two customer IDs share when they differ only by leading zeros
+/// or a trailing `.0` (`00123`, `123`, `123.0` → `123`), for the warning of
+/// SPEC 10 (Identity).
+pub fn id_family(id: &str) -> &str {
+    let mut s = id;
+    if let Some((int, frac)) = s.rsplit_once('.') {
+        if !frac.is_empty() && frac.bytes().all(|b| b == b'0') && !int.is_empty() {
+            s = int;
+        }
+    }
+    let trimmed = s.trim_start_matches('0');
+    if trimmed.is_empty() && !s.is_empty() {
+        "0"
+    } else {
+        trimmed
+    }
 }
 
 /// A header or alias in comparable form: width-folded, lower-cased, with
@@ -96,7 +146,7 @@ pub fn normalize_name(s: &str) -> String {
 pub fn header_key(s: &str) -> String {
     s.chars()
         .map(fold_width)
-        .filter(|c| !is_space(*c))
+        .filter(|c| !is_space(*c) && !is_zero_width(*c))
         .flat_map(char::to_lowercase)
         .collect()
 }
@@ -214,6 +264,39 @@ mod tests {
             normalize_name_cow("华东 机械"),
             std::borrow::Cow::Borrowed(_)
         ));
+    }
+
+    #[test]
+    fn names_lose_zero_width_characters_and_compose_in_nfc() {
+        assert_eq!(normalize_name("华东\u{200b}机械"), "华东机械");
+        assert_eq!(normalize_name("\u{feff}C001\u{2060}"), "C001");
+        // e + combining acute → é; Hangul jamo → one syllable.
+        assert_eq!(normalize_name("Cafe\u{301} Ltd"), "Caf\u{e9} Ltd");
+        assert_eq!(normalize_name("\u{1100}\u{1161}"), "\u{ac00}");
+        for s in [
+            "Cafe\u{301}",
+            "Caf\u{e9}",
+            "华东\u{200b}机械",
+            "\u{1100}\u{1161}",
+            "Ｃ００１",
+        ] {
+            assert_eq!(normalize_name_cow(s), normalize_name(s), "{s:?}");
+        }
+        assert!(matches!(
+            normalize_name_cow("Caf\u{e9} 华东"),
+            std::borrow::Cow::Borrowed(_)
+        ));
+    }
+
+    #[test]
+    fn id_families_ignore_leading_zeros_and_a_trailing_point_zero() {
+        assert_eq!(id_family("00123"), "123");
+        assert_eq!(id_family("123.0"), "123");
+        assert_eq!(id_family("0123.00"), "123");
+        assert_eq!(id_family("C00123"), "C00123");
+        assert_eq!(id_family("000"), "0");
+        assert_eq!(id_family("12.5"), "12.5");
+        assert_eq!(id_family(".0"), ".0");
     }
 
     #[test]

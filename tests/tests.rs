@@ -43,5 +43,7 @@ mod pipeline;
 mod presentation;
 #[path = "suite/properties.rs"]
 mod properties;
+#[path = "suite/reading.rs"]
+mod reading;
 #[path = "suite/serve.rs"]
 mod serve;

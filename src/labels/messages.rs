@@ -63,7 +63,8 @@ pub struct Messages {
     /// `{sheet_says}`, `{rows_add_up}`
     pub totals_mismatch: &'static str,
     pub totals_unreadable: &'static str,
-    /// `{missing}`: the required columns not found, joined with `missing_sep`.
+    /// `{missing}`: the required columns not found, joined with `missing_sep`;
+    /// `{row}` and `{cells}`: the most header-like row; `{fix}`: a `[columns]` line.
     pub sheet_skipped: &'static str,
     pub missing_sep: &'static str,
     /// `{message}`: why the reader gave up on the sheet.
@@ -111,7 +112,7 @@ pub const ZH_CN: Messages = Messages {
     amount_mismatch: "金额 {amount} ≠ 数量 {quantity} × 单价 {unit_price}",
     totals_mismatch: "表内合计为 {sheet_says}，上方各行相加为 {rows_add_up}",
     totals_unreadable: "合计行的金额无法识别，未核对",
-    sheet_skipped: "前 30 行中找不到表头，已跳过（缺少：{missing}）",
+    sheet_skipped: "前 30 行中找不到表头，已跳过（缺少：{missing}）。最像表头的是第 {row} 行：{cells}。如果该列用了别的名称，请在规则文件中指明，例如 {fix}",
     missing_sep: ", ",
     sheet_unreadable: "工作表无法读取，已跳过：{message}",
     no_worksheets: "工作簿中没有工作表（只有图表或宏表）",
@@ -157,7 +158,7 @@ pub const ZH_TW: Messages = Messages {
     amount_mismatch: "金額 {amount} ≠ 數量 {quantity} × 單價 {unit_price}",
     totals_mismatch: "表內合計為 {sheet_says}，上方各行相加為 {rows_add_up}",
     totals_unreadable: "合計行的金額無法識別，未核對",
-    sheet_skipped: "前 30 行中找不到表頭，已跳過（缺少：{missing}）",
+    sheet_skipped: "前 30 行中找不到表頭，已跳過（缺少：{missing}）。最像表頭的是第 {row} 行：{cells}。如果該欄用了別的名稱，請在規則檔案中指明，例如 {fix}",
     missing_sep: ", ",
     sheet_unreadable: "工作表無法讀取，已跳過：{message}",
     no_worksheets: "活頁簿中沒有工作表（只有圖表或巨集表）",
@@ -206,7 +207,7 @@ pub const EN: Messages = Messages {
     amount_mismatch: "amount {amount} ≠ quantity {quantity} × unit price {unit_price}",
     totals_mismatch: "sheet says {sheet_says}, rows add up to {rows_add_up}",
     totals_unreadable: "totals row amount is not readable; not checked",
-    sheet_skipped: "no header row in the first 30 rows; sheet skipped (missing: {missing})",
+    sheet_skipped: "no header row in the first 30 rows; sheet skipped (missing: {missing}). The most header-like row is row {row}: {cells}. If a column has another name, map it in the rules file, e.g. {fix}",
     missing_sep: ", ",
     sheet_unreadable: "sheet could not be read and was skipped: {message}",
     no_worksheets: "the workbook has no worksheets",

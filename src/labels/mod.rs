@@ -7,6 +7,7 @@
 //! - [`cli`]: what `evaluate` prints on stderr and what `check` prints.
 //! - [`meeting`]: handouts, merge conflicts, final grades, the monthly workbook.
 //! - [`charts`]: the titles and axes of the Summary's charts.
+//! - [`reading`]: the issues of SPEC 10's reading rules.
 //! - [`crate::report::labels`]: sheet names, titles and headers of workbooks.
 //! - [`reasons`]: the grading sentences (rendered by [`crate::report::reasons`]).
 //! - [`serve`]: the web page of `tierbook serve`.
@@ -15,6 +16,7 @@ pub mod charts;
 pub mod cli;
 pub mod meeting;
 pub mod messages;
+pub mod reading;
 pub mod reasons;
 pub mod serve;
 
@@ -102,6 +104,7 @@ pub fn all_texts(lang: Lang) -> Vec<String> {
     let mut out = table_texts(messages::messages(lang));
     out.extend(table_texts(cli::cli(lang)));
     out.extend(table_texts(charts::charts(lang)));
+    out.extend(table_texts(reading::reading(lang)));
     out.extend(table_texts(crate::report::labels::texts(lang)));
     out.extend(table_texts(reasons::phrases(lang)));
     out.extend(table_texts(meeting::meeting(lang)));

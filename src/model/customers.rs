@@ -1,5 +1,6 @@
-//! From accumulators to customers (SPEC 4): the customer master's facts
-//! merged in, the population completed with master and previous-grade
+//! From accumulators to customers (SPEC 4, 10): the customer master's facts
+//! merged in (duplicate rows and first dates after the as-of date warned
+//! about), the population completed with master and previous-grade
 //! customers, and each customer's metrics derived.
 
 use chrono::NaiveDate;
@@ -11,43 +12,103 @@ use super::sales::{Acc, SalesFold};
 use super::{checked_add, checked_mul, ModelError, ModelOptions};
 use crate::model::Metrics;
 use crate::read::intern::{FxMap, Interner, NONE};
-use crate::read::master::MasterRecord;
+use crate::read::master::{MasterRecord, Place, Who};
 use crate::read::previous::PreviousRecord;
+use crate::read::{Issue, IssueKind, Problem};
 
-/// The master row of each customer key (the first row of a key wins), and
-/// every master customer added to the population. Master rows whose first
-/// date is after the as-of date are left out.
+/// A warning about a row of the customer master or the previous grades.
+fn row_warning(place: &Place, cells: &[String], problem: Problem) -> Issue {
+    Issue {
+        kind: IssueKind::Warning,
+        file: place.file.clone(),
+        sheet: place.sheet.clone(),
+        row: Some(place.row),
+        column: None,
+        problem,
+        cells: cells.to_vec(),
+    }
+}
+
+/// How a row names its customer in a message: the ID, else the name.
+fn shown_key(who: &Who) -> String {
+    who.id
+        .clone()
+        .or_else(|| who.name.clone())
+        .unwrap_or_default()
+}
+
+/// The master row of each customer key (the first row of a key wins; a
+/// second one is a warning naming both), and every master customer whose
+/// first date is on or before the as-of date added to the population. A
+/// row whose first date is after the as-of date is kept for its region,
+/// rep, terms and attributes (its date is not used: [`Derive::metrics`]),
+/// with a warning.
 pub fn merge_master<'m>(
     fold: &mut SalesFold,
     master: &'m [MasterRecord],
     identities: &Identities,
     strings: &mut Interner,
     as_of: NaiveDate,
+    issues: &mut Vec<Issue>,
 ) -> FxMap<Key, &'m MasterRecord> {
     let mut by_key: FxMap<Key, &MasterRecord> = FxMap::default();
     for m in master {
-        if m.first_date.is_some_and(|d| d > as_of) {
+        let key = identities.key_of(&m.who, strings);
+        if let Some(first) = by_key.get(&key) {
+            let problem = Problem::DuplicateMasterRow {
+                key: shown_key(&m.who),
+                first: (
+                    first.place.file.clone(),
+                    first.place.sheet.clone(),
+                    first.place.row,
+                ),
+            };
+            issues.push(row_warning(&m.place, &m.cells, problem));
             continue;
         }
-        let key = identities.key_of(&m.who, strings);
-        by_key.entry(key).or_insert(m);
-        let name = m.who.name.as_deref().map_or(NONE, |n| strings.intern(n));
-        fold.customer(key, name);
+        by_key.insert(key, m);
+        match m.first_date.filter(|d| *d > as_of) {
+            Some(first_date) => issues.push(row_warning(
+                &m.place,
+                &m.cells,
+                Problem::MasterFirstDateAfterAsOf {
+                    key: shown_key(&m.who),
+                    first_date,
+                    as_of,
+                },
+            )),
+            None => {
+                let name = m.who.name.as_deref().map_or(NONE, |n| strings.intern(n));
+                fold.customer(key, name);
+            }
+        }
     }
     by_key
 }
 
 /// Every previous-grade row's key and grade, each customer added to the
-/// population.
+/// population; a customer's second row is a warning naming both (the first
+/// is kept).
 pub fn merge_previous(
     fold: &mut SalesFold,
     previous: &[PreviousRecord],
     identities: &Identities,
     strings: &mut Interner,
+    issues: &mut Vec<Issue>,
 ) -> Vec<(Key, String)> {
     let mut out = Vec::with_capacity(previous.len());
+    let mut first: FxMap<Key, &Place> = FxMap::default();
     for p in previous {
         let key = identities.key_of(&p.who, strings);
+        if let Some(f) = first.get(&key) {
+            let problem = Problem::DuplicatePreviousRow {
+                key: shown_key(&p.who),
+                first: (f.file.clone(), f.sheet.clone(), f.row),
+            };
+            issues.push(row_warning(&p.place, &p.cells, problem));
+            continue;
+        }
+        first.insert(key, &p.place);
         out.push((key, p.grade.clone()));
         let name = p.who.name.as_deref().map_or(NONE, |n| strings.intern(n));
         fold.customer(key, name);
@@ -90,7 +151,10 @@ impl Derive<'_> {
             .text(acc.name)
             .or_else(|| m.and_then(|m| m.who.name.clone()))
             .unwrap_or_else(|| key_text.clone());
-        let first_date = m.and_then(|m| m.first_date).or(acc.first_date);
+        let first_date = m
+            .and_then(|m| m.first_date)
+            .filter(|d| *d <= as_of)
+            .or(acc.first_date);
         let months_active = first_date.map(|f| months_active(f, as_of));
         let new_months = self.opts.new_client_months as i32;
         let provisional = first_date.is_some_and(|f| add_months(f, new_months) > as_of);

@@ -158,9 +158,16 @@ pub fn build(
         fold.totals.add_sheet(&s.summary.stats);
     }
     let strings = &mut input.strings;
-    let master_by =
-        customers::merge_master(&mut fold, input.master, &identities, strings, period.as_of);
-    let prev_by = customers::merge_previous(&mut fold, input.previous, &identities, strings);
+    let master_by = customers::merge_master(
+        &mut fold,
+        input.master,
+        &identities,
+        strings,
+        period.as_of,
+        &mut issues,
+    );
+    let prev_by =
+        customers::merge_previous(&mut fold, input.previous, &identities, strings, &mut issues);
     let means = fold.product_means();
     let derive = customers::Derive {
         period,
@@ -197,6 +204,17 @@ pub fn build(
             rows: *rows,
         };
         issues.push(warning(&sheets[*si].summary, Some(*row), problem));
+    }
+    for problem in identity::near_matches(&customers) {
+        issues.push(Issue {
+            kind: IssueKind::Warning,
+            file: String::new(),
+            sheet: String::new(),
+            row: None,
+            column: None,
+            problem,
+            cells: Vec::new(),
+        });
     }
     let mut previous = BTreeMap::new();
     for (key, grade) in prev_by {

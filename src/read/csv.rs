@@ -353,8 +353,11 @@ impl<R: Read> Records<R> {
         loop {
             if !self.fill()? {
                 // End of input: the record ends here, a quoted field unclosed or not.
+                // A line break just taken into an unclosed quote ends the last line.
                 record.ends.push(record.bytes.len() as u32);
-                record.last = self.line;
+                let broke =
+                    state == State::Quoted && matches!(record.bytes.last(), Some(b'\n' | b'\r'));
+                record.last = self.line - u32::from(broke && self.line > record.first);
                 return Ok(true);
             }
             let avail = &self.buf[self.pos..self.end];
@@ -608,9 +611,7 @@ fn rows_from_records(
             if cells.is_empty() {
                 continue;
             }
-            if record.last > record.first {
-                visitor.record_lines(record.first, record.last);
-            }
+            visitor.record_shape(record.first, record.last, record.ends.len());
             if !visitor.row(record.first, &cells)? {
                 return Ok(());
             }
@@ -778,10 +779,15 @@ mod tests {
                 rec(7, 7, &["c", "2"]),
             ]
         );
-        // An unclosed quote runs to the end of the input: one record over its lines.
+        // An unclosed quote runs to the end of the input: one record over its
+        // lines, the last being the one its final line break ends.
         assert_eq!(
             split(b"a,\"b\nc,1\nd,2\n", b',', 5),
-            vec![rec(1, 4, &["a", "b\nc,1\nd,2\n"])]
+            vec![rec(1, 3, &["a", "b\nc,1\nd,2\n"])]
+        );
+        assert_eq!(
+            split(b"a,\"b\nc,1\nd,2", b',', 5),
+            vec![rec(1, 3, &["a", "b\nc,1\nd,2"])]
         );
     }
 
@@ -856,8 +862,10 @@ mod tests {
             Ok(true)
         }
 
-        fn record_lines(&mut self, first: u32, last: u32) {
-            self.spans.push((first, last));
+        fn record_shape(&mut self, first: u32, last: u32, _fields: usize) {
+            if last > first {
+                self.spans.push((first, last));
+            }
         }
     }
 

@@ -25,8 +25,9 @@ use serde_json::{json, Value as J};
 
 use super::cell::Cell;
 use super::ledger::{ident_text, name_cow};
-use super::sheet::{cell_at, classify_row, RowClass};
+use super::sheet::{cell_at, classify_row, RowClass, TotalsColumns};
 use super::source::{Limits, RowVisitor, Source};
+use super::value::Style;
 use super::ReadError;
 use crate::labels::Lang;
 use crate::text::header_key;
@@ -492,7 +493,7 @@ impl RowVisitor for EvalScan<'_> {
             self.header_row = row;
             return Ok(true);
         };
-        if classify_row(cells) == RowClass::Data {
+        if classify_row(cells, &TotalsColumns::default(), &Style::default()) == RowClass::Data {
             let r = self.back_row(layout, row, cells);
             self.rows.push(r);
         }

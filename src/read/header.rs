@@ -52,6 +52,8 @@ pub enum Field {
     SpecialPolicy,
     Grade,
     Remark,
+    /// The currency of a row's amount (币种): read only to refuse a file mixing currencies.
+    Currency,
 }
 
 impl Field {
@@ -77,6 +79,7 @@ impl Field {
             Field::SpecialPolicy => "special_policy",
             Field::Grade => "grade",
             Field::Remark => "remark",
+            Field::Currency => "currency",
         }
     }
 
@@ -105,6 +108,7 @@ const ALL_FIELDS: &[Field] = &[
     Field::SpecialPolicy,
     Field::Grade,
     Field::Remark,
+    Field::Currency,
 ];
 
 const CUSTOMER_ID: &[&str] = &[
@@ -157,6 +161,7 @@ const SALES_REP: &[&str] = &[
 const REMARK: &[&str] = &[
     "备注", "備註", "说明", "摘要", "Remark", "Remarks", "Note", "Notes", "Memo",
 ];
+const CURRENCY: &[&str] = &["币种", "币别", "幣種", "幣別", "货币", "貨幣", "Currency"];
 
 /// Aliases per field for one input kind, in priority order: an earlier list
 /// entry wins when several columns match (发货日期 only if no other date).
@@ -288,6 +293,7 @@ fn aliases(kind: InputKind) -> Vec<(Field, &'static [&'static str])> {
                 ],
             ),
             (Field::Remark, REMARK),
+            (Field::Currency, CURRENCY),
         ],
         InputKind::Receipts => vec![
             (
@@ -335,6 +341,7 @@ fn aliases(kind: InputKind) -> Vec<(Field, &'static [&'static str])> {
                 ],
             ),
             (Field::Remark, REMARK),
+            (Field::Currency, CURRENCY),
         ],
         InputKind::Customers => vec![
             (Field::CustomerId, CUSTOMER_ID),
@@ -438,10 +445,16 @@ pub fn missing_required(kind: InputKind, has: &dyn Fn(Field) -> bool) -> Vec<&'s
 pub struct HeaderMap {
     /// 1-based Excel row number of the header.
     pub row: u32,
-    /// Field → 0-based column index.
+    /// The sheet column (0-based) where this table starts: 0 for the first
+    /// table, further right for a table beside it. Every other column index
+    /// of the map counts from here.
+    pub start: usize,
+    /// Field → 0-based column index (from `start`).
     pub fields: BTreeMap<Field, usize>,
     /// Every header cell's text by column (empty where blank).
     pub headers: Vec<String>,
+    /// Fields that two or more columns map to, with those columns.
+    pub conflicts: Vec<(Field, Vec<usize>)>,
 }
 
 impl HeaderMap {
@@ -467,12 +480,86 @@ impl HeaderMap {
     pub fn header_text(&self, col: usize) -> String {
         match self.headers.get(col) {
             Some(h) if !h.is_empty() => h.clone(),
-            _ => column_letter(col),
+            _ => column_letter(self.start + col),
+        }
+    }
+    /// A column as a person finds it: its letter and header text (`D "金额"`).
+    pub fn column_named(&self, col: usize) -> String {
+        let letter = column_letter(self.start + col);
+        match self.headers.get(col) {
+            Some(h) if !h.is_empty() => format!("{letter} \"{h}\""),
+            _ => letter,
         }
     }
 }
 
 pub use crate::text::column_letter;
+
+/// A header cell in comparable form ([`header_key`]), and the same without a
+/// trailing unit in brackets (`金额（元）` → `金额`, `数量(件)` → `数量`).
+#[derive(Debug, Clone, PartialEq)]
+struct HeaderKey {
+    full: String,
+    bare: Option<String>,
+}
+
+impl HeaderKey {
+    fn of(text: &str) -> HeaderKey {
+        let full = header_key(text);
+        let bare = without_unit(&full).map(str::to_string);
+        HeaderKey { full, bare }
+    }
+
+    fn is(&self, key: &str) -> bool {
+        !key.is_empty() && (self.full == key || self.bare.as_deref() == Some(key))
+    }
+}
+
+/// A comparable header without its trailing unit in brackets, when it has one
+/// and something stands before it.
+fn without_unit(key: &str) -> Option<&str> {
+    let open = match key.chars().next_back()? {
+        ')' => '(',
+        ']' => '[',
+        '】' => '【',
+        _ => return None,
+    };
+    let at = key.rfind(open)?;
+    (at > 0).then(|| &key[..at])
+}
+
+/// What one header cell maps to: a rules-file mapping, an alias of some
+/// priority (lower is preferred), or nothing.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum CellMatch {
+    None,
+    Mapped(Field),
+    Alias(Field, usize),
+}
+
+impl CellMatch {
+    fn field(self) -> Option<Field> {
+        match self {
+            CellMatch::None => None,
+            CellMatch::Mapped(f) | CellMatch::Alias(f, _) => Some(f),
+        }
+    }
+
+    /// How strongly the cell claims its field: a mapping first, then aliases by priority.
+    fn rank(self) -> usize {
+        match self {
+            CellMatch::None => usize::MAX,
+            CellMatch::Mapped(_) => 0,
+            CellMatch::Alias(_, prio) => prio + 1,
+        }
+    }
+}
+
+/// A row's header cells: their texts and what each maps to.
+struct HeaderCells {
+    texts: Vec<String>,
+    matches: Vec<CellMatch>,
+}
 
 /// The header matcher of one input kind, with the rules file's mappings.
 #[derive(Debug, Clone)]
@@ -510,9 +597,26 @@ impl HeaderMatcher {
         self.kind
     }
 
-    /// Maps a row's cells to fields. `row` is the 1-based Excel row.
-    pub fn map_row(&self, row: u32, cells: &[Cell]) -> HeaderMap {
-        let headers: Vec<String> = cells
+    /// What a header cell maps to: a rules-file mapping wins where its
+    /// header exists, then the aliases (a whole header, with or without its
+    /// unit in brackets).
+    fn match_text(&self, text: &str) -> CellMatch {
+        if text.is_empty() {
+            return CellMatch::None;
+        }
+        let key = HeaderKey::of(text);
+        if let Some((_, f)) = self.mapped.iter().find(|(m, _)| key.is(m)) {
+            return CellMatch::Mapped(*f);
+        }
+        let alias = |k: &str| self.aliases.iter().find(|(a, _, _)| a == k);
+        match alias(&key.full).or_else(|| key.bare.as_deref().and_then(alias)) {
+            Some((_, f, prio)) => CellMatch::Alias(*f, *prio),
+            None => CellMatch::None,
+        }
+    }
+
+    fn cells(&self, cells: &[Cell]) -> HeaderCells {
+        let texts: Vec<String> = cells
             .iter()
             .map(|c| match c {
                 Cell::Text(t) => crate::text::normalize_name(t),
@@ -520,45 +624,96 @@ impl HeaderMatcher {
                 other => other.display(),
             })
             .collect();
-        let keys: Vec<String> = headers.iter().map(|h| header_key(h)).collect();
-        let mut fields: BTreeMap<Field, usize> = BTreeMap::new();
-        let mut taken = vec![false; keys.len()];
-        // Rules-file mappings win where their header exists.
-        for (key, field) in &self.mapped {
-            if let Some(col) = keys.iter().position(|k| !k.is_empty() && k == key) {
-                if let std::collections::btree_map::Entry::Vacant(e) = fields.entry(*field) {
-                    e.insert(col);
-                    taken[col] = true;
-                }
+        let matches = texts.iter().map(|t| self.match_text(t)).collect();
+        HeaderCells { texts, matches }
+    }
+
+    /// Maps the header cells in columns `start..end`: per field the column
+    /// that claims it most strongly; two columns claiming a field equally
+    /// (two `金额`, `金额` and `价税合计`) are a conflict, except remarks
+    /// (the leftmost is kept).
+    fn map_range(&self, row: u32, h: &HeaderCells, start: usize, end: usize) -> HeaderMap {
+        let mut best: BTreeMap<Field, (usize, Vec<usize>)> = BTreeMap::new();
+        for col in start..end {
+            let m = h.matches[col];
+            let Some(field) = m.field() else { continue };
+            let entry = best.entry(field).or_insert((m.rank(), Vec::new()));
+            if m.rank() < entry.0 {
+                *entry = (m.rank(), Vec::new());
+            }
+            if m.rank() == entry.0 {
+                entry.1.push(col - start);
             }
         }
-        // Then aliases by priority; within a priority, the leftmost column.
-        let mut best: BTreeMap<Field, (usize, usize)> = BTreeMap::new();
-        for (col, key) in keys.iter().enumerate() {
-            if key.is_empty() || taken[col] {
-                continue;
+        let mut fields = BTreeMap::new();
+        let mut conflicts = Vec::new();
+        for (field, (_, cols)) in best {
+            if cols.len() > 1 && field != Field::Remark {
+                conflicts.push((field, cols.clone()));
             }
-            if let Some((_, field, prio)) = self.aliases.iter().find(|(a, _, _)| a == key) {
-                if fields.contains_key(field) {
-                    continue;
-                }
-                let better = match best.get(field) {
-                    None => true,
-                    Some(&(p, _)) => *prio < p,
-                };
-                if better {
-                    best.insert(*field, (*prio, col));
-                }
-            }
-        }
-        for (field, (_, col)) in best {
-            fields.insert(field, col);
+            fields.insert(field, cols[0]);
         }
         HeaderMap {
             row,
+            start,
             fields,
-            headers,
+            headers: h.texts[start..end].to_vec(),
+            conflicts,
         }
+    }
+
+    /// Maps a row's cells to fields, as one table. `row` is the 1-based Excel row.
+    pub fn map_row(&self, row: u32, cells: &[Cell]) -> HeaderMap {
+        let h = self.cells(cells);
+        self.map_range(row, &h, 0, cells.len())
+    }
+
+    /// The tables whose header is this row, left to right: one, or several
+    /// side by side (a table starts where a blank header cell or a field
+    /// seen already follows a complete header, and the rest of the row is a
+    /// complete header too). Empty when the row is no header. The first
+    /// table starts at column 0; `offset` is added to every table's start.
+    pub fn tables(&self, row: u32, cells: &[Cell], offset: usize) -> Vec<HeaderMap> {
+        let h = self.cells(cells);
+        let len = cells.len();
+        if !self.accept(&self.map_range(row, &h, 0, len)) {
+            return Vec::new();
+        }
+        let mut out = Vec::new();
+        let mut start = 0;
+        loop {
+            let mut seen: Vec<Field> = Vec::new();
+            let mut cut = None;
+            for col in start..len {
+                let field = h.matches[col].field();
+                let boundary = h.texts[col].is_empty() || field.is_some_and(|f| seen.contains(&f));
+                if boundary && col > start {
+                    let left = self.map_range(row, &h, start, col);
+                    let next = (col..len).find(|&c| !h.texts[c].is_empty());
+                    if let (true, Some(next)) = (self.accept(&left), next) {
+                        if self.accept(&self.map_range(row, &h, next, len)) {
+                            cut = Some((left, next));
+                            break;
+                        }
+                    }
+                }
+                seen.extend(field);
+            }
+            match cut {
+                Some((left, next)) => {
+                    out.push(left);
+                    start = next;
+                }
+                None => {
+                    out.push(self.map_range(row, &h, start, len));
+                    break;
+                }
+            }
+        }
+        for t in &mut out {
+            t.start += offset;
+        }
+        out
     }
 
     /// Whether this row is a usable header: it maps every required field.
@@ -573,19 +728,9 @@ pub const HEADER_SEARCH_ROWS: u32 = 30;
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::borrow::Cow;
 
     fn row(texts: &[&'static str]) -> Vec<Cell<'static>> {
-        texts
-            .iter()
-            .map(|t| {
-                if t.is_empty() {
-                    Cell::Empty
-                } else {
-                    Cell::Text(Cow::Borrowed(*t))
-                }
-            })
-            .collect()
+        crate::read::sheet::text_cells(texts)
     }
 
     #[test]
@@ -698,6 +843,121 @@ mod tests {
     }
 
     #[test]
+    fn a_trailing_unit_in_brackets_is_ignored() {
+        let m = HeaderMatcher::new(InputKind::Ledger, None);
+        let h = m.map_row(
+            1,
+            &row(&[
+                "日期",
+                "客户名称",
+                "数量(件)",
+                "单价【元】",
+                "金额（元）",
+                "(元)",
+            ]),
+        );
+        assert!(m.accept(&h));
+        assert_eq!(h.col(Field::Quantity), Some(2));
+        assert_eq!(h.col(Field::UnitPrice), Some(3));
+        assert_eq!(h.col(Field::Amount), Some(4));
+        assert_eq!(
+            h.headers[4], "金额(元)",
+            "the header as normalised, unit kept"
+        );
+        let mut map = BTreeMap::new();
+        map.insert("amount".to_string(), "销售收入".to_string());
+        let m = HeaderMatcher::new(InputKind::Ledger, Some(&map));
+        let h = m.map_row(1, &row(&["日期", "客户", "销售收入（万元）"]));
+        assert_eq!(
+            h.col(Field::Amount),
+            Some(2),
+            "a mapping matches without the unit too"
+        );
+    }
+
+    #[test]
+    fn two_columns_for_one_field_are_a_conflict_but_a_fallback_alias_is_not() {
+        let m = HeaderMatcher::new(InputKind::Ledger, None);
+        let h = m.map_row(1, &row(&["日期", "客户", "金额", "价税合计"]));
+        assert_eq!(h.conflicts, vec![(Field::Amount, vec![2, 3])]);
+        let h = m.map_row(1, &row(&["日期", "客户", "单价", "含税单价", "数量"]));
+        assert_eq!(h.conflicts, vec![(Field::UnitPrice, vec![2, 3])]);
+        let h = m.map_row(1, &row(&["日期", "客户", "金额", "金额"]));
+        assert_eq!(h.conflicts, vec![(Field::Amount, vec![2, 3])]);
+        let h = m.map_row(
+            1,
+            &row(&["发货日期", "单据日期", "客户", "金额", "备注", "说明"]),
+        );
+        assert!(h.conflicts.is_empty(), "{:?}", h.conflicts);
+        assert_eq!(h.col(Field::Date), Some(1));
+        assert_eq!(h.col(Field::Remark), Some(4), "the leftmost remark");
+        let mut map = BTreeMap::new();
+        map.insert("amount".to_string(), "价税合计".to_string());
+        let m = HeaderMatcher::new(InputKind::Ledger, Some(&map));
+        let h = m.map_row(1, &row(&["日期", "客户", "金额", "价税合计"]));
+        assert!(h.conflicts.is_empty(), "the mapping picks one");
+        assert_eq!(h.col(Field::Amount), Some(3));
+    }
+
+    #[test]
+    fn tables_side_by_side_are_told_apart() {
+        let m = HeaderMatcher::new(InputKind::Ledger, None);
+        let cells = row(&[
+            "日期",
+            "客户",
+            "金额",
+            "",
+            "日期",
+            "客户编码",
+            "客户名称",
+            "金额",
+            "备注",
+        ]);
+        let t = m.tables(3, &cells, 0);
+        assert_eq!(t.len(), 2);
+        assert_eq!((t[0].start, t[0].col(Field::Amount)), (0, Some(2)));
+        assert_eq!((t[1].start, t[1].col(Field::Amount)), (4, Some(3)));
+        assert_eq!(t[1].col(Field::CustomerId), Some(1));
+        assert!(t.iter().all(|t| t.row == 3 && t.conflicts.is_empty()));
+        // No blank column between them: the repeated date starts the second.
+        let t = m.tables(
+            1,
+            &row(&["日期", "客户", "金额", "日期", "客户", "金额"]),
+            10,
+        );
+        assert_eq!(t.iter().map(|t| t.start).collect::<Vec<_>>(), vec![10, 13]);
+        // One table with a blank header cell and a second amount column is one table.
+        let t = m.tables(1, &row(&["日期", "客户", "金额", "", "价税合计"]), 0);
+        assert_eq!(t.len(), 1);
+        assert_eq!(t[0].conflicts, vec![(Field::Amount, vec![2, 4])]);
+        assert!(m.tables(1, &row(&["日期", "金额"]), 0).is_empty());
+    }
+
+    #[test]
+    fn the_most_header_like_row_is_named_when_none_is_found() {
+        let m = HeaderMatcher::new(InputKind::Ledger, None);
+        let mut search = HeaderSearch::new(&m, true);
+        for (i, r) in [
+            row(&["销售台账"]),
+            row(&["日期", "客户名", "金额"]),
+            row(&["说明：以下为二月"]),
+        ]
+        .iter()
+        .enumerate()
+        {
+            assert!(matches!(search.offer(i as u32 + 1, r), Search::Continue));
+        }
+        assert!(matches!(search.offer(31, &row(&["x"])), Search::GiveUp));
+        let (problem, row_no, cells) = search.not_found();
+        assert_eq!(row_no, Some(2));
+        assert_eq!(cells, vec!["日期", "客户名", "金额"]);
+        assert_eq!(
+            problem.message(crate::labels::Lang::En),
+            "no header row in the first 30 rows; sheet skipped (missing: customer_id or customer_name). The most header-like row is row 2: 日期 | 客户名 | 金额. If a column has another name, map it in the rules file, e.g. [columns.ledger] customer_id = \"…\""
+        );
+    }
+
+    #[test]
     fn column_letters() {
         assert_eq!(column_letter(0), "A");
         assert_eq!(column_letter(25), "Z");
@@ -710,14 +970,17 @@ mod tests {
 #[derive(Debug)]
 pub struct HeaderSearch<'m> {
     matcher: &'m HeaderMatcher,
-    best: Option<(usize, Vec<&'static str>)>,
+    /// Whether tables side by side are told apart.
+    split: bool,
+    /// The most header-like row so far: (fields mapped, row, its cells, what it lacks).
+    best: Option<(usize, u32, Vec<String>, Vec<&'static str>)>,
 }
 
 /// What [`HeaderSearch::offer`] made of a row.
 #[derive(Debug)]
 pub enum Search {
-    /// This row is the header.
-    Found(HeaderMap),
+    /// This row is the header of these tables, left to right.
+    Found(Vec<HeaderMap>),
     /// Not yet: keep offering rows.
     Continue,
     /// Past the rows a header may be in: stop reading the sheet.
@@ -725,9 +988,12 @@ pub enum Search {
 }
 
 impl<'m> HeaderSearch<'m> {
-    pub fn new(matcher: &'m HeaderMatcher) -> Self {
+    /// A search for one table per sheet (`split` false) or for every table
+    /// side by side.
+    pub fn new(matcher: &'m HeaderMatcher, split: bool) -> Self {
         HeaderSearch {
             matcher,
+            split,
             best: None,
         }
     }
@@ -738,23 +1004,37 @@ impl<'m> HeaderSearch<'m> {
         }
         let map = self.matcher.map_row(row, cells);
         if self.matcher.accept(&map) {
-            return Search::Found(map);
+            return Search::Found(match self.split {
+                true => self.matcher.tables(row, cells, 0),
+                false => vec![map],
+            });
         }
         if cells.iter().any(|c| !c.is_blank()) {
             let score = map.fields.len();
-            if self.best.as_ref().is_none_or(|(s, _)| score > *s) {
+            if self.best.as_ref().is_none_or(|(s, ..)| score > *s) {
                 let missing = missing_required(self.matcher.kind(), &|f| map.has(f));
-                self.best = Some((score, missing));
+                let shown = cells.iter().map(Cell::display).collect();
+                self.best = Some((score, row, shown, missing));
             }
         }
         Search::Continue
     }
 
-    /// The notice for a sheet where no header was found.
-    pub fn not_found(self) -> super::issue::Problem {
+    /// The notice for a sheet where no header was found, with the most
+    /// header-like row (its number and cells) when there was one.
+    pub fn not_found(self) -> (super::issue::Problem, Option<u32>, Vec<String>) {
         match self.best {
-            Some((_, missing)) => super::issue::Problem::SheetSkipped { missing },
-            None => super::issue::Problem::SheetEmpty,
+            Some((_, row, cells, missing)) => (
+                super::issue::Problem::SheetSkipped {
+                    kind: self.matcher.kind().as_str(),
+                    missing,
+                    row,
+                    cells: cells.clone(),
+                },
+                Some(row),
+                cells,
+            ),
+            None => (super::issue::Problem::SheetEmpty, None, Vec::new()),
         }
     }
 }

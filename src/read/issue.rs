@@ -4,6 +4,7 @@
 use serde::Serialize;
 
 use crate::labels::messages::messages;
+use crate::labels::reading::reading;
 use crate::labels::{fill, Lang};
 use crate::text::fmt_amount;
 use rust_decimal::Decimal;
@@ -106,8 +107,13 @@ pub enum Problem {
         rows_add_up: Decimal,
     },
     TotalsUnreadable,
+    /// No header in the first rows: what is missing, and the most
+    /// header-like row (its number and cells).
     SheetSkipped {
+        kind: &'static str,
         missing: Vec<&'static str>,
+        row: u32,
+        cells: Vec<String>,
     },
     SheetUnreadable {
         message: String,
@@ -117,6 +123,60 @@ pub enum Problem {
     NoWorksheets,
     /// A chart, macro or dialog sheet: it holds no rows.
     NotAWorksheet,
+    /// A CSV record with more fields than its header (after trailing padding).
+    TooManyFields {
+        fields: usize,
+        header: usize,
+    },
+    /// A CSV record joined across lines by a quoted field, with a number of
+    /// fields other than the header's.
+    QuotedAcrossLines {
+        first: u32,
+        last: u32,
+        fields: usize,
+        header: usize,
+    },
+    HiddenSheet,
+    HiddenRows {
+        count: u64,
+        first: u32,
+    },
+    /// Cells right of the columns read; `cell` is the first, as `AMK12`.
+    CellsBeyond {
+        cell: String,
+    },
+    /// Merged cells spanning rows whose value was applied to every row.
+    MergedFilled {
+        count: u64,
+    },
+    /// A customer a second time in the customer master; `first` is where it
+    /// was first (file, sheet, row).
+    DuplicateMasterRow {
+        key: String,
+        first: (String, String, u32),
+    },
+    /// A customer a second time in the previous grades.
+    DuplicatePreviousRow {
+        key: String,
+        first: (String, String, u32),
+    },
+    PreviousNotATier {
+        grade: String,
+        tiers: Vec<String>,
+    },
+    /// Customer IDs that differ only by leading zeros or a trailing `.0`.
+    SimilarIds {
+        ids: Vec<String>,
+    },
+    /// Customer names that differ only by letter case.
+    SimilarNames {
+        names: Vec<String>,
+    },
+    MasterFirstDateAfterAsOf {
+        key: String,
+        first_date: chrono::NaiveDate,
+        as_of: chrono::NaiveDate,
+    },
 }
 
 impl Problem {
@@ -182,9 +242,19 @@ impl Problem {
                 ],
             ),
             Problem::TotalsUnreadable => m.totals_unreadable.to_string(),
-            Problem::SheetSkipped { missing } => fill(
+            Problem::SheetSkipped {
+                kind,
+                missing,
+                row,
+                cells,
+            } => fill(
                 m.sheet_skipped,
-                &[("missing", &missing.join(m.missing_sep))],
+                &[
+                    ("missing", &missing.join(m.missing_sep)),
+                    ("row", &row.to_string()),
+                    ("cells", &shown_cells(cells)),
+                    ("fix", &columns_fix(kind, missing)),
+                ],
             ),
             Problem::SheetUnreadable { message } => {
                 fill(m.sheet_unreadable, &[("message", message)])
@@ -192,8 +262,104 @@ impl Problem {
             Problem::SheetEmpty => m.sheet_empty.to_string(),
             Problem::NoWorksheets => m.no_worksheets.to_string(),
             Problem::NotAWorksheet => m.not_a_worksheet.to_string(),
+            other => other.reading_message(lang),
         }
     }
+
+    /// The sentences of SPEC 10's reading rules ([`crate::labels::reading`]).
+    fn reading_message(&self, lang: Lang) -> String {
+        let r = reading(lang);
+        let sep = messages(lang).names_sep;
+        let n = |v: &dyn ToString| v.to_string();
+        match self {
+            Problem::TooManyFields { fields, header } => fill(
+                r.too_many_fields,
+                &[("fields", &n(fields)), ("header", &n(header))],
+            ),
+            Problem::QuotedAcrossLines {
+                first,
+                last,
+                fields,
+                header,
+            } => fill(
+                r.quoted_across_lines,
+                &[
+                    ("first", &n(first)),
+                    ("last", &n(last)),
+                    ("fields", &n(fields)),
+                    ("header", &n(header)),
+                ],
+            ),
+            Problem::HiddenSheet => r.hidden_sheet.to_string(),
+            Problem::HiddenRows { count, first } => {
+                fill(r.hidden_rows, &[("count", &n(count)), ("first", &n(first))])
+            }
+            Problem::CellsBeyond { cell } => fill(r.cells_beyond, &[("cell", cell)]),
+            Problem::MergedFilled { count } => fill(r.merged_filled, &[("count", &n(count))]),
+            Problem::DuplicateMasterRow { key, first } => fill(
+                r.duplicate_master_row,
+                &[("key", key), ("other", &place(r, first))],
+            ),
+            Problem::DuplicatePreviousRow { key, first } => fill(
+                r.duplicate_previous_row,
+                &[("key", key), ("other", &place(r, first))],
+            ),
+            Problem::PreviousNotATier { grade, tiers } => fill(
+                r.previous_not_a_tier,
+                &[("grade", grade), ("tiers", &tiers.join(sep))],
+            ),
+            Problem::SimilarIds { ids } => fill(r.similar_ids, &[("ids", &ids.join(sep))]),
+            Problem::SimilarNames { names } => {
+                fill(r.similar_names, &[("names", &names.join(sep))])
+            }
+            Problem::MasterFirstDateAfterAsOf {
+                key,
+                first_date,
+                as_of,
+            } => fill(
+                r.master_first_date_after_as_of,
+                &[
+                    ("key", key),
+                    ("first_date", &n(first_date)),
+                    ("as_of", &n(as_of)),
+                ],
+            ),
+            _ => String::new(),
+        }
+    }
+}
+
+/// Where another row is, as a person finds it.
+fn place(
+    r: &crate::labels::reading::Reading,
+    (file, sheet, row): &(String, String, u32),
+) -> String {
+    fill(
+        r.place,
+        &[("file", file), ("sheet", sheet), ("row", &row.to_string())],
+    )
+}
+
+/// A row's cells for a message: the first twelve, trailing blanks left out.
+fn shown_cells(cells: &[String]) -> String {
+    let end = cells
+        .iter()
+        .rposition(|c| !c.trim().is_empty())
+        .map_or(0, |p| p + 1);
+    let mut shown: Vec<&str> = cells[..end].iter().take(12).map(String::as_str).collect();
+    if end > 12 {
+        shown.push("…");
+    }
+    shown.join(" | ")
+}
+
+/// The `[columns]` line that maps the first missing field, for a message.
+fn columns_fix(kind: &str, missing: &[&str]) -> String {
+    let field = missing
+        .first()
+        .and_then(|m| m.split_whitespace().next())
+        .unwrap_or("date");
+    format!("[columns.{kind}] {field} = \"…\"")
 }
 
 /// A sentence about one cell of `field` holding `raw`.

@@ -204,29 +204,27 @@ mod slot {
     pub const SOURCE_ORDER: usize = 6;
 }
 
-/// An identifier cell as text: trimmed text, a number by its digits ("10023").
+/// An identifier cell as text, normalised like a name (SPEC 10: trimmed,
+/// inner spaces collapsed, full-width folded, zero-width characters removed,
+/// NFC); a number by its digits ("10023").
 pub fn ident_text(c: &Cell) -> Option<String> {
     ident_cow(c).map(Cow::into_owned)
 }
 
-/// [`ident_text`] without copying a text cell.
+/// [`ident_text`] without copying a text cell that is already normal.
 pub fn ident_cow<'c>(c: &'c Cell) -> Option<Cow<'c, str>> {
-    match c {
-        Cell::Empty => None,
-        Cell::Text(_) => c.as_text().filter(|t| !t.is_empty()).map(Cow::Borrowed),
-        Cell::Error(_) | Cell::NoValue => None,
-        other => Some(Cow::Owned(other.display())),
-    }
-}
-
-/// A name-like cell (customer name, region, rep) normalised (SPEC 3.3).
-pub fn name_cow<'c>(c: &'c Cell) -> Option<Cow<'c, str>> {
     let s = match c {
         Cell::Text(t) => crate::text::normalize_name_cow(t),
         Cell::Empty | Cell::Error(_) | Cell::NoValue => return None,
         other => Cow::Owned(other.display()),
     };
     (!s.is_empty()).then_some(s)
+}
+
+/// A name-like cell (customer name, region, rep) normalised (SPEC 3.3):
+/// the same form as an identifier.
+pub fn name_cow<'c>(c: &'c Cell) -> Option<Cow<'c, str>> {
+    ident_cow(c)
 }
 
 /// Hash of a row's cells, for exact-duplicate detection.
@@ -555,14 +553,9 @@ mod tests {
     use crate::read::issue::IssueKind;
     use crate::read::source::RowVisitor;
     use crate::read::LedgerSheet;
-    use std::borrow::Cow;
 
     fn t(s: &'static str) -> Cell<'static> {
-        if s.is_empty() {
-            Cell::Empty
-        } else {
-            Cell::Text(Cow::Borrowed(s))
-        }
+        crate::read::sheet::text_cells(&[s]).remove(0)
     }
 
     fn read(rows: Vec<Vec<Cell<'static>>>) -> (LedgerSheet, Vec<LineRecord>) {

@@ -43,6 +43,8 @@ pub struct MasterRecord {
     pub special_policy: Option<String>,
     /// Every other numeric column, by header text.
     pub attrs: BTreeMap<String, Decimal>,
+    /// The row's cells as read, for a warning about it.
+    pub cells: Vec<String>,
 }
 
 /// Rows of a small table kept in memory, with the header they were read under.
@@ -191,6 +193,7 @@ impl TableRecord for MasterRecord {
             credit_limit,
             special_policy: text(h, row, Field::SpecialPolicy),
             attrs: attributes(h, row, style),
+            cells: row.cells.iter().map(Cell::display).collect(),
         })
     }
 }

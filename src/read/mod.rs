@@ -13,6 +13,7 @@ pub mod evaluation_back;
 pub mod header;
 pub mod intern;
 pub mod issue;
+pub mod layout;
 pub mod ledger;
 pub mod master;
 pub mod prescan;
@@ -33,7 +34,7 @@ pub use cell::Cell;
 pub use header::{Field, HeaderMap, HeaderMatcher, InputKind};
 pub use issue::{Issue, IssueKind, Problem};
 pub use ledger::{LatestDates, LedgerRows, LineRecord};
-pub use sheet::{RowKind, SheetRead, SheetReader, SheetSummary};
+pub use sheet::{CurrencySeen, RowKind, SheetRead, SheetReader, SheetSummary};
 pub use source::{Format, Limits, RowVisitor, Source};
 pub use value::{DayMonthOrder, Style};
 
@@ -42,8 +43,17 @@ pub use value::{DayMonthOrder, Style};
 pub enum ReadError {
     #[error("{path}: {message}")]
     File { path: String, message: String },
+    /// A sheet that cannot be read; its other sheets are (a notice says so).
     #[error("{path}, sheet \"{sheet}\": {message}")]
     Sheet {
+        path: String,
+        sheet: String,
+        message: String,
+    },
+    /// A sheet whose table cannot be read as it is laid out (two columns for
+    /// one field, cells beyond the columns read): the run stops.
+    #[error("{path}, sheet \"{sheet}\": {message}")]
+    Table {
         path: String,
         sheet: String,
         message: String,
@@ -140,6 +150,8 @@ pub struct SheetTask {
     pub sheet: String,
     /// How to read the sheet's numbers and dates (the workbook's date system included).
     pub style: Style,
+    /// The sheet is hidden in its workbook (it is read all the same, with a notice).
+    pub hidden: bool,
 }
 
 impl SheetTask {
@@ -150,6 +162,7 @@ impl SheetTask {
             file: file.to_string(),
             sheet: sheet.to_string(),
             style,
+            hidden: false,
         }
     }
 }
@@ -214,6 +227,7 @@ fn plan(files: &[PathBuf], sheets: &[String], opts: &ReadOptions) -> Result<Plan
                 file: file.clone(),
                 sheet: s.name,
                 style,
+                hidden: s.hidden,
             });
         }
         plan.opened.push(Some(src));
@@ -305,8 +319,8 @@ where
     }
     let next = AtomicUsize::new(0);
     let pool: Mutex<Vec<Option<Source>>> = Mutex::new(opened);
-    let (tx, rx) = mpsc::channel::<(usize, Result<SheetRead<K>, ReadError>)>();
-    let mut results: Vec<Option<Result<SheetRead<K>, ReadError>>> =
+    let (tx, rx) = mpsc::channel::<(usize, Result<Vec<SheetRead<K>>, ReadError>)>();
+    let mut results: Vec<Option<Result<Vec<SheetRead<K>>, ReadError>>> =
         (0..tasks.len()).map(|_| None).collect();
     std::thread::scope(|scope| {
         for _ in 0..threads {
@@ -334,7 +348,7 @@ where
             results[t] = Some(r);
             while let Some(slot) = results.get_mut(absorbed) {
                 match slot {
-                    Some(Ok(sheet)) => absorb(sheet),
+                    Some(Ok(tables)) => tables.iter_mut().for_each(&mut *absorb),
                     Some(Err(_)) => {}
                     None => break,
                 }
@@ -348,17 +362,18 @@ where
     collect(tasks, results, notices, files)
 }
 
-/// The sheets in input order; an unreadable sheet becomes a notice.
+/// The tables in input order; an unreadable sheet becomes a notice. A file
+/// whose currency column holds more than one currency is an error.
 fn collect<K>(
     tasks: Vec<SheetTask>,
-    results: Vec<Option<Result<SheetRead<K>, ReadError>>>,
+    results: Vec<Option<Result<Vec<SheetRead<K>>, ReadError>>>,
     mut notices: Vec<Issue>,
     files: &[PathBuf],
 ) -> Result<FilesRead<K>, ReadError> {
     let mut sheets = Vec::with_capacity(tasks.len());
     for (task, r) in tasks.iter().zip(results) {
         match r {
-            Some(Ok(s)) => sheets.push(s),
+            Some(Ok(tables)) => sheets.extend(tables),
             Some(Err(ReadError::Sheet { message, .. })) => notices.push(notice(
                 &task.file,
                 &task.sheet,
@@ -374,7 +389,38 @@ fn collect<K>(
             }
         }
     }
+    for (i, path) in files.iter().enumerate() {
+        one_currency(path, sheets.iter().filter(|s| s.summary.file_index == i))?;
+    }
     Ok(FilesRead { sheets, notices })
+}
+
+/// Refuses a file whose currency column holds more than one currency (SPEC
+/// 9): its amounts would be added up as one.
+fn one_currency<'a, K: 'a>(
+    path: &Path,
+    tables: impl Iterator<Item = &'a SheetRead<K>>,
+) -> Result<(), ReadError> {
+    let mut seen: Vec<&sheet::CurrencySeen> = Vec::new();
+    for c in tables.flat_map(|t| t.currencies.iter()) {
+        if seen.iter().all(|s| s.code != c.code) {
+            seen.push(c);
+        }
+    }
+    if seen.len() < 2 {
+        return Ok(());
+    }
+    let listed: Vec<String> = seen
+        .iter()
+        .map(|c| format!("{} (first in sheet \"{}\", row {})", c.raw, c.sheet, c.row))
+        .collect();
+    Err(ReadError::file(
+        path,
+        format!(
+            "its currency column holds more than one currency: {}; tierbook adds every amount as one currency, so split the file by currency or convert the amounts first",
+            listed.join(", ")
+        ),
+    ))
 }
 
 fn read_one<K, F>(
@@ -385,10 +431,10 @@ fn read_one<K, F>(
     mine: &mut [Option<Source>],
     pool: &Mutex<Vec<Option<Source>>>,
     pipeline: bool,
-) -> Result<SheetRead<K>, ReadError>
+) -> Result<Vec<SheetRead<K>>, ReadError>
 where
     K: RowKind,
-    F: Fn(&SheetTask) -> Result<K, ReadError>,
+    F: Fn(&SheetTask) -> Result<K, ReadError> + Sync,
 {
     let path = &files[task.file_index];
     if mine[task.file_index].is_none() {
@@ -406,8 +452,7 @@ where
         return Err(ReadError::file(path, "could not be opened"));
     };
     src.set_pipeline(pipeline);
-    let kind = (how.make)(task)?;
-    let mut reader = SheetReader::new(how.matcher, kind, task);
+    let mut reader = SheetReader::tables(how.matcher, &how.make, task)?;
     let mut counted = Counted {
         inner: &mut reader,
         progress: opts.progress.as_deref(),
@@ -415,7 +460,7 @@ where
     };
     src.read_sheet(&task.sheet, &mut counted)?;
     counted.flush();
-    reader.finish()
+    reader.finish_tables()
 }
 
 /// Rows between two progress reports.
@@ -447,8 +492,16 @@ impl<V: RowVisitor> RowVisitor for Counted<'_, V> {
         self.inner.row(row, cells)
     }
 
-    fn record_lines(&mut self, first: u32, last: u32) {
-        self.inner.record_lines(first, last);
+    fn layout(&mut self, layout: layout::SheetLayout) {
+        self.inner.layout(layout);
+    }
+
+    fn beyond(&mut self, row: u32, col: u32) {
+        self.inner.beyond(row, col);
+    }
+
+    fn record_shape(&mut self, first: u32, last: u32, fields: usize) {
+        self.inner.record_shape(first, last, fields);
     }
 }
 

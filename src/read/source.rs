@@ -14,6 +14,7 @@ use calamine::{Data, DataRef, Reader, Sheets};
 
 use super::cell::Cell;
 use super::csv as csvread;
+use super::layout::{xlsx_layout, SheetLayout};
 use super::prescan;
 use super::value::date_from_serial;
 use super::ReadError;
@@ -69,9 +70,18 @@ impl Default for Limits {
 pub trait RowVisitor {
     fn row(&mut self, row: u32, cells: &[Cell]) -> Result<bool, ReadError>;
 
-    /// Called just before [`RowVisitor::row`] for a CSV record whose quoted
-    /// field runs across lines: the physical lines `first` … `last` it covers.
-    fn record_lines(&mut self, _first: u32, _last: u32) {}
+    /// Called before the first row with the sheet's merged cells and hidden
+    /// rows, where the format tells them.
+    fn layout(&mut self, _layout: SheetLayout) {}
+
+    /// Called after the last row when the sheet has cells right of the
+    /// columns read: the first of them (1-based row, 0-based column).
+    fn beyond(&mut self, _row: u32, _col: u32) {}
+
+    /// Called just before [`RowVisitor::row`] for each CSV record: the
+    /// physical lines `first` … `last` it covers and its number of fields as
+    /// written (trailing empty fields included; the row's cells leave them out).
+    fn record_shape(&mut self, _first: u32, _last: u32, _fields: usize) {}
 }
 
 /// Works out a file's format from its first bytes, then its extension.
@@ -303,6 +313,8 @@ pub struct SheetInfo {
     pub name: String,
     /// Chart sheets, macro sheets and dialog sheets hold no rows.
     pub is_worksheet: bool,
+    /// Hidden or very hidden in the workbook.
+    pub hidden: bool,
 }
 
 fn panic_message(p: Box<dyn std::any::Any + Send>) -> String {
@@ -335,6 +347,9 @@ fn quiet_guarded_panics() {
     });
 }
 
+/// How a panic inside the spreadsheet library is reported.
+const MALFORMED: &str = "could not be read: the workbook is malformed";
+
 /// Runs a calamine call, turning a panic into an error naming the file.
 fn guarded<T>(path: &Path, f: impl FnOnce() -> Result<T, ReadError>) -> Result<T, ReadError> {
     quiet_guarded_panics();
@@ -345,10 +360,7 @@ fn guarded<T>(path: &Path, f: impl FnOnce() -> Result<T, ReadError>) -> Result<T
         Ok(r) => r,
         Err(p) => Err(ReadError::file(
             path,
-            format!(
-                "could not be read: the workbook is malformed ({})",
-                panic_message(p)
-            ),
+            format!("{MALFORMED} ({})", panic_message(p)),
         )),
     }
 }
@@ -460,6 +472,7 @@ impl Source {
             None => vec![SheetInfo {
                 name: csv_sheet_name(&self.path),
                 is_worksheet: true,
+                hidden: false,
             }],
             Some(book) => book
                 .sheets_metadata()
@@ -467,6 +480,7 @@ impl Source {
                 .map(|s| SheetInfo {
                     name: s.name.clone(),
                     is_worksheet: matches!(s.typ, calamine::SheetType::WorkSheet),
+                    hidden: !matches!(s.visible, calamine::SheetVisible::Visible),
                 })
                 .collect(),
         }
@@ -486,17 +500,21 @@ impl Source {
         let Some(book) = self.book.as_mut() else {
             return csvread::read_csv(&path, visitor, &limits);
         };
-        guarded(&path, || match book {
+        let at = LastCell::default();
+        let result = guarded(&path, || match book {
             Sheets::Xlsx(x) => {
+                visitor.layout(xlsx_layout(&path, sheet));
                 let mut reader = x.worksheet_cells_reader(sheet).map_err(|e| {
                     ReadError::sheet(&path, sheet, format!("could not be read ({e})"))
                 })?;
                 let path_ref: &Path = &path;
+                let at = &at;
                 let mut next_cell = move || -> NextCell<'_> {
-                    let next = reader.next_cell_with_formula_metadata().map_err(|e| {
-                        ReadError::sheet(path_ref, sheet, format!("is damaged ({e})"))
-                    })?;
+                    let next = reader
+                        .next_cell_with_formula_metadata()
+                        .map_err(|e| at.error(path_ref, sheet, e))?;
                     Ok(next.map(|rec| {
+                        at.set(rec.pos);
                         let cell = if rec.formula.is_some() && matches!(rec.value, DataRef::Empty) {
                             Cell::NoValue
                         } else {
@@ -525,11 +543,10 @@ impl Source {
                 let mut sink = VisitorSink(visitor);
                 let mut rows = RowAssembler::new(&path, sheet, limits);
                 loop {
-                    let next = reader
-                        .next_cell()
-                        .map_err(|e| ReadError::sheet(&path, sheet, format!("is damaged ({e})")))?;
+                    let next = reader.next_cell().map_err(|e| at.error(&path, sheet, e))?;
                     let Some(cell) = next else { break };
                     let (r, c) = cell.get_position();
+                    at.set((r, c));
                     rows.push(r, c, from_data_ref(cell.get_value().clone()), &mut sink)?;
                     if rows.stopped {
                         break;
@@ -552,6 +569,16 @@ impl Source {
                         format!("declares {rows_n} rows × {cols_n} columns, more than the cell limit (--max-cells)"),
                     ));
                 }
+                if let Sheets::Xls(x) = book {
+                    let mut layout = SheetLayout::default();
+                    layout.add_merges(
+                        x.merge_cells_by_sheet_name(sheet)
+                            .into_iter()
+                            .flatten()
+                            .map(|d| (d.start, d.end)),
+                    );
+                    visitor.layout(layout);
+                }
                 let start = range.start().unwrap_or((0, 0));
                 let mut sink = VisitorSink(visitor);
                 let mut rows = RowAssembler::new(&path, sheet, limits);
@@ -564,7 +591,65 @@ impl Source {
                 }
                 rows.finish(&mut sink)
             }
+        });
+        result.map_err(|e| at.locate(e, &path, sheet))
+    }
+}
+
+/// The last cell read from a sheet, shared with the thread that parses it,
+/// so that a cell the library cannot read, or a panic inside it, is reported
+/// with the place where reading stopped.
+#[derive(Debug, Default)]
+struct LastCell(std::sync::atomic::AtomicU64);
+
+impl LastCell {
+    /// Records the position (0-based row and column) of a cell just read.
+    fn set(&self, (row, col): (u32, u32)) {
+        let packed = (u64::from(row) + 1) << 32 | u64::from(col);
+        self.0.store(packed, std::sync::atomic::Ordering::Relaxed);
+    }
+
+    /// The last cell read as `B12`, if any.
+    fn shown(&self) -> Option<String> {
+        let packed = self.0.load(std::sync::atomic::Ordering::Relaxed);
+        let row = packed >> 32;
+        (row > 0).then(|| {
+            format!(
+                "{}{row}",
+                super::header::column_letter((packed & 0xffff_ffff) as usize)
+            )
         })
+    }
+
+    /// A cell the library cannot read: the run stops naming where (the
+    /// sheet's money cannot be counted without it).
+    fn error(&self, path: &Path, sheet: &str, e: impl std::fmt::Display) -> ReadError {
+        let place = match self.shown() {
+            Some(cell) => format!("the cell after {cell}"),
+            None => "its first cell".to_string(),
+        };
+        ReadError::Table {
+            path: path.display().to_string(),
+            sheet: sheet.to_string(),
+            message: format!(
+                "{place} cannot be read ({e}); open the file in Excel, check that cell and save it again"
+            ),
+        }
+    }
+
+    /// Turns a panic reported for the whole workbook into one naming the
+    /// sheet and the cell where reading stopped.
+    fn locate(&self, e: ReadError, path: &Path, sheet: &str) -> ReadError {
+        match (e, self.shown()) {
+            (ReadError::File { message, .. }, Some(cell)) if message.starts_with(MALFORMED) => {
+                ReadError::Table {
+                    path: path.display().to_string(),
+                    sheet: sheet.to_string(),
+                    message: format!("{message}, after cell {cell}"),
+                }
+            }
+            (e, _) => e,
+        }
     }
 }
 
@@ -653,15 +738,20 @@ fn pipelined<'a>(
     let (tx, rx) = std::sync::mpsc::sync_channel::<Batch<'a>>(16);
     let (back, used) = std::sync::mpsc::channel::<Batch<'a>>();
     std::thread::scope(|scope| {
-        let parser = scope.spawn(move || -> Result<(), ReadError> {
+        let parser = scope.spawn(move || -> Result<Option<(u32, u32)>, ReadError> {
             let mut batch = Batch::default();
             let mut count: u64 = 0;
+            let mut beyond = None;
             while let Some(((r, c), cell)) = next_cell()? {
                 count += 1;
                 if count > limits.max_cells {
                     return Err(too_many_cells(path, sheet, &limits));
                 }
-                if c >= MAX_COLUMNS || matches!(cell, Cell::Empty) {
+                if matches!(cell, Cell::Empty) {
+                    continue;
+                }
+                if c >= MAX_COLUMNS {
+                    beyond.get_or_insert((r, c));
                     continue;
                 }
                 batch.push(r, c, cell);
@@ -669,14 +759,14 @@ fn pipelined<'a>(
                     let next = used.try_recv().unwrap_or_default();
                     if tx.send(std::mem::replace(&mut batch, next)).is_err() {
                         // The row thread stopped reading.
-                        return Ok(());
+                        return Ok(beyond);
                     }
                 }
             }
             if !batch.cells.is_empty() {
                 let _ = tx.send(batch);
             }
-            Ok(())
+            Ok(beyond)
         });
         // The row still open at the end of a batch, its cells owned: it may go
         // on in the next batch, and the batch its cells borrow from is reused.
@@ -712,7 +802,10 @@ fn pipelined<'a>(
             Ok(r) => r,
             Err(p) => std::panic::resume_unwind(p),
         };
-        result.and(parsed)
+        if let (Ok(()), Ok(Some((r, c)))) = (&result, &parsed) {
+            visitor.beyond(r + 1, *c);
+        }
+        result.and(parsed.map(|_| ()))
     })
 }
 
@@ -743,10 +836,13 @@ struct RowAssembler<'a, 'p> {
     cells: Vec<Cell<'a>>,
     count: u64,
     stopped: bool,
+    /// The first cell right of [`MAX_COLUMNS`] (0-based row and column).
+    beyond: Option<(u32, u32)>,
 }
 
-/// Widest row we keep cells of; cells further right are ignored.
-const MAX_COLUMNS: u32 = 1024;
+/// Widest row we keep cells of; cells further right are ignored (and the
+/// visitor is told where the first of them is).
+pub const MAX_COLUMNS: u32 = 1024;
 
 impl<'a, 'p> RowAssembler<'a, 'p> {
     fn new(path: &'p Path, sheet: &'p str, limits: Limits) -> Self {
@@ -758,6 +854,7 @@ impl<'a, 'p> RowAssembler<'a, 'p> {
             cells: Vec::with_capacity(32),
             count: 0,
             stopped: false,
+            beyond: None,
         }
     }
 
@@ -776,7 +873,11 @@ impl<'a, 'p> RowAssembler<'a, 'p> {
             self.flush(sink)?;
             self.current = Some(row);
         }
-        if col >= MAX_COLUMNS || matches!(cell, Cell::Empty) {
+        if matches!(cell, Cell::Empty) {
+            return Ok(());
+        }
+        if col >= MAX_COLUMNS {
+            self.beyond.get_or_insert((row, col));
             return Ok(());
         }
         let col = col as usize;
@@ -804,7 +905,11 @@ impl<'a, 'p> RowAssembler<'a, 'p> {
     }
 
     fn finish(mut self, sink: &mut impl RowSink<'a>) -> Result<(), ReadError> {
-        self.flush(sink)
+        self.flush(sink)?;
+        if let Some((r, c)) = self.beyond {
+            sink.beyond(r + 1, c);
+        }
+        Ok(())
     }
 
     /// Goes on with a row begun elsewhere (0-based row, its cells so far).
@@ -825,6 +930,9 @@ impl<'a, 'p> RowAssembler<'a, 'p> {
 /// another thread. A sink may take the cells out of `cells`.
 trait RowSink<'a> {
     fn take_row(&mut self, row: u32, cells: &mut Vec<Cell<'a>>) -> Result<bool, ReadError>;
+
+    /// The first cell right of the columns read (1-based row).
+    fn beyond(&mut self, row: u32, col: u32);
 }
 
 /// Hands rows to a [`RowVisitor`] on this thread.
@@ -833,6 +941,10 @@ struct VisitorSink<'v>(&'v mut dyn RowVisitor);
 impl<'a> RowSink<'a> for VisitorSink<'_> {
     fn take_row(&mut self, row: u32, cells: &mut Vec<Cell<'a>>) -> Result<bool, ReadError> {
         self.0.row(row, cells)
+    }
+
+    fn beyond(&mut self, row: u32, col: u32) {
+        self.0.beyond(row, col);
     }
 }
 
@@ -870,6 +982,10 @@ fn excel_date(dt: &calamine::ExcelDateTime) -> Cell<'static> {
         // A duration (time span), or a time of day alone, is no calendar date.
         return Cell::BadDate(dt.as_f64());
     }
+    if dt.as_f64().is_nan() || dt.as_f64() >= LAST_SERIAL {
+        // Past 9999-12-31 (or not a number): calamine's conversion would overflow.
+        return Cell::BadDate(dt.as_f64());
+    }
     match dt.as_datetime() {
         Some(d) => Cell::Date(d.date()),
         None => match date_from_serial(dt.as_f64(), false) {
@@ -878,6 +994,10 @@ fn excel_date(dt: &calamine::ExcelDateTime) -> Cell<'static> {
         },
     }
 }
+
+/// The serial number of 10000-01-01 in either date system, with room: a
+/// date cell from here on is no calendar date.
+const LAST_SERIAL: f64 = 2_958_466.0;
 
 fn iso_date(s: &str) -> Cell<'static> {
     let head = s.get(..10).unwrap_or(s);
@@ -1042,6 +1162,52 @@ mod tests {
             }
             // Date cells carry their system: 2021-01-01 in both files.
             assert_eq!(rows.rows[0].1[0], "Date(2021-01-01)", "{file}");
+        }
+    }
+
+    /// Keeps the layout a source announces.
+    #[derive(Default)]
+    struct Layout(Option<SheetLayout>);
+
+    impl RowVisitor for Layout {
+        fn row(&mut self, _row: u32, _cells: &[Cell]) -> Result<bool, ReadError> {
+            Ok(false)
+        }
+        fn layout(&mut self, layout: SheetLayout) {
+            self.0 = Some(layout);
+        }
+    }
+
+    #[test]
+    fn merges_spanning_rows_are_announced_for_xlsx_and_xls_as_calamine_reads_them() {
+        let dir = Path::new("/work/shared/corpus/calamine");
+        if !dir.exists() {
+            eprintln!("skipped: corpus not found");
+            return;
+        }
+        use crate::read::layout::Merge;
+        let m = |first_row, last_row, col| Merge {
+            first_row,
+            last_row,
+            col,
+        };
+        for file in ["merged_range.xlsx", "merged_range.xls"] {
+            let mut src = Source::open(&dir.join(file), Limits::default()).expect("open");
+            let mut got = Layout::default();
+            src.read_sheet("Sheet2", &mut got).expect("read");
+            // A1:A4, C3:D4, F1:H4, B1:B2, C1:D2, E1:E2 (the one-row merges left out).
+            assert_eq!(
+                got.0.map(|l| l.merges),
+                Some(vec![
+                    m(1, 2, 1),
+                    m(1, 2, 2),
+                    m(1, 2, 4),
+                    m(1, 4, 0),
+                    m(1, 4, 5),
+                    m(3, 4, 2)
+                ]),
+                "{file}"
+            );
         }
     }
 

@@ -220,6 +220,40 @@ fn check_expect(doc: &str, e: &Expect, dir: &Path) -> Vec<String> {
     problems
 }
 
+/// A `serve` example never ends by itself: it must print its address as its
+/// first line (on a free port, the browser a no-op), then it is stopped.
+fn serve_starts(w: &Workdir, args: &[&str]) -> Result<(), String> {
+    use std::io::BufRead;
+    let mut args = args.to_vec();
+    if !args.contains(&"--port") {
+        args.extend(["--port", "0"]);
+    }
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_tierbook"))
+        .args(&args)
+        .current_dir(w.path())
+        // `--open` finds no browser: the example is about the address.
+        .env("PATH", "")
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .map_err(|e| format!("did not start: {e}"))?;
+    let stdout = child.stdout.take().expect("piped stdout");
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let mut first = String::new();
+        let _ = std::io::BufReader::new(stdout).read_line(&mut first);
+        let _ = tx.send(first);
+    });
+    let first = rx.recv_timeout(std::time::Duration::from_secs(30));
+    let _ = child.kill();
+    let _ = child.wait();
+    match first {
+        Ok(line) if line.starts_with("http://127.0.0.1:") => Ok(()),
+        Ok(line) => Err(format!("printed {line:?} instead of its address")),
+        Err(_) => Err("printed no address within 30 s".into()),
+    }
+}
+
 /// Runs one Markdown file's examples; returns what went wrong and how many
 /// commands and tables it checked.
 fn run_doc(path: &Path) -> (Vec<String>, usize, usize) {
@@ -252,6 +286,12 @@ fn run_doc(path: &Path) -> (Vec<String>, usize, usize) {
                     };
                     commands += 1;
                     let args: Vec<&str> = args.iter().map(String::as_str).collect();
+                    if args.first() == Some(&"serve") {
+                        if let Err(e) = serve_starts(&w, &args) {
+                            problems.push(format!("{doc}: `{}` {e}", line.trim()));
+                        }
+                        continue;
+                    }
                     let out = w.run(&args);
                     if !out.status.success() {
                         problems.push(format!(

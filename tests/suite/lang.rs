@@ -179,7 +179,8 @@ const SIMPLIFIED_TO_TRADITIONAL: &str =
     删刪 将將 当當 录錄 态態 来來 状狀 终終 览覽 记記 调調 进進 采採 预預 龄齡 \
     选選 择擇 检檢 载載 机機 传傳 语語 这這 里裡 调調 连連 经經 运運 网網 \
     进進 筛篩 击擊 终終 带帶 启啟 \
-    线線 门門 槛檻 从從";
+    线線 门門 槛檻 从從 \
+    导導 属屬 录錄 统統 记記 这這 连連 隐隱";
 
 /// Characters of the zh-CN label tables written the same in both scripts.
 /// 准 台 周 注 只 制 stand for other characters in some Traditional words
@@ -191,7 +192,8 @@ const BOTH_SCRIPTS: &str = "一上不且中享他件但作依保信值入全公�
     符第等策缺置致行表警距跳近逾量金需面首付位低使升周均差平理算者超配重降高簿宏逗句小千隔三精元大整部至之\
     下以供修出即底改更概源被跟醒除\
     先再下地言把拖移除每都四心普通留改所限秒能接它停址了以含必跟看排端 \
-    累帕托曲";
+    累帕托曲 \
+    了些例像如尾常引性所末束段母每照留而能藏被跨零";
 
 fn is_cjk(c: char) -> bool {
     matches!(c, '\u{3400}'..='\u{9fff}' | '\u{f900}'..='\u{faff}' | '\u{20000}'..='\u{2ffff}')
