@@ -7,8 +7,11 @@
 //! - [`cli`]: what `evaluate` prints on stderr and what `check` prints.
 //! - [`crate::report::labels`]: sheet names, titles and headers of workbooks.
 //! - [`reasons`]: the grading sentences (rendered by [`crate::report::reasons`]).
+//! - [`finance`]: the finance sheets, the reconciliation workbook and the
+//!   credit sentences.
 
 pub mod cli;
+pub mod finance;
 pub mod messages;
 pub mod reasons;
 
@@ -97,6 +100,7 @@ pub fn all_texts(lang: Lang) -> Vec<String> {
     out.extend(table_texts(cli::cli(lang)));
     out.extend(table_texts(crate::report::labels::texts(lang)));
     out.extend(table_texts(reasons::phrases(lang)));
+    out.extend(table_texts(finance::finance(lang)));
     out.extend(
         crate::model::metrics::Metric::ALL
             .iter()
