@@ -19,6 +19,9 @@ pub struct EvaluateArgs {
     /// Sales ledger files (xlsx, xlsm, xlsb, xls, ods, csv); all their sheets with a header are read.
     #[arg(required = true, value_name = "LEDGER")]
     pub ledgers: Vec<PathBuf>,
+    /// Receipts ledgers (回款台账): the receivable metrics, credit ratings and aging.
+    #[arg(long, value_name = "F")]
+    pub receipts: Vec<PathBuf>,
     /// Customer master (客户档案): region, sales rep, first order date, terms, attributes.
     #[arg(long, value_name = "F")]
     pub customers: Vec<PathBuf>,
@@ -68,7 +71,7 @@ impl Default for Timer {
 pub fn run(args: EvaluateArgs) -> Result<()> {
     let inputs = Inputs {
         ledgers: args.ledgers.clone(),
-        receipts: Vec::new(),
+        receipts: args.receipts.clone(),
         customers: args.customers.clone(),
         previous: args.previous.clone(),
     };

@@ -189,7 +189,8 @@ pub const ZH_CN: FinanceTexts = FinanceTexts {
     s_open_invoices: "其中：未付发票",
     s_unapplied: "减：预收及未核销款",
     h_aging: "账龄",
-    confirm: "以上为截至 {as_of} 的往来明细，请核对。如无误请签字盖章后回传；如有不符，请注明差异。",
+    confirm:
+        "以上为截至 {as_of} 的往来明细，请核对。如无误请签字盖章后回传；如有不符，请注明差异。",
     confirm_sign: "客户确认（盖章）：________________    日期：____________",
     empty_statements: "没有需要对账的客户。",
     h_opening: "期初余额",
@@ -209,7 +210,8 @@ pub const ZH_CN: FinanceTexts = FinanceTexts {
     title_unmatched: "未匹配回款（销售台账中无此客户）",
     h_customer: "客户",
     empty_unmatched: "没有未匹配的回款。",
-    cli_reconcile: "tierbook：截止 {as_of}，{customers} 份对账单，{open} 个未清项，{unmatched} 笔未匹配回款",
+    cli_reconcile:
+        "tierbook：截止 {as_of}，{customers} 份对账单，{open} 个未清项，{unmatched} 笔未匹配回款",
 };
 
 pub const ZH_TW: FinanceTexts = FinanceTexts {
@@ -280,7 +282,8 @@ pub const ZH_TW: FinanceTexts = FinanceTexts {
     s_open_invoices: "其中：未付發票",
     s_unapplied: "減：預收及未核銷款",
     h_aging: "帳齡",
-    confirm: "以上為截至 {as_of} 的往來明細，請核對。如無誤請簽字蓋章後回傳；如有不符，請註明差異。",
+    confirm:
+        "以上為截至 {as_of} 的往來明細，請核對。如無誤請簽字蓋章後回傳；如有不符，請註明差異。",
     confirm_sign: "客戶確認（蓋章）：________________    日期：____________",
     empty_statements: "沒有需要對帳的客戶。",
     h_opening: "期初餘額",
@@ -300,7 +303,8 @@ pub const ZH_TW: FinanceTexts = FinanceTexts {
     title_unmatched: "未匹配回款（銷售台賬中無此客戶）",
     h_customer: "客戶",
     empty_unmatched: "沒有未匹配的回款。",
-    cli_reconcile: "tierbook：截止 {as_of}，{customers} 份對帳單，{open} 個未清項，{unmatched} 筆未匹配回款",
+    cli_reconcile:
+        "tierbook：截止 {as_of}，{customers} 份對帳單，{open} 個未清項，{unmatched} 筆未匹配回款",
 };
 
 pub const EN: FinanceTexts = FinanceTexts {

@@ -10,6 +10,7 @@ use serde::Serialize;
 use serde_json::{json, Number, Value};
 
 use crate::labels::Lang;
+use crate::model::finance::{ReceiptTotals, UnmatchedReceipt};
 use crate::model::metrics::Metric;
 use crate::model::{LedgerTotals, Period};
 use crate::read::{Issue, SheetSummary};
@@ -141,7 +142,10 @@ impl Serialize for EvaluationJson<'_> {
             source: self.source,
             inputs: ev.inputs,
             totals: &ev.model.totals,
-            receipts: None,
+            receipts: ev
+                .finance
+                .filter(|f| f.has_receipts)
+                .map(|f| receipt_totals(&f.totals)),
         }
         .write(&mut root)?;
         let tiers: Vec<Value> = ev
@@ -159,10 +163,45 @@ impl Serialize for EvaluationJson<'_> {
                 keys: aging_keys(&ev.rules.receivables.aging_days),
             },
         )?;
-        root.serialize_entry("unmatched_receipts", &[] as &[Value])?;
+        let unmatched = ev.finance.map_or(&[][..], |f| f.unmatched.as_slice());
+        root.serialize_entry("unmatched_receipts", &unmatched_receipts(unmatched))?;
         root.serialize_entry("issues", &Issues(ev.issues, ev.lang))?;
         root.end()
     }
+}
+
+/// `totals.receipts` (SPEC 7.3, 7.6): row counts and the control total
+/// received = applied + unapplied + unmatched; receipts after as_of apart.
+pub fn receipt_totals(t: &ReceiptTotals) -> Value {
+    json!({
+        "rows_read": t.rows_read,
+        "accepted": t.accepted,
+        "rejected": t.rejected,
+        "totals_rows": t.totals_rows,
+        "accepted_amount": money(t.accepted_amount),
+        "received": money(t.received),
+        "applied": money(t.applied),
+        "unapplied": money(t.unapplied),
+        "unmatched": money(t.unmatched),
+        "after_as_of": money(t.after_as_of),
+    })
+}
+
+/// `unmatched_receipts` (SPEC 7.3): receipts of customers with no ledger
+/// line on or before as_of.
+pub fn unmatched_receipts(list: &[UnmatchedReceipt]) -> Vec<Value> {
+    list.iter()
+        .map(|u| {
+            json!({
+                "file": u.file,
+                "sheet": u.sheet,
+                "row": u.row,
+                "date": date(u.date),
+                "customer": u.customer,
+                "amount": money(u.amount),
+            })
+        })
+        .collect()
 }
 
 /// Inputs grouped by (kind, file), sheets in order.

@@ -16,6 +16,7 @@ use super::model::{
 use super::reasons::{next_tier_text, reason_texts};
 use crate::grade::{Change, CustomerGrade, PolicyVerdict};
 use crate::labels::{fill, Lang};
+use crate::model::finance::Finance;
 use crate::model::{Metrics, Model};
 use crate::pipeline::Evaluated;
 use crate::read::{Issue, SheetSummary};
@@ -33,6 +34,8 @@ pub struct Evaluation<'a> {
     pub issues: &'a [Issue],
     pub has_previous: bool,
     pub has_receivables: bool,
+    /// Receivables and window orders, when the run built them.
+    pub finance: Option<&'a Finance>,
 }
 
 /// One row of the tiers table: tier, label, customers, Σ sales, share of Σ sales.
@@ -51,6 +54,7 @@ impl<'a> Evaluation<'a> {
             issues: &g.issues,
             has_previous: g.has_previous,
             has_receivables: g.has_receipts,
+            finance: g.finance.as_ref(),
         }
     }
 }
@@ -71,7 +75,7 @@ impl Evaluation<'_> {
         idx
     }
 
-    fn frame(&self) -> Frame<'_> {
+    pub(super) fn frame(&self) -> Frame<'_> {
         Frame {
             lang: self.lang,
             period: self.model.period,
@@ -79,11 +83,11 @@ impl Evaluation<'_> {
         }
     }
 
-    fn t(&self) -> &'static Texts {
+    pub(super) fn t(&self) -> &'static Texts {
         self.frame().t()
     }
 
-    fn tier(&self, i: usize) -> String {
+    pub(super) fn tier(&self, i: usize) -> String {
         self.rules.tier_name(i).to_string()
     }
 
@@ -92,7 +96,10 @@ impl Evaluation<'_> {
     }
 
     /// Customers in the sheet order, with the row number they get there.
-    fn rows_where(&self, keep: impl Fn(&Metrics, &CustomerGrade) -> bool) -> Vec<(usize, usize)> {
+    pub(super) fn rows_where(
+        &self,
+        keep: impl Fn(&Metrics, &CustomerGrade) -> bool,
+    ) -> Vec<(usize, usize)> {
         self.order()
             .into_iter()
             .filter(|&i| keep(&self.model.customers[i], &self.grades[i]))
@@ -132,7 +139,11 @@ impl Evaluation<'_> {
         {
             sheets.push(self.special_policy());
         }
+        if self.receivables().is_some() {
+            sheets.push(self.credit_sheet());
+        }
         sheets.push(self.new_clients());
+        sheets.extend(self.upgrades_sheet());
         sheets.push(issues_sheet(&self.frame(), self.issues));
         Book {
             title: format!("{} {}", t.title_evaluation, self.model.period.as_of),
@@ -261,6 +272,8 @@ impl Evaluation<'_> {
                 Value::text(t.ok),
             ],
         ];
+        let mut rows = rows;
+        rows.extend(self.receipt_control_rows());
         Table::new("controls", columns, rows)
     }
 
@@ -502,6 +515,9 @@ impl Evaluation<'_> {
             Column::new("sales", t.h_sales, ColKind::Money),
             Column::new("grade", t.h_grade, ColKind::Grade),
             Column::new("on_time_ratio", t.h_on_time, ColKind::Percent),
+        ]);
+        columns.extend(self.payment_columns());
+        columns.extend([
             Column::new("verdict", t.h_review, ColKind::Text),
             Column::new("remarks", t.h_remarks, ColKind::LongText)
                 .editable(Vec::new())
@@ -527,9 +543,9 @@ impl Evaluation<'_> {
                     Value::Number(c.sales),
                     Value::text(self.tier(g.grade)),
                     Value::opt_num(c.on_time_ratio),
-                    verdict,
-                    Value::Empty,
                 ]);
+                row.extend(self.payment_values(c));
+                row.extend([verdict, Value::Empty]);
                 row
             })
             .collect();

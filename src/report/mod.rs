@@ -3,6 +3,7 @@
 
 pub mod blocks;
 pub mod evaluation;
+pub mod finance;
 pub mod labels;
 pub mod model;
 pub mod reasons;

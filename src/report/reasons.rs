@@ -145,10 +145,9 @@ pub fn reason_text(reason: &Reason, rules: &Rules, lang: Lang) -> String {
             parts,
             missing,
         } => credit(rating, *s, parts, missing, lang),
-        Reason::OverCreditLimit { usage } => fill(
-            finance(lang).over_limit,
-            &[("usage", &fmt_percent(*usage))],
-        ),
+        Reason::OverCreditLimit { usage } => {
+            fill(finance(lang).over_limit, &[("usage", &fmt_percent(*usage))])
+        }
         Reason::PreviousUnknown { previous } => fill(p.previous_unknown, &[("previous", previous)]),
         Reason::Lost { previous } => fill(p.lost, &[("previous", previous)]),
     }
@@ -164,11 +163,17 @@ fn credit(
     lang: Lang,
 ) -> String {
     let (p, f) = (phrases(lang), finance(lang));
-    let head = fill(p.credit, &[("rating", rating), ("score", &fmt_score(score))]);
+    let head = fill(
+        p.credit,
+        &[("rating", rating), ("score", &fmt_score(score))],
+    );
     let mut items: Vec<String> = parts.iter().map(|x| score_part(x, lang)).collect();
     if !missing.is_empty() {
         let names: Vec<String> = missing.iter().map(|m| metric_name(m, lang)).collect();
-        items.push(fill(f.credit_missing, &[("metrics", &names.join(p.enum_sep))]));
+        items.push(fill(
+            f.credit_missing,
+            &[("metrics", &names.join(p.enum_sep))],
+        ));
     }
     fill(
         f.credit_parts,
