@@ -63,6 +63,10 @@ pub struct FinanceTexts {
     pub control_closing_right: &'static str,
     // Reconciliation workbook
     pub title_reconcile: &'static str,
+    /// In the page header of the reconciliation workbook.
+    pub as_of: &'static str,
+    /// Under its titles: `{as_of}`, the period from `{start}` to `{end}`.
+    pub subtitle: &'static str,
     pub title_summary: &'static str,
     pub sheet_overview: &'static str,
     pub title_overview: &'static str,
@@ -160,6 +164,8 @@ pub const ZH_CN: FinanceTexts = FinanceTexts {
     control_closing: "各客户期末余额合计",
     control_closing_right: "未付发票 − 预收及未核销款",
     title_reconcile: "应收账款对账",
+    as_of: "截止日",
+    subtitle: "截止日：{as_of}    对账期间：{start} 至 {end}",
     title_summary: "应收账款对账汇总",
     sheet_overview: "对账总表",
     title_overview: "客户对账总表",
@@ -253,6 +259,8 @@ pub const ZH_TW: FinanceTexts = FinanceTexts {
     control_closing: "各客戶期末餘額合計",
     control_closing_right: "未付發票 − 預收及未核銷款",
     title_reconcile: "應收帳款對帳",
+    as_of: "截止日",
+    subtitle: "截止日：{as_of}    對帳期間：{start} 至 {end}",
     title_summary: "應收帳款對帳彙總",
     sheet_overview: "對帳總表",
     title_overview: "客戶對帳總表",
@@ -346,6 +354,8 @@ pub const EN: FinanceTexts = FinanceTexts {
     control_closing: "Sum of closing balances",
     control_closing_right: "Open invoices − unapplied credit",
     title_reconcile: "Receivables Reconciliation",
+    as_of: "As of",
+    subtitle: "As of: {as_of}    Period: {start} to {end}",
     title_summary: "Reconciliation Summary",
     sheet_overview: "Statements",
     title_overview: "Customer Statements Overview",

@@ -10,12 +10,14 @@ use serde::Serialize;
 use serde_json::{json, Number, Value};
 
 use crate::labels::Lang;
-use crate::model::finance::{ReceiptTotals, UnmatchedReceipt};
+use crate::model::finance::{LineKind, ReceiptTotals, UnmatchedReceipt};
 use crate::model::metrics::Metric;
+use crate::model::receivables::Debt;
 use crate::model::{LedgerTotals, Period};
 use crate::read::{Issue, SheetSummary};
 use crate::report::evaluation::Evaluation;
 use crate::report::reasons::{next_tier_text, reason_texts};
+use crate::report::reconcile::Reconciliation;
 use crate::rules::Rules;
 
 /// An exact decimal as a JSON number.
@@ -331,6 +333,155 @@ impl Serialize for Customer<'_> {
         o.serialize_entry("near_boundary", &g.near_boundary)?;
         o.serialize_entry("to_next_tier", &next_tier_text(g, ev.rules, ev.lang))?;
         o.end()
+    }
+}
+
+/// The JSON document of `reconcile --json` (SPEC 7.3): the head (with
+/// `totals.receipts`), then `statements` (one per customer of the
+/// Statements sheet, with its lines), `open_items`, `unmatched_receipts` and
+/// `issues`, streamed as written.
+pub fn reconciliation_json<'a>(
+    rec: &'a Reconciliation<'a>,
+    source: &'a str,
+) -> ReconciliationJson<'a> {
+    ReconciliationJson {
+        rec,
+        source,
+        customers: rec.customers(),
+        keys: aging_keys(&rec.rules.receivables.aging_days),
+    }
+}
+
+/// See [`reconciliation_json`].
+pub struct ReconciliationJson<'a> {
+    rec: &'a Reconciliation<'a>,
+    source: &'a str,
+    customers: Vec<usize>,
+    keys: Vec<String>,
+}
+
+impl ReconciliationJson<'_> {
+    fn statement(&self, i: usize) -> Value {
+        let (fin, c) = (self.rec.finance, &self.rec.model.customers[i]);
+        let a = &fin.accounts[i];
+        let lines: Vec<Value> = a
+            .lines
+            .iter()
+            .map(|l| {
+                let kind = match l.kind {
+                    LineKind::Invoice => "invoice",
+                    LineKind::CreditNote => "credit_note",
+                    LineKind::Receipt if l.amount < Decimal::ZERO => "refund",
+                    LineKind::Receipt => "receipt",
+                };
+                json!({
+                    "date": date(l.date),
+                    "kind": kind,
+                    "order": text_or_null(fin.text(l.order)),
+                    "source_order": text_or_null(fin.text(l.source_order)),
+                    "amount": money(l.amount),
+                    "balance": money(l.balance),
+                })
+            })
+            .collect();
+        let aging: serde_json::Map<String, Value> = match &c.aging {
+            Some(a) => self
+                .keys
+                .iter()
+                .cloned()
+                .zip(a.iter().map(|d| money(*d)))
+                .collect(),
+            None => self.keys.iter().map(|k| (k.clone(), Value::Null)).collect(),
+        };
+        json!({
+            "key": c.key,
+            "id": c.id,
+            "name": c.name,
+            "opening": money(a.opening),
+            "invoiced": money(a.invoiced),
+            "credit_notes": money(a.credit_notes),
+            "received": money(a.received),
+            "closing": money(a.closing),
+            "outstanding": opt(c.outstanding, money),
+            "unapplied": money(a.unapplied),
+            "aging": aging,
+            "lines": lines,
+        })
+    }
+
+    fn open_items(&self, i: usize) -> impl Iterator<Item = Value> + '_ {
+        let (fin, c) = (self.rec.finance, &self.rec.model.customers[i]);
+        fin.accounts[i].open_items.iter().map(move |o| {
+            let kind = match o.debt {
+                Debt::Invoice(_) => "invoice",
+                Debt::Refund(_) => "refund",
+            };
+            json!({
+                "key": c.key,
+                "id": c.id,
+                "name": c.name,
+                "kind": kind,
+                "order": text_or_null(fin.text(o.order)),
+                "date": date(o.date),
+                "due_date": date(o.due),
+                "amount": money(o.amount),
+                "settled": money(o.settled),
+                "remaining": money(o.remaining),
+                "days_past_due": o.days_past_due,
+                "bucket": self.keys.get(o.bucket),
+            })
+        })
+    }
+}
+
+fn text_or_null(s: &str) -> Value {
+    match s {
+        "" => Value::Null,
+        s => Value::String(s.to_string()),
+    }
+}
+
+impl Serialize for ReconciliationJson<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let rec = self.rec;
+        let mut root = s.serialize_map(None)?;
+        Head {
+            period: &rec.model.period,
+            rules: rec.rules,
+            source: self.source,
+            inputs: rec.inputs,
+            totals: &rec.model.totals,
+            receipts: Some(receipt_totals(&rec.finance.totals)),
+        }
+        .write(&mut root)?;
+        root.serialize_entry(
+            "statements",
+            &Seq(|| self.customers.iter().map(|&i| self.statement(i))),
+        )?;
+        root.serialize_entry(
+            "open_items",
+            &Seq(|| self.customers.iter().flat_map(|&i| self.open_items(i))),
+        )?;
+        root.serialize_entry(
+            "unmatched_receipts",
+            &unmatched_receipts(&rec.finance.unmatched),
+        )?;
+        root.serialize_entry("issues", &Issues(rec.issues, rec.lang))?;
+        root.end()
+    }
+}
+
+/// A sequence serialised from a fresh iterator, item by item.
+struct Seq<F>(F);
+
+impl<F, I> Serialize for Seq<F>
+where
+    F: Fn() -> I,
+    I: Iterator,
+    I::Item: Serialize,
+{
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_seq((self.0)())
     }
 }
 

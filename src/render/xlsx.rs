@@ -55,6 +55,8 @@ const MAX_CELL_CHARS: usize = 32_767;
 /// Excel's limit for a header/footer and for an inline list validation.
 const MAX_HEADER_CHARS: usize = 255;
 const MAX_SHEET_NAME: usize = 31;
+/// Excel's limit of manual page breaks on a sheet.
+pub const MAX_PAGE_BREAKS: usize = 1_023;
 /// Name of the very hidden sheet holding long dropdown lists when the book
 /// has no hidden sheet of its own.
 const LISTS_SHEET: &str = "_lists";
@@ -837,6 +839,8 @@ struct SheetWriter<'a> {
     placed: HashMap<String, Placed>,
     /// The body rows of the table being written, for its `SUM` totals.
     body_rows: Option<(u32, u32)>,
+    /// Rows that start a new printed page.
+    breaks: Vec<u32>,
 }
 
 impl<'a> SheetWriter<'a> {
@@ -851,6 +855,7 @@ impl<'a> SheetWriter<'a> {
             row: 0,
             placed: HashMap::new(),
             body_rows: None,
+            breaks: Vec::new(),
         }
     }
 
@@ -923,8 +928,12 @@ impl<'a> SheetWriter<'a> {
                     }
                 }
                 Block::Chart(c) => self.chart(c)?,
+                Block::PageBreak => self.breaks.push(self.row),
             }
         }
+        // Excel keeps at most 1,023 manual page breaks.
+        self.breaks.truncate(MAX_PAGE_BREAKS);
+        self.ws.set_page_breaks(&self.breaks)?;
 
         if let Some(labels) = &sheet.page.signature {
             self.signature(labels)?;

@@ -6,8 +6,8 @@
 use rust_decimal::Decimal;
 
 use super::blocks::{
-    by_file, identity_columns, identity_values, inputs_table, issue_counts, issues_sheet,
-    main_table, Frame,
+    by_file, controls_table, identity_columns, identity_values, inputs_table, issue_counts,
+    issues_sheet, main_table, Frame,
 };
 use super::labels::Texts;
 use super::model::{
@@ -239,42 +239,7 @@ impl Evaluation<'_> {
 
     /// The control totals of SPEC 7.6, each with both sides.
     fn controls(&self) -> Table {
-        let t = self.t();
-        let tt = &self.model.totals;
-        let num = |d: Decimal| Value::Number(d);
-        let columns = vec![
-            Column::new("check", t.h_check, ColKind::Text),
-            Column::new("left", t.h_left, ColKind::Number),
-            Column::new("right", t.h_right, ColKind::Text),
-            Column::new("right_value", t.h_right_value, ColKind::Number),
-            Column::new("result", t.h_result, ColKind::Text),
-        ];
-        let rows = vec![
-            vec![
-                Value::text(t.control_rows),
-                Value::Int(tt.rows_read as i64),
-                Value::text(t.control_rows_right),
-                Value::Int((tt.accepted + tt.rejected + tt.totals_rows) as i64),
-                Value::text(t.ok),
-            ],
-            vec![
-                Value::text(t.control_amount),
-                num(tt.accepted_amount),
-                Value::text(t.control_amount_right),
-                num(tt.in_window + tt.before_window + tt.after_as_of),
-                Value::text(t.ok),
-            ],
-            vec![
-                Value::text(t.control_window),
-                num(tt.in_window),
-                Value::text(t.control_window_right),
-                num(tt.customer_sales),
-                Value::text(t.ok),
-            ],
-        ];
-        let mut rows = rows;
-        rows.extend(self.receipt_control_rows());
-        Table::new("controls", columns, rows)
+        controls_table(self.t(), &self.model.totals, self.receipt_control_rows())
     }
 
     /// The Summary's notes: where the issues are, their counts, the version.

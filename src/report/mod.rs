@@ -7,3 +7,4 @@ pub mod finance;
 pub mod labels;
 pub mod model;
 pub mod reasons;
+pub mod reconcile;

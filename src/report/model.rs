@@ -69,6 +69,8 @@ pub enum Block {
     Chart(Chart),
     /// An empty row.
     Gap,
+    /// What follows starts a new printed page (a customer's statement).
+    PageBreak,
 }
 
 /// A table: header row, body rows, optional total row.
