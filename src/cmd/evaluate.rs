@@ -54,12 +54,23 @@ impl Timer {
     pub fn lap(&mut self, what: &str) {
         if self.on {
             eprintln!(
-                "timing: {what:<8} {:>8.3} s",
-                self.start.elapsed().as_secs_f64()
+                "timing: {what:<8} {:>8.3} s  peak {} MiB",
+                self.start.elapsed().as_secs_f64(),
+                peak_mib()
             );
             self.start = std::time::Instant::now();
         }
     }
+}
+
+/// The process's peak resident memory so far (Linux), in MiB; 0 elsewhere.
+fn peak_mib() -> u64 {
+    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    status
+        .lines()
+        .find_map(|l| l.strip_prefix("VmHWM:"))
+        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<u64>().ok())
+        .map_or(0, |kb| kb / 1024)
 }
 
 impl Default for Timer {

@@ -8,7 +8,7 @@ use anyhow::{Context, Result};
 use clap::Args;
 
 use super::evaluate::Timer;
-use super::output::{xlsx_path, Body, Outputs};
+use super::output::{xlsx_path, Body, Outputs, Staged};
 use super::{ReadArgs, RunArgs};
 use crate::labels::cli::cli;
 use crate::labels::fill;
@@ -59,12 +59,25 @@ pub fn run(args: ReconcileArgs) -> Result<()> {
     timer.lap("report");
     let json = crate::render::json::reconciliation_json(&rec, &settings.rules.source);
     let write_xlsx = |f: &mut std::fs::File| crate::render::xlsx::write_xlsx(&book, f);
-    let write_json = |w: &mut dyn std::io::Write| crate::render::json::write_pretty(w, &json);
-    let mut files: Vec<(&Path, Body)> = vec![(out.as_path(), Body::File(&write_xlsx))];
-    if let Some(p) = &json_out {
-        files.push((p.as_path(), Body::Stream(&write_json)));
-    }
-    outs.write_all(&files)?;
+    // The JSON is written on a second thread while the workbook is assembled;
+    // both are put in place together.
+    let staged = std::thread::scope(|scope| {
+        let json_job = json_out.as_ref().map(|p| {
+            let (outs, json) = (&outs, &json);
+            scope.spawn(move || {
+                let write = |w: &mut dyn std::io::Write| crate::render::json::write_pretty(w, json);
+                outs.stage(&[(p.as_path(), Body::Stream(&write))])
+            })
+        });
+        let xlsx = outs.stage(&[(out.as_path(), Body::File(&write_xlsx))]);
+        let json = json_job.map(|j| j.join().unwrap_or_else(|p| std::panic::resume_unwind(p)));
+        match (xlsx, json.transpose()) {
+            (Ok(x), Ok(Some(j))) => Ok(Staged::join(x, j)),
+            (Ok(x), Ok(None)) => Ok(x),
+            (Err(e), _) | (_, Err(e)) => Err(e),
+        }
+    })?;
+    staged.commit()?;
     timer.lap("write");
     if !args.run.quiet {
         print_summary(&rec, &args.out, args.run.json.as_deref());

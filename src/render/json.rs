@@ -10,7 +10,7 @@ use serde::Serialize;
 use serde_json::{json, Number, Value};
 
 use crate::labels::Lang;
-use crate::model::finance::{LineKind, ReceiptTotals, UnmatchedReceipt};
+use crate::model::finance::{Finance, LineKind, ReceiptTotals, StatementRow, UnmatchedReceipt};
 use crate::model::metrics::Metric;
 use crate::model::receivables::Debt;
 use crate::model::{LedgerTotals, Period};
@@ -361,54 +361,6 @@ pub struct ReconciliationJson<'a> {
 }
 
 impl ReconciliationJson<'_> {
-    fn statement(&self, i: usize) -> Value {
-        let (fin, c) = (self.rec.finance, &self.rec.model.customers[i]);
-        let a = &fin.accounts[i];
-        let lines: Vec<Value> = a
-            .lines
-            .iter()
-            .map(|l| {
-                let kind = match l.kind {
-                    LineKind::Invoice => "invoice",
-                    LineKind::CreditNote => "credit_note",
-                    LineKind::Receipt if l.amount < Decimal::ZERO => "refund",
-                    LineKind::Receipt => "receipt",
-                };
-                json!({
-                    "date": date(l.date),
-                    "kind": kind,
-                    "order": text_or_null(fin.text(l.order)),
-                    "source_order": text_or_null(fin.text(l.source_order)),
-                    "amount": money(l.amount),
-                    "balance": money(l.balance),
-                })
-            })
-            .collect();
-        let aging: serde_json::Map<String, Value> = match &c.aging {
-            Some(a) => self
-                .keys
-                .iter()
-                .cloned()
-                .zip(a.iter().map(|d| money(*d)))
-                .collect(),
-            None => self.keys.iter().map(|k| (k.clone(), Value::Null)).collect(),
-        };
-        json!({
-            "key": c.key,
-            "id": c.id,
-            "name": c.name,
-            "opening": money(a.opening),
-            "invoiced": money(a.invoiced),
-            "credit_notes": money(a.credit_notes),
-            "received": money(a.received),
-            "closing": money(a.closing),
-            "outstanding": opt(c.outstanding, money),
-            "unapplied": money(a.unapplied),
-            "aging": aging,
-            "lines": lines,
-        })
-    }
-
     fn open_items(&self, i: usize) -> impl Iterator<Item = Value> + '_ {
         let (fin, c) = (self.rec.finance, &self.rec.model.customers[i]);
         fin.accounts[i].open_items.iter().map(move |o| {
@@ -434,6 +386,66 @@ impl ReconciliationJson<'_> {
     }
 }
 
+/// One customer's statement, serialised as written: its lines are not built
+/// as a tree first (a large customer has tens of thousands).
+struct StatementJson<'a> {
+    json: &'a ReconciliationJson<'a>,
+    i: usize,
+}
+
+impl Serialize for StatementJson<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let (fin, c) = (
+            self.json.rec.finance,
+            &self.json.rec.model.customers[self.i],
+        );
+        let a = &fin.accounts[self.i];
+        let mut o = s.serialize_map(Some(12))?;
+        o.serialize_entry("key", &c.key)?;
+        o.serialize_entry("id", &c.id)?;
+        o.serialize_entry("name", &c.name)?;
+        o.serialize_entry("opening", &money(a.opening))?;
+        o.serialize_entry("invoiced", &money(a.invoiced))?;
+        o.serialize_entry("credit_notes", &money(a.credit_notes))?;
+        o.serialize_entry("received", &money(a.received))?;
+        o.serialize_entry("closing", &money(a.closing))?;
+        o.serialize_entry("outstanding", &opt(c.outstanding, money))?;
+        o.serialize_entry("unapplied", &money(a.unapplied))?;
+        let aging = Aging {
+            keys: &self.json.keys,
+            buckets: c.aging.as_deref(),
+        };
+        o.serialize_entry("aging", &aging)?;
+        let lines = Seq(|| a.lines.iter().map(|l| LineJson(fin, l)));
+        o.serialize_entry("lines", &lines)?;
+        o.end()
+    }
+}
+
+/// A statement line: date, kind, order, source order, amount, balance.
+struct LineJson<'a>(&'a Finance, &'a StatementRow);
+
+impl Serialize for LineJson<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let (fin, l) = (self.0, self.1);
+        let kind = match l.kind {
+            LineKind::Invoice => "invoice",
+            LineKind::CreditNote => "credit_note",
+            LineKind::Receipt if l.amount < Decimal::ZERO => "refund",
+            LineKind::Receipt => "receipt",
+        };
+        let text = |t: u32| Some(fin.text(t)).filter(|t| !t.is_empty());
+        let mut o = s.serialize_map(Some(6))?;
+        o.serialize_entry("date", &Day(l.date))?;
+        o.serialize_entry("kind", kind)?;
+        o.serialize_entry("order", &text(l.order))?;
+        o.serialize_entry("source_order", &text(l.source_order))?;
+        o.serialize_entry("amount", &money(l.amount))?;
+        o.serialize_entry("balance", &money(l.balance))?;
+        o.end()
+    }
+}
+
 fn text_or_null(s: &str) -> Value {
     match s {
         "" => Value::Null,
@@ -454,10 +466,12 @@ impl Serialize for ReconciliationJson<'_> {
             receipts: Some(receipt_totals(&rec.finance.totals)),
         }
         .write(&mut root)?;
-        root.serialize_entry(
-            "statements",
-            &Seq(|| self.customers.iter().map(|&i| self.statement(i))),
-        )?;
+        let statements = Seq(|| {
+            self.customers
+                .iter()
+                .map(|&i| StatementJson { json: self, i })
+        });
+        root.serialize_entry("statements", &statements)?;
         root.serialize_entry(
             "open_items",
             &Seq(|| self.customers.iter().flat_map(|&i| self.open_items(i))),
