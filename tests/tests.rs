@@ -18,6 +18,8 @@ mod corpus;
 mod csv_ledgers;
 #[path = "suite/evaluate.rs"]
 mod evaluate;
+#[path = "suite/finance.rs"]
+mod finance;
 #[path = "suite/hardening.rs"]
 mod hardening;
 #[path = "suite/lang.rs"]

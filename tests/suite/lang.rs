@@ -321,6 +321,8 @@ impl FromInputs {
         f.tiers.extend(each("tiers", "tier"));
         f.tiers.extend(each("tiers", "label"));
         f.tiers.extend(each("customers", "previous_grade"));
+        // Credit ratings are named by the rules too (优 良 中 差).
+        f.tiers.extend(each("customers", "credit_rating"));
         f.values.extend(each("customers", "name"));
         f.values.extend(each("customers", "id"));
         for i in json["issues"].as_array().into_iter().flatten() {
@@ -434,8 +436,15 @@ fn column_part(t: &tierbook::report::labels::Texts, h: &str, from: &FromInputs) 
         t.h_reasons,
         t.h_to_next,
     ];
+    // The credit rating and its reasons name the rules' ratings (优 良 中 差).
+    let rated = [Lang::ZhCn, Lang::ZhTw, Lang::En]
+        .map(tierbook::labels::finance::finance)
+        .iter()
+        .any(|f| h == f.h_credit_rating || h == f.h_credit_reasons);
     if skip.contains(&h) {
         Part::Skip
+    } else if rated {
+        Part::Without(from.tiers.clone())
     } else if h == t.h_sheet {
         Part::Without(from.sheets.clone())
     } else if tiers.contains(&h) {
@@ -528,11 +537,19 @@ fn assert_zh_tw_is_traditional(w: &Workdir, args: &[&str]) {
 fn zh_tw_run_of_the_samples_is_in_traditional_characters() {
     let w = Workdir::new();
     let s = crate::util::repo().join("samples");
-    for f in ["销售台账.xlsx", "客户档案.xlsx", "上年等级.xlsx"] {
+    for f in [
+        "销售台账.xlsx",
+        "回款台账.xlsx",
+        "客户档案.xlsx",
+        "上年等级.xlsx",
+    ] {
         std::fs::copy(s.join(f), w.join(f)).expect("copy sample");
     }
+    // With receipts: the Credit, Order Upgrades and payment-record texts too.
     let args = [
         "销售台账.xlsx",
+        "--receipts",
+        "回款台账.xlsx",
         "--customers",
         "客户档案.xlsx",
         "--previous",
