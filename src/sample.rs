@@ -1309,9 +1309,11 @@ pub fn generate(out_dir: &Path, opts: &SampleOptions) -> Result<SampleReport> {
     let mut previous: Vec<Option<&'static str>> = vec![None; n_custs];
     let mut window_receipts = vec![0i64; n_custs];
     let mut receipts = None;
+    let mut owed = Vec::new();
     if !large || opts.receipts {
         let csv = large && opts.csv;
-        let (path, r) = write_receipts(out_dir, &mut gen, &books, csv, &mut window_receipts)?;
+        let (path, r, o) = write_receipts(out_dir, &mut gen, &books, csv, &mut window_receipts)?;
+        owed = o;
         files.push(SampleFile {
             path,
             kind: "receipts",
@@ -1320,7 +1322,7 @@ pub fn generate(out_dir: &Path, opts: &SampleOptions) -> Result<SampleReport> {
     }
     if !large {
         let path = out_dir.join(CUSTOMERS_FILE);
-        write_customers(&path, &mut gen, &books)?;
+        write_customers(&path, &mut gen, &books, &owed)?;
         files.push(SampleFile {
             path,
             kind: "customers",
@@ -1807,16 +1809,21 @@ const RECEIPT_WIDTHS: [f64; 6] = [12.0, 10.0, 34.0, 14.0, 16.0, 12.0];
 /// Receipts sheets: title, 单位 line, blank, header; data from this index.
 const RECEIPT_DATA_ROW: u32 = 4;
 
-/// Writes the receipts ledger (`回款台账.xlsx`, or `.csv` when `csv`) and
-/// adds each customer's window receipts to `window`.
+/// Writes the receipts ledger (`回款台账.xlsx`, or `.csv` when `csv`),
+/// adds each customer's window receipts to `window` and returns what each
+/// customer still owes at as_of (its orders less its receipts, in cents).
 fn write_receipts(
     out_dir: &Path,
     gen: &mut Gen,
     books: &Books,
     csv: bool,
     window: &mut [i64],
-) -> Result<(PathBuf, ReceiptsReport)> {
+) -> Result<(PathBuf, ReceiptsReport, Vec<i64>)> {
     let plan = plan_receipts(gen, books);
+    let mut owed = vec![0i64; gen.custs.len()];
+    for (c, _, _, amount) in &books.invoices {
+        owed[*c as usize] += amount;
+    }
     let mut report = ReceiptsReport {
         rows: plan.len(),
         ..ReceiptsReport::default()
@@ -1830,8 +1837,12 @@ fn write_receipts(
         } else {
             report.received += money;
             match r.cust {
-                Some(c) if r.date > books.window_from => window[c as usize] += r.amount,
-                Some(_) => {}
+                Some(c) => {
+                    owed[c as usize] -= r.amount;
+                    if r.date > books.window_from {
+                        window[c as usize] += r.amount;
+                    }
+                }
                 None => {
                     report.unmatched += money;
                     report.unmatched_rows.push(row);
@@ -1869,7 +1880,7 @@ fn write_receipts(
     } else {
         write_receipts_xlsx(&path, gen.large, books.as_of, &title, rows, total)?;
     }
-    Ok((path, report))
+    Ok((path, report, owed))
 }
 
 fn write_receipts_xlsx<'a>(
@@ -1934,7 +1945,10 @@ fn write_receipts_csv<'a>(
     Ok(())
 }
 
-fn write_customers(path: &Path, gen: &mut Gen, books: &Books) -> Result<()> {
+/// The customer master; the customer that owes the most at as_of (`owed`)
+/// gets a credit limit of half of it, so that one customer is over its limit.
+fn write_customers(path: &Path, gen: &mut Gen, books: &Books, owed: &[i64]) -> Result<()> {
+    let most = (0..owed.len()).max_by_key(|&c| (owed[c], std::cmp::Reverse(c)));
     let mut order: Vec<usize> = (0..gen.custs.len())
         .filter(|&c| books.aggs[c].first.is_some())
         .collect();
@@ -1955,7 +1969,11 @@ fn write_customers(path: &Path, gen: &mut Gen, books: &Books) -> Result<()> {
             r[5] = Val::Int(terms);
         }
         let big = (cu.size as u64).max(1);
-        r[6] = Val::Money(rng.between(2, 10) * big as i64 * 5_000_000);
+        let limit = rng.between(2, 10) * big as i64 * 5_000_000;
+        r[6] = Val::Money(match most == Some(c) {
+            true => owed[c] / 2_000_000 * 1_000_000,
+            false => limit,
+        });
         if c % 9 == 4 && specials < SPECIAL_POLICIES.len() {
             r[7] = Val::Text(Cow::Borrowed(SPECIAL_POLICIES[specials]));
             specials += 1;

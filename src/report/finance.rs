@@ -144,7 +144,7 @@ impl Evaluation<'_> {
         let edges = &self.rules.receivables.aging_days;
         let aging = aging_columns(f, edges);
         let n = aging.len();
-        let mut columns = identity_columns(t, true);
+        let mut columns = identity_columns(t, false);
         columns.extend([
             Column::new("credit_rating", f.h_credit_rating, ColKind::Text),
             Column::new("credit_score", f.h_credit_score, ColKind::Score),
@@ -212,7 +212,7 @@ impl Evaluation<'_> {
             .filter(|r| matches!(r, Reason::Credit { .. } | Reason::OverCreditLimit { .. }))
             .map(|r| reason_text(r, self.rules, self.lang))
             .collect();
-        let mut v = identity_values(row, c, true);
+        let mut v = identity_values(row, c, false);
         v.extend([
             Value::opt_text(g.credit_rating.as_deref()),
             Value::opt_num(score),

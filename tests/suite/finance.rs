@@ -996,6 +996,43 @@ fn bundled_samples_reconcile_with_the_finance_example() {
         dec(&t["applied"]) + dec(&t["unapplied"]) + dec(&t["unmatched"])
     );
     assert!(every_sum_holds(&w.join("对账.xlsx")) > 5);
+    // What the README's finance example says of the samples.
+    let un = &j["unmatched_receipts"][0];
+    assert_eq!(
+        (un["customer"].as_str(), dec(&un["amount"])),
+        (Some("KH9001"), d("8800"))
+    );
+    assert!(dec(&t["after_as_of"]) > Decimal::ZERO);
+    let statements = j["statements"].as_array().expect("statements");
+    assert!(statements
+        .iter()
+        .any(|s| dec(&s["unapplied"]) > Decimal::ZERO));
+    let kinds: Vec<&str> = statements
+        .iter()
+        .flat_map(|s| s["lines"].as_array().into_iter().flatten())
+        .filter_map(|l| l["kind"].as_str())
+        .collect();
+    assert!(kinds.contains(&"credit_note"));
+    w.ok(&[
+        "evaluate",
+        ledger.to_str().expect("path"),
+        "--receipts",
+        receipts.to_str().expect("path"),
+        "--customers",
+        master.to_str().expect("path"),
+        "--out",
+        "评定表.xlsx",
+        "--json",
+        "评定表.json",
+    ]);
+    let e = w.json("评定表.json");
+    let over: Vec<&Value> = e["customers"]
+        .as_array()
+        .expect("customers")
+        .iter()
+        .filter(|c| c["credit_usage"].as_f64().is_some_and(|u| u > 1.0))
+        .collect();
+    assert_eq!(over.len(), 1, "one customer over its credit limit");
 }
 
 #[test]
