@@ -4,11 +4,15 @@
 #
 #   benches/run.sh            100k and 1M rows, three ledgers each, 3 runs per tool (median)
 #   benches/run.sh --quick    100k rows, 1 run, no pandas (CI smoke)
+#   benches/run.sh --finance  the finance case alone: a ledger with a receipts ledger of about
+#                             one receipt per order; `evaluate` on the ledger alone, `evaluate
+#                             --receipts` and `reconcile`, each within 1.5× of the first
 #
 # Options:
 #   --quick          as above
 #   --fake           make the ledgers with benches/fake_ledger.py instead of `tierbook sample`
 #   --no-tierbook    time only the floor and the peers (for working on the harness itself)
+#   --finance        only the finance case (no peers: no Python needed)
 # Environment:
 #   BENCH_ROWS="100000 1000000"   ledger sizes (rows)
 #   BENCH_FORMATS="xlsx xlsx-sst csv"
@@ -21,6 +25,7 @@
 #   BENCH_SEED=1                  seed of `tierbook sample`
 #   BENCH_REGEN=1                 make the ledgers again even when benches/work has them
 #   BENCH_STRICT=1                exit 3 when a SPEC 8 target is missed (default: report only)
+#   BENCH_FINANCE=1               0 leaves the finance case out of a full run
 #   CARGO_TARGET_DIR              honoured, as by cargo
 # Exit status: 0 done (targets reported pass/fail), 1 a tool failed or the results disagree.
 set -euo pipefail
@@ -29,13 +34,14 @@ here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(cd "$here/.." && pwd)"
 cd "$root"
 
-quick=0 fake=0 with_tb=1
+quick=0 fake=0 with_tb=1 finance_only=0
 for arg in "$@"; do
   case "$arg" in
     --quick) quick=1 ;;
+    --finance) finance_only=1 ;;
     --fake) fake=1 ;;
     --no-tierbook) with_tb=0 ;;
-    -h|--help) sed -n '2,24p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,29p' "$0"; exit 0 ;;
     *) echo "run.sh: unknown argument $arg" >&2; exit 2 ;;
   esac
 done
@@ -64,6 +70,91 @@ target_dir="$(cargo metadata --format-version 1 --no-deps |
   python3 -c 'import json,sys; print(json.load(sys.stdin)["target_directory"])')"
 TB="$target_dir/release/tierbook"
 FLOOR="$target_dir/release/examples/calamine_read"
+
+# ---- finance case ----------------------------------------------------------------------
+# The ledger and a receipts ledger from `tierbook sample --rows N --receipts`; in each round,
+# taking turns: `evaluate` on the ledger alone, `evaluate --receipts`, `reconcile`, all with
+# the built-in three-tier rules. Prints wall time (median), peak memory and the ratio to the
+# first, and checks 1.5× and 256 MiB.
+finance_case() {
+  local fresults="$work/finance.tsv" fruns="${BENCH_RUNS:-3}"
+  printf 'tool\trows\trun\twall_s\trss_kib\n' >"$fresults"
+  for rows in $rows_list; do
+    local dir="$work/finance-$rows" want
+    want="tierbook sample $("$TB" --version 2>/dev/null || echo '?') rows=$rows seed=$seed receipts"
+    if [[ ${BENCH_REGEN:-0} == 1 || ! -f "$dir/.made" || "$(cat "$dir/.made")" != "$want" ]]; then
+      log "making the $rows-row ledger with receipts"
+      rm -rf "$dir" && mkdir -p "$dir"
+      "$TB" sample --out-dir "$dir" --rows "$rows" --seed "$seed" --receipts >&2
+      echo "$want" >"$dir/.made"
+    fi
+    local ledger="$dir/销售台账.xlsx" receipts="$dir/回款台账.xlsx" out="$work/out-finance-$rows"
+    mkdir -p "$out"
+    log "finance case, $rows rows: $fruns run(s), taking turns"
+    for ((run = 1; run <= fruns; run++)); do
+      local tool
+      for tool in evaluate evaluate+receipts reconcile; do
+        local cmd=("$TB")
+        case "$tool" in
+          evaluate) cmd+=(evaluate "$ledger") ;;
+          evaluate+receipts) cmd+=(evaluate "$ledger" --receipts "$receipts") ;;
+          reconcile) cmd+=(reconcile "$ledger" --receipts "$receipts") ;;
+        esac
+        cmd+=(--out "$out/$tool.xlsx" --json "$out/$tool.json" --quiet --force)
+        local t0 t1 wall rss
+        t0=$(date +%s%N)
+        if ! /usr/bin/time -f "%e %M" -o "$work/.time" "${cmd[@]}" >"$out/$tool.log" 2>&1; then
+          echo "run.sh: $tool failed on the $rows-row finance case:" >&2
+          tail -n 30 "$out/$tool.log" >&2
+          exit 1
+        fi
+        t1=$(date +%s%N)
+        rss=$(tail -n 1 "$work/.time" | awk '{print $2}')
+        wall=$(awk -v a="$t0" -v b="$t1" 'BEGIN{printf "%.3f", (b-a)/1e9}')
+        printf '%s\t%s\t%s\t%s\t%s\n' "$tool" "$rows" "$run" "$wall" "$rss" >>"$fresults"
+        printf '  %-18s %8s rows run %s: %7.2f s %8.1f MiB\n' "$tool" "$rows" "$run" "$wall" \
+          "$(awk -v k="$rss" 'BEGIN{print k/1024}')" >&2
+      done
+    done
+  done
+  local receipts_rows
+  echo
+  echo "## Finance case (ledger + receipts, built-in three-tier rules; median of $fruns)"
+  echo
+  echo "| command | rows | receipts | wall s | peak RSS MiB | × evaluate | targets |"
+  echo "|---|---:|---:|---:|---:|---:|---|"
+  local status=0
+  for rows in $rows_list; do
+    receipts_rows=$(awk '/"receipts": \{/ {on=1} on && /"accepted":/ {gsub(/[^0-9]/, ""); print; exit}' \
+      "$work/out-finance-$rows/reconcile.json")
+    local base=""
+    for tool in evaluate evaluate+receipts reconcile; do
+      local med peak
+      med=$(awk -F'\t' -v t="$tool" -v r="$rows" '$1==t && $2==r {print $4}' "$fresults" | sort -n |
+        awk '{a[NR]=$1} END {print (NR%2) ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2}')
+      peak=$(awk -F'\t' -v t="$tool" -v r="$rows" '$1==t && $2==r && $5>m {m=$5} END {printf "%.1f", m/1024}' "$fresults")
+      [[ -z $base ]] && base=$med
+      local ratio verdict
+      ratio=$(awk -v a="$med" -v b="$base" 'BEGIN{printf "%.2f", a/b}')
+      verdict=$(awk -v x="$ratio" -v m="$peak" 'BEGIN{ok=(x<=1.5 && m<256); print (ok ? "ok" : "MISSED")}')
+      [[ $verdict == MISSED ]] && status=3
+      printf '| %s | %s | %s | %s | %s | %s | ≤ 1.5×, < 256 MiB: %s |\n' "$tool" "$rows" "$receipts_rows" "$med" "$peak" "$ratio" "$verdict"
+    done
+  done
+  echo
+  echo "- load average (1, 5, 15 min) now: $(cut -d' ' -f1-3 /proc/loadavg); tierbook $("$TB" --version 2>/dev/null), commit $(git rev-parse --short HEAD 2>/dev/null || echo '?')"
+  return $status
+}
+
+if [[ $finance_only == 1 ]]; then
+  [[ -x /usr/bin/time ]] || { echo "run.sh: needs GNU time (/usr/bin/time)" >&2; exit 1; }
+  set +e
+  finance_case
+  status=$?
+  set -e
+  if [[ $status == 3 && ${BENCH_STRICT:-0} != 1 ]]; then status=0; fi
+  exit $status
+fi
 
 # ---- python peers ----------------------------------------------------------------------
 stamp="$venv/.requirements"
@@ -204,6 +295,11 @@ done
 set +e
 "$PY" "$here/report.py" "$results"
 status=$?
+if [[ $with_tb == 1 && ${BENCH_FINANCE:-1} == 1 ]]; then
+  finance_case
+  fstatus=$?
+  [[ $fstatus != 0 ]] && status=$fstatus
+fi
 set -e
 if [[ $status == 3 && ${BENCH_STRICT:-0} != 1 ]]; then status=0; fi
 exit $status

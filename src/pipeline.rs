@@ -25,6 +25,7 @@ use chrono::NaiveDate;
 
 use crate::grade::{grade_all, CustomerGrade};
 use crate::labels::Lang;
+use crate::model::finance::{Finance, FinanceInputs};
 use crate::model::{build, Model, ModelError, ModelInputs, ModelOptions, Period};
 use crate::progress::{Progress, Silent};
 use crate::read::master::{MasterRecord, MasterRows};
@@ -74,6 +75,9 @@ pub struct Settings {
     pub progress: Arc<dyn Progress>,
     /// Keep each customer's monthly sales (the monthly follow-up).
     pub monthly: bool,
+    /// Keep every customer's statement lines and open items (the
+    /// reconciliation workbook).
+    pub statements: bool,
 }
 
 impl Settings {
@@ -89,6 +93,7 @@ impl Settings {
             threads: 0,
             progress: Arc::new(Silent),
             monthly: false,
+            statements: false,
         }
     }
 
@@ -138,6 +143,9 @@ pub struct Gathered {
     pub issues: Vec<Issue>,
     pub has_previous: bool,
     pub has_receipts: bool,
+    /// Receivables (when receipts were given) and the window orders (when
+    /// receipts were given or the order-upgrade rule needs no payment).
+    pub finance: Option<Finance>,
 }
 
 /// A gathered run with every customer graded (in the model's order).
@@ -256,12 +264,14 @@ pub fn gather(inputs: &Inputs, settings: &Settings) -> Result<Gathered, Pipeline
     let master: Vec<MasterRecord> = records(tables.master);
     let previous: Vec<PreviousRecord> = records(tables.previous);
     let unknown_grades = crate::read::previous::unknown_grades(&previous, &settings.rules);
-    let model = build(
+    let finance = finance_inputs(inputs, settings, receipts.sheets);
+    let mut model = build(
         ModelInputs {
             sheets: read.sheets,
             strings,
             master: &master,
             previous: &previous,
+            finance,
         },
         period,
         &ModelOptions {
@@ -273,12 +283,36 @@ pub fn gather(inputs: &Inputs, settings: &Settings) -> Result<Gathered, Pipeline
     issues.extend(model.issues.iter().cloned());
     issues.extend(later);
     issues.extend(unknown_grades);
+    let finance = model.finance.take();
     Ok(Gathered {
         model,
         inputs: summaries,
         issues,
         has_previous: !inputs.previous.is_empty(),
         has_receipts: !inputs.receipts.is_empty(),
+        finance,
+    })
+}
+
+/// What the model needs to build open items: the receipts read (when any
+/// receipts file was given) and the `[receivables]` settings; `None` when
+/// neither receipts nor the order-upgrade rule need orders.
+fn finance_inputs(
+    inputs: &Inputs,
+    settings: &Settings,
+    receipts: Vec<SheetRead<ReceiptRows>>,
+) -> Option<FinanceInputs> {
+    let rules = &settings.rules;
+    let given = !inputs.receipts.is_empty();
+    if !given && rules.order_upgrade.paid_on_time {
+        return None;
+    }
+    Some(FinanceInputs {
+        receipts: given.then_some(receipts),
+        default_terms_days: rules.receivables.default_terms_days,
+        aging_days: rules.receivables.aging_days.clone(),
+        basis: rules.receivables.aging_basis,
+        keep_statements: settings.statements,
     })
 }
 

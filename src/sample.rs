@@ -54,6 +54,9 @@ pub struct SampleOptions {
     pub customers: Option<usize>,
     /// Large xlsx only: every month on one sheet instead of one sheet a month.
     pub one_sheet: bool,
+    /// Large mode only: also write the receipts ledger (回款台账), about
+    /// one receipt per order, as xlsx or (with `csv`) as CSV.
+    pub receipts: bool,
 }
 
 /// Most customers a generated ledger can have (distinct names).
@@ -93,6 +96,9 @@ pub struct ExpectedCustomer {
     pub sales_rep: String,
     /// The grade in `上年等级.xlsx` (default set only).
     pub previous_grade: Option<String>,
+    /// Σ of its receipts dated in the window (SPEC 4 `receipts`; zero
+    /// without a receipts ledger).
+    pub window_receipts: Decimal,
 }
 
 /// What [`generate`] wrote and what a reader of it should find.
@@ -116,6 +122,8 @@ pub struct SampleReport {
     /// Every customer of the population (ledger, master, previous grades),
     /// sorted by key.
     pub customers: Vec<ExpectedCustomer>,
+    /// The receipts ledger written, when one was.
+    pub receipts: Option<ReceiptsReport>,
 }
 
 // ---------------------------------------------------------------------------
@@ -125,11 +133,11 @@ const COMPANY: &str = "华信机电设备有限公司";
 const FIRST_YEAR: i32 = 2024;
 const MONTHS: usize = 24;
 const LEDGER_FILE: &str = "销售台账";
-const RECEIPTS_FILE: &str = "回款台账.xlsx";
+const RECEIPTS_FILE: &str = "回款台账";
 const CUSTOMERS_FILE: &str = "客户档案.xlsx";
 const PREVIOUS_FILE: &str = "上年等级.xlsx";
 
-const LEDGER_HEADERS: [&str; 13] = [
+const LEDGER_HEADERS: [&str; 15] = [
     "日期",
     "单据编号",
     "客户编码",
@@ -142,12 +150,14 @@ const LEDGER_HEADERS: [&str; 13] = [
     "单价",
     "标准价",
     "金额",
+    "到期日",
+    "原单号",
     "备注",
 ];
-const LEDGER_WIDTHS: [f64; 13] = [
-    12.0, 16.0, 10.0, 34.0, 7.0, 8.0, 10.0, 16.0, 9.0, 11.0, 11.0, 14.0, 16.0,
+const LEDGER_WIDTHS: [f64; 15] = [
+    12.0, 16.0, 10.0, 34.0, 7.0, 8.0, 10.0, 16.0, 9.0, 11.0, 11.0, 14.0, 12.0, 16.0, 16.0,
 ];
-const NCOL: usize = 13;
+const NCOL: usize = 15;
 const C_DATE: usize = 0;
 const C_ORDER: usize = 1;
 const C_ID: usize = 2;
@@ -160,7 +170,9 @@ const C_QTY: usize = 8;
 const C_PRICE: usize = 9;
 const C_LIST: usize = 10;
 const C_AMOUNT: usize = 11;
-const C_NOTE: usize = 12;
+const C_DUE: usize = 12;
+const C_SOURCE: usize = 13;
+const C_NOTE: usize = 14;
 /// Ledger sheets: title, 制表单位 line, blank, header; data from this index.
 const LEDGER_DATA_ROW: u32 = 4;
 
@@ -750,6 +762,10 @@ struct Line {
     with_list: bool,
     is_return: bool,
     plain: bool,
+    /// The 到期日 cell, when the customer's orders carry one.
+    due: Option<NaiveDate>,
+    /// A return's 原单号: the customer's previous sales order.
+    source: Option<String>,
 }
 
 /// The rows a reader must reject (SPEC 3.4, 3.5, 9).
@@ -796,6 +812,8 @@ struct Gen {
     /// Default set: the month of each customer's latest order, so that
     /// nobody but the lost customer goes quiet for a whole year.
     last_order: Vec<Option<usize>>,
+    /// Each customer's latest sales order number (a return's 原单号).
+    last_sale: Vec<Option<String>>,
 }
 
 impl Gen {
@@ -915,6 +933,18 @@ impl Gen {
         for (seq, o) in orders.iter().enumerate() {
             let prefix = if o.is_return { "TH" } else { "XS" };
             let order_no = format!("{prefix}{y}{m:02}-{:05}", seq + 1);
+            // Every other return names the sale it reverses (原单号).
+            let last = &mut self.last_sale[o.cust as usize];
+            let source = match o.is_return {
+                true => last.clone().filter(|_| seq % 2 == 0),
+                false => {
+                    *last = Some(order_no.clone());
+                    None
+                }
+            };
+            // Some customers' orders carry their own due date (到期日).
+            let due = (!self.large && o.cust % 7 == 3 && !o.is_return)
+                .then(|| o.date + chrono::Duration::days(60));
             let cu = &self.custs[o.cust as usize];
             let (size, level) = (cu.size, cu.price_level);
             for _ in 0..o.lines {
@@ -942,6 +972,8 @@ impl Gen {
                     with_list: self.rng.percent(35),
                     is_return: o.is_return,
                     plain: o.plain,
+                    due,
+                    source: source.clone(),
                 });
             }
         }
@@ -967,6 +999,12 @@ impl Gen {
             cells[C_LIST] = Val::Money(list);
         }
         cells[C_AMOUNT] = Val::Money(l.amount);
+        if let Some(due) = l.due {
+            cells[C_DUE] = Val::Date(due);
+        }
+        if let Some(source) = &l.source {
+            cells[C_SOURCE] = Val::Text(Cow::Owned(source.clone()));
+        }
         if l.is_return {
             cells[C_NOTE] = Val::Text(Cow::Borrowed("退货"));
         }
@@ -1103,6 +1141,8 @@ impl Gen {
             with_list: false,
             is_return: false,
             plain: true,
+            due: None,
+            source: None,
         }
     }
 }
@@ -1238,9 +1278,10 @@ pub fn generate(out_dir: &Path, opts: &SampleOptions) -> Result<SampleReport> {
             vec![3, 7, 23, 30]
         },
         last_order: vec![None; if large { 0 } else { n_custs }],
+        last_sale: vec![None; n_custs],
         custs,
     };
-    let mut books = Books::new(n_custs, !large);
+    let mut books = Books::new(n_custs, !large || opts.receipts);
     let mut files = Vec::new();
 
     let plan = month_plan(&mut gen.rng, opts.rows);
@@ -1266,15 +1307,22 @@ pub fn generate(out_dir: &Path, opts: &SampleOptions) -> Result<SampleReport> {
     }
 
     let mut previous: Vec<Option<&'static str>> = vec![None; n_custs];
-    if !large {
-        let path = out_dir.join(RECEIPTS_FILE);
-        write_receipts(&path, &mut gen, &books)?;
+    let mut window_receipts = vec![0i64; n_custs];
+    let mut receipts = None;
+    let mut owed = Vec::new();
+    if !large || opts.receipts {
+        let csv = large && opts.csv;
+        let (path, r, o) = write_receipts(out_dir, &mut gen, &books, csv, &mut window_receipts)?;
+        owed = o;
         files.push(SampleFile {
             path,
             kind: "receipts",
         });
+        receipts = Some(r);
+    }
+    if !large {
         let path = out_dir.join(CUSTOMERS_FILE);
-        write_customers(&path, &mut gen, &books)?;
+        write_customers(&path, &mut gen, &books, &owed)?;
         files.push(SampleFile {
             path,
             kind: "customers",
@@ -1293,7 +1341,8 @@ pub fn generate(out_dir: &Path, opts: &SampleOptions) -> Result<SampleReport> {
         .iter()
         .zip(&books.aggs)
         .zip(&previous)
-        .filter_map(|((cu, a), prev)| {
+        .zip(&window_receipts)
+        .filter_map(|(((cu, a), prev), received)| {
             let ledger_first = a.first?;
             Some(ExpectedCustomer {
                 key: cu.id.clone(),
@@ -1307,6 +1356,7 @@ pub fn generate(out_dir: &Path, opts: &SampleOptions) -> Result<SampleReport> {
                 region: REGIONS[cu.region].to_string(),
                 sales_rep: REPS[cu.region][cu.rep].to_string(),
                 previous_grade: prev.map(str::to_string),
+                window_receipts: cents(*received),
             })
         })
         .collect();
@@ -1320,6 +1370,7 @@ pub fn generate(out_dir: &Path, opts: &SampleOptions) -> Result<SampleReport> {
         totals_rows: books.totals_rows,
         accepted_amount: cents(books.accepted),
         customers,
+        receipts,
     })
 }
 
@@ -1624,15 +1675,58 @@ fn write_ledger_csv(
 // ---------------------------------------------------------------------------
 // Receipts, customer master, previous grades (default set)
 
-fn write_receipts(path: &Path, gen: &mut Gen, books: &Books) -> Result<()> {
-    let rng = &mut gen.rng;
-    let mut receipts: Vec<(NaiveDate, u32, i64, Option<String>, &'static str)> = Vec::new();
+/// A receipt the generator decided to write.
+struct PlannedReceipt {
+    date: NaiveDate,
+    /// `None`: the customer with no ledger line.
+    cust: Option<u32>,
+    amount: i64,
+    /// The invoice it names (index into `Books::invoices`).
+    order: Option<usize>,
+    note: &'static str,
+}
+
+/// The customer of the receipt that matches no ledger customer (SPEC 5).
+const STRAY: (&str, &str) = ("KH9001", "杭州临安众鑫贸易商行");
+/// Receipts after the as-of date are kept this many days (the ledger was
+/// exported a little later).
+const RECEIPTS_AFTER_DAYS: i64 = 20;
+
+/// Every receipt of the set, in date order: most invoices paid in full by
+/// their customer's habit, one in ten in two parts, some customers paying a
+/// month's invoices in one sum, new clients paying their first order in
+/// advance, a few invoices never paid, one receipt of an unknown customer,
+/// and the first days after the as-of date.
+fn plan_receipts(gen: &mut Gen, books: &Books) -> Vec<PlannedReceipt> {
     const METHODS: [&str; 4] = ["电汇", "银行承兑", "", "电汇"];
-    for (cust, date, no, amount) in &books.invoices {
+    let rng = &mut gen.rng;
+    let mut out = Vec::new();
+    let mut lumps: std::collections::BTreeMap<(u32, usize), i64> = Default::default();
+    let mut prepaid = vec![false; gen.custs.len()];
+    for (k, (cust, date, _, amount)) in books.invoices.iter().enumerate() {
         if *amount <= 0 {
             continue;
         }
-        let cu = &gen.custs[*cust as usize];
+        let c = *cust as usize;
+        let cu = &gen.custs[c];
+        let receipt = |date, amount, order, note| PlannedReceipt {
+            date,
+            cust: Some(*cust),
+            amount,
+            order,
+            note,
+        };
+        if cu.start >= ymd(2025, 8, 1) && c.is_multiple_of(2) && !prepaid[c] {
+            // a new client pays its first order in advance
+            prepaid[c] = true;
+            out.push(receipt(
+                *date - chrono::Duration::days(10),
+                *amount,
+                Some(k),
+                "预收货款",
+            ));
+            continue;
+        }
         let (lo, hi, never) = match cu.pay {
             0 => (20, 40, 0),
             1 => (30, 75, 2),
@@ -1642,82 +1736,219 @@ fn write_receipts(path: &Path, gen: &mut Gen, books: &Books) -> Result<()> {
         if rng.percent(never) {
             continue;
         }
+        if cu.pay == 0 && c % 4 == 1 {
+            // one sum for the month's invoices
+            *lumps.entry((*cust, month_of(*date))).or_default() += amount;
+            continue;
+        }
         let paid = *date + chrono::Duration::days(rng.between(lo, hi));
-        let with_no = rng.percent(60).then(|| no.clone());
+        let named = rng.percent(60).then_some(k);
         let method = METHODS[rng.below(4) as usize];
         if rng.percent(10) {
             // paid in two parts
             let first = amount * 6 / 10;
             let later = paid + chrono::Duration::days(rng.between(15, 45));
-            receipts.push((paid, *cust, first, with_no.clone(), method));
-            receipts.push((later, *cust, amount - first, with_no, method));
+            out.push(receipt(paid, first, named, method));
+            out.push(receipt(later, amount - first, named, method));
         } else {
-            receipts.push((paid, *cust, *amount, with_no, method));
+            out.push(receipt(paid, *amount, named, method));
         }
     }
-    receipts.retain(|r| r.0 <= books.as_of);
-    receipts.sort_by(|a, b| {
-        (a.0, &gen.custs[a.1 as usize].id).cmp(&(b.0, &gen.custs[b.1 as usize].id))
+    for ((cust, mi), amount) in lumps {
+        out.push(PlannedReceipt {
+            date: month_last(mi) + chrono::Duration::days(35),
+            cust: Some(cust),
+            amount,
+            order: None,
+            note: "合并付款",
+        });
+    }
+    out.push(PlannedReceipt {
+        date: ymd(2025, 10, 15),
+        cust: None,
+        amount: 880_000,
+        order: None,
+        note: "预收货款",
     });
-    let mut rows: Vec<Row> = receipts
-        .iter()
-        .map(|(d, c, a, no, method)| {
-            let cu = &gen.custs[*c as usize];
-            let mut r: Row = Default::default();
-            r[0] = Val::Date(*d);
-            r[1] = Val::Text(Cow::Borrowed(&cu.id));
-            r[2] = Val::Text(Cow::Borrowed(&cu.name));
-            r[3] = Val::Money(*a);
-            if let Some(no) = no {
-                r[4] = Val::Text(Cow::Owned(no.clone()));
-            }
-            r[5] = Val::Text(Cow::Borrowed(method));
-            r
-        })
-        .collect();
-    // a receipt from a customer with no ledger line: unmatched (SPEC 5)
-    let stray = ymd(2025, 10, 15);
-    let at = rows.partition_point(|r| matches!(r[0], Val::Date(d) if d <= stray));
-    let mut r: Row = Default::default();
-    r[0] = Val::Date(stray);
-    r[1] = Val::Text(Cow::Borrowed("KH9001"));
-    r[2] = Val::Text(Cow::Borrowed("杭州临安众鑫贸易商行"));
-    r[3] = Val::Money(880_000);
-    r[5] = Val::Text(Cow::Borrowed("预收货款"));
-    rows.insert(at, r);
+    let last = books.as_of + chrono::Duration::days(RECEIPTS_AFTER_DAYS);
+    out.retain(|r| r.date <= last);
+    let id = |r: &PlannedReceipt| {
+        r.cust
+            .map_or(STRAY.0, |c| gen.custs[c as usize].id.as_str())
+    };
+    out.sort_by(|a, b| (a.date, id(a)).cmp(&(b.date, id(b))));
+    out
+}
 
-    let f = Formats::new();
-    let mut wb = new_workbook(books.as_of + chrono::Duration::days(5))?;
-    let ws = wb.add_worksheet();
-    ws.set_name("回款明细")?;
+/// What the receipts ledger holds, from the generator's own records.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ReceiptsReport {
+    /// Data rows written (the 合计 row aside).
+    pub rows: usize,
+    /// Σ of every row.
+    pub accepted_amount: Decimal,
+    /// Σ of the rows dated on or before as_of (the unknown customer's included).
+    pub received: Decimal,
+    /// Σ of the rows dated after as_of.
+    pub after_as_of: Decimal,
+    /// The unknown customer's receipts on or before as_of: Σ, and their
+    /// Excel rows (CSV: line numbers).
+    pub unmatched: Decimal,
+    pub unmatched_rows: Vec<u32>,
+}
+
+const RECEIPT_HEADERS: [&str; 6] = [
+    "回款日期",
+    "客户编码",
+    "客户名称",
+    "回款金额",
+    "单据编号",
+    "备注",
+];
+const RECEIPT_WIDTHS: [f64; 6] = [12.0, 10.0, 34.0, 14.0, 16.0, 12.0];
+/// Receipts sheets: title, 单位 line, blank, header; data from this index.
+const RECEIPT_DATA_ROW: u32 = 4;
+
+/// Writes the receipts ledger (`回款台账.xlsx`, or `.csv` when `csv`),
+/// adds each customer's window receipts to `window` and returns what each
+/// customer still owes at as_of (its orders less its receipts, in cents).
+fn write_receipts(
+    out_dir: &Path,
+    gen: &mut Gen,
+    books: &Books,
+    csv: bool,
+    window: &mut [i64],
+) -> Result<(PathBuf, ReceiptsReport, Vec<i64>)> {
+    let plan = plan_receipts(gen, books);
+    let mut owed = vec![0i64; gen.custs.len()];
+    for (c, _, _, amount) in &books.invoices {
+        owed[*c as usize] += amount;
+    }
+    let mut report = ReceiptsReport {
+        rows: plan.len(),
+        ..ReceiptsReport::default()
+    };
+    let rows = plan.iter().enumerate().map(|(i, r)| {
+        let row = RECEIPT_DATA_ROW + i as u32 + 1;
+        let money = cents(r.amount);
+        report.accepted_amount += money;
+        if r.date > books.as_of {
+            report.after_as_of += money;
+        } else {
+            report.received += money;
+            match r.cust {
+                Some(c) => {
+                    owed[c as usize] -= r.amount;
+                    if r.date > books.window_from {
+                        window[c as usize] += r.amount;
+                    }
+                }
+                None => {
+                    report.unmatched += money;
+                    report.unmatched_rows.push(row);
+                }
+            }
+        }
+        let (id, name) = match r.cust {
+            Some(c) => {
+                let cu = &gen.custs[c as usize];
+                (cu.id.as_str(), cu.name.as_str())
+            }
+            None => STRAY,
+        };
+        let mut cells: [Val; 6] = Default::default();
+        cells[0] = Val::Date(r.date);
+        cells[1] = Val::Text(Cow::Borrowed(id));
+        cells[2] = Val::Text(Cow::Borrowed(name));
+        cells[3] = Val::Money(r.amount);
+        if let Some(k) = r.order {
+            cells[4] = Val::Text(Cow::Borrowed(books.invoices[k].2.as_str()));
+        }
+        cells[5] = Val::Text(Cow::Borrowed(r.note));
+        cells
+    });
     let title = format!(
         "{COMPANY}回款台账（{}—{}）",
         sheet_name(0),
         sheet_name(MONTHS - 1)
     );
-    write_table(
-        ws,
-        &f,
-        Some(&title),
-        Some("单位：元"),
-        &[
-            "回款日期",
-            "客户编码",
-            "客户名称",
-            "回款金额",
-            "单据编号",
-            "备注",
-        ],
-        &[12.0, 10.0, 34.0, 14.0, 16.0, 12.0],
-        &rows,
-        Some(&[3]),
-    )?;
+    let ext = if csv { "csv" } else { "xlsx" };
+    let path = out_dir.join(format!("{RECEIPTS_FILE}.{ext}"));
+    let total: i64 = plan.iter().map(|r| r.amount).sum();
+    if csv {
+        write_receipts_csv(&path, &title, rows, total)?;
+    } else {
+        write_receipts_xlsx(&path, gen.large, books.as_of, &title, rows, total)?;
+    }
+    Ok((path, report, owed))
+}
+
+fn write_receipts_xlsx<'a>(
+    path: &Path,
+    large: bool,
+    as_of: NaiveDate,
+    title: &str,
+    rows: impl Iterator<Item = [Val<'a>; 6]>,
+    total: i64,
+) -> Result<()> {
+    let f = Formats::new();
+    let mut wb = new_workbook(as_of + chrono::Duration::days(5))?;
+    let ws = ledger_sheet(&mut wb, large, false)?;
+    ws.set_name("回款明细")?;
+    ws.merge_range(0, 0, 0, 5, title, &f.title)?;
+    ws.set_row_height(0, 24)?;
+    ws.write_string(1, 0, "单位：元")?;
+    for (c, (h, w)) in RECEIPT_HEADERS.iter().zip(RECEIPT_WIDTHS).enumerate() {
+        ws.write_string_with_format(RECEIPT_DATA_ROW - 1, c as u16, *h, &f.header)?;
+        ws.set_column_width(c as u16, w)?;
+    }
+    ws.set_freeze_panes(RECEIPT_DATA_ROW, 0)?;
+    let mut n = 0u32;
+    for cells in rows {
+        for (c, v) in cells.iter().enumerate() {
+            put(ws, RECEIPT_DATA_ROW + n, c, v, &f)?;
+        }
+        n += 1;
+    }
+    write_totals(ws, &f, RECEIPT_DATA_ROW, n, &[3], &[total], &[])?;
     wb.save(path)
         .with_context(|| format!("cannot write {}", path.display()))?;
     Ok(())
 }
 
-fn write_customers(path: &Path, gen: &mut Gen, books: &Books) -> Result<()> {
+fn write_receipts_csv<'a>(
+    path: &Path,
+    title: &str,
+    rows: impl Iterator<Item = [Val<'a>; 6]>,
+    total: i64,
+) -> Result<()> {
+    let file =
+        fs::File::create(path).with_context(|| format!("cannot write {}", path.display()))?;
+    let mut w = csv::Writer::from_writer(BufWriter::with_capacity(1 << 20, file));
+    let pad = |first: &str| {
+        let mut r: [String; 6] = Default::default();
+        r[0] = first.to_string();
+        r
+    };
+    w.write_record(pad(title))?;
+    w.write_record(pad("单位：元"))?;
+    w.write_record(pad(""))?;
+    w.write_record(RECEIPT_HEADERS)?;
+    for cells in rows {
+        w.write_record(cells.iter().map(|v| v.csv_text().into_owned()))?;
+    }
+    let mut last = pad("合计");
+    last[3] = cents(total).to_string();
+    w.write_record(last)?;
+    w.flush()
+        .with_context(|| format!("cannot write {}", path.display()))?;
+    Ok(())
+}
+
+/// The customer master; the customer that owes the most at as_of (`owed`)
+/// gets a credit limit of half of it, so that one customer is over its limit.
+fn write_customers(path: &Path, gen: &mut Gen, books: &Books, owed: &[i64]) -> Result<()> {
+    let most = (0..owed.len()).max_by_key(|&c| (owed[c], std::cmp::Reverse(c)));
     let mut order: Vec<usize> = (0..gen.custs.len())
         .filter(|&c| books.aggs[c].first.is_some())
         .collect();
@@ -1733,9 +1964,16 @@ fn write_customers(path: &Path, gen: &mut Gen, books: &Books) -> Result<()> {
         r[2] = Val::Text(Cow::Borrowed(REGIONS[cu.region]));
         r[3] = Val::Text(Cow::Borrowed(REPS[cu.region][cu.rep]));
         r[4] = Val::Date(cu.master_first);
-        r[5] = Val::Int([30, 30, 45, 60, 90][rng.below(5) as usize]);
+        // 账期 left blank for one customer in six: the default terms apply
+        if let Some(&terms) = [30, 30, 45, 60, 90].get(rng.below(6) as usize) {
+            r[5] = Val::Int(terms);
+        }
         let big = (cu.size as u64).max(1);
-        r[6] = Val::Money(rng.between(2, 10) * big as i64 * 5_000_000);
+        let limit = rng.between(2, 10) * big as i64 * 5_000_000;
+        r[6] = Val::Money(match most == Some(c) {
+            true => owed[c] / 2_000_000 * 1_000_000,
+            false => limit,
+        });
         if c % 9 == 4 && specials < SPECIAL_POLICIES.len() {
             r[7] = Val::Text(Cow::Borrowed(SPECIAL_POLICIES[specials]));
             specials += 1;
@@ -2035,6 +2273,7 @@ mod tests {
             shared_strings: false,
             customers: None,
             one_sheet: false,
+            receipts: false,
         };
         let r = generate(dir.path(), &opts).unwrap();
         assert_eq!(r.ledger_rows, 5_000);
@@ -2077,6 +2316,7 @@ mod tests {
             shared_strings: false,
             customers: None,
             one_sheet: false,
+            receipts: false,
         };
         let t = std::time::Instant::now();
         let r = generate(Path::new(&out), &opts).unwrap();

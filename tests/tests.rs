@@ -27,6 +27,8 @@ mod docs;
 mod e2e;
 #[path = "suite/evaluate.rs"]
 mod evaluate;
+#[path = "suite/finance.rs"]
+mod finance;
 #[path = "suite/hardening.rs"]
 mod hardening;
 #[path = "suite/lang.rs"]

@@ -19,6 +19,9 @@ pub struct EvaluateArgs {
     /// Sales ledger files (xlsx, xlsm, xlsb, xls, ods, csv); all their sheets with a header are read.
     #[arg(required = true, value_name = "LEDGER")]
     pub ledgers: Vec<PathBuf>,
+    /// Receipts ledgers (回款台账): the receivable metrics, credit ratings and aging.
+    #[arg(long, value_name = "F")]
+    pub receipts: Vec<PathBuf>,
     /// Customer master (客户档案): region, sales rep, first order date, terms, attributes.
     #[arg(long, value_name = "F")]
     pub customers: Vec<PathBuf>,
@@ -57,12 +60,23 @@ impl Timer {
     pub fn lap(&mut self, what: &str) {
         if self.on {
             eprintln!(
-                "timing: {what:<8} {:>8.3} s",
-                self.start.elapsed().as_secs_f64()
+                "timing: {what:<8} {:>8.3} s  peak {} MiB",
+                self.start.elapsed().as_secs_f64(),
+                peak_mib()
             );
             self.start = std::time::Instant::now();
         }
     }
+}
+
+/// The process's peak resident memory so far (Linux), in MiB; 0 elsewhere.
+fn peak_mib() -> u64 {
+    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    status
+        .lines()
+        .find_map(|l| l.strip_prefix("VmHWM:"))
+        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<u64>().ok())
+        .map_or(0, |kb| kb / 1024)
 }
 
 impl Default for Timer {
@@ -74,7 +88,7 @@ impl Default for Timer {
 pub fn run(args: EvaluateArgs) -> Result<()> {
     let inputs = Inputs {
         ledgers: args.ledgers.clone(),
-        receipts: Vec::new(),
+        receipts: args.receipts.clone(),
         customers: args.customers.clone(),
         previous: args.previous.clone(),
     };
@@ -93,7 +107,9 @@ pub fn run(args: EvaluateArgs) -> Result<()> {
     let ev = Evaluation::of(&done, &settings.rules, settings.lang);
     let book = out.as_ref().map(|_| ev.book().with_paper(args.run.paper));
     let handouts = match (args.split_by, &args.out_dir) {
-        (Some(split), Some(dir)) => super::handouts::handouts(&ev, split, dir, &mut outs)?,
+        (Some(split), Some(dir)) => {
+            super::handouts::handouts(&ev, split, dir, args.run.paper, &mut outs)?
+        }
         _ => Vec::new(),
     };
     timer.lap("report");

@@ -31,7 +31,8 @@ pub fn run(args: FinalizeArgs) -> Result<()> {
     let rules = args.back.rules()?;
     let mut read = read_all(&[args.evaluation.as_path()])?;
     let evaluation = read.remove(0);
-    let done = finalize(&evaluation, rules)?;
+    let mut done = finalize(&evaluation, rules)?;
+    done.book = done.book.with_paper(args.back.paper);
     let write = |f: &mut std::fs::File| crate::render::xlsx::write_xlsx(&done.book, f);
     outs.write_all(&[(out.as_path(), Body::File(&write))])?;
     if !args.back.quiet {

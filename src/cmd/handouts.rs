@@ -95,6 +95,7 @@ pub fn handouts(
     ev: &Evaluation,
     split: SplitBy,
     dir: &Path,
+    paper: crate::report::model::Paper,
     outs: &mut Outputs,
 ) -> Result<Vec<Handout>> {
     let groups = groups(ev, split);
@@ -112,7 +113,7 @@ pub fn handouts(
         out.push(Handout {
             path,
             shown,
-            book: handout.book(),
+            book: handout.book().with_paper(paper),
         });
     }
     Ok(out)

@@ -41,6 +41,9 @@ pub struct BackArgs {
     /// Print nothing but errors.
     #[arg(long, short)]
     pub quiet: bool,
+    /// Paper the workbook prints on: A4, or A3 for the ~30-column Evaluation form at a readable size.
+    #[arg(long, value_name = "SIZE", default_value = "A4", value_parser = super::parse_paper)]
+    pub paper: crate::report::model::Paper,
 }
 
 impl BackArgs {
@@ -84,7 +87,8 @@ pub fn run(args: MergeArgs) -> Result<()> {
     paths.extend(args.handouts.iter().map(PathBuf::as_path));
     let mut read = read_all(&paths)?;
     let evaluation = read.remove(0);
-    let merged = merge(&evaluation, &read, rules)?;
+    let mut merged = merge(&evaluation, &read, rules)?;
+    merged.book = merged.book.with_paper(args.back.paper);
     let write = |f: &mut std::fs::File| crate::render::xlsx::write_xlsx(&merged.book, f);
     outs.write_all(&[(out.as_path(), Body::File(&write))])?;
     if !args.back.quiet {

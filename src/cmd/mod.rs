@@ -13,6 +13,7 @@ pub mod merge;
 pub mod monthly;
 pub mod output;
 pub mod progress;
+pub mod reconcile;
 pub mod sample;
 pub mod serve;
 pub mod signals;
@@ -42,6 +43,8 @@ pub struct Cli {
 pub enum Command {
     /// Grade customers from sales ledgers and write the evaluation workbook for the review meeting.
     Evaluate(evaluate::EvaluateArgs),
+    /// Reconcile the sales ledgers with the receipts: statements, open items, aging (finance).
+    Reconcile(reconcile::ReconcileArgs),
     /// Dry run: show each sheet's header row, column mapping, row counts and first issues; write nothing.
     Check(check::CheckArgs),
     /// Write a realistic synthetic ledger set (ledger, receipts, customer master, previous grades).
@@ -183,6 +186,7 @@ pub fn run(cli: Cli) -> Result<()> {
     signals::install().context("cannot listen for interrupts (SIGINT, SIGTERM, SIGHUP)")?;
     match cli.command {
         Command::Evaluate(a) => evaluate::run(a),
+        Command::Reconcile(a) => reconcile::run(a),
         Command::Check(a) => check::run(a),
         Command::Sample(a) => sample::run(a),
         Command::Init(a) => init::run(a),

@@ -53,7 +53,7 @@ pub fn run(args: MonthlyArgs) -> Result<()> {
     settings.monthly = true;
     let done = evaluate(&inputs, &settings)?;
     let monthly = Monthly::of(Evaluation::of(&done, &settings.rules, settings.lang));
-    let book = monthly.book();
+    let book = monthly.book().with_paper(args.run.paper);
     let json = MonthlyJson {
         monthly: &monthly,
         source: &settings.rules.source,

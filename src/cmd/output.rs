@@ -168,6 +168,13 @@ pub struct Staged {
 }
 
 impl Staged {
+    /// These outputs and `other`'s, to be placed together by
+    /// [`Staged::commit`] (outputs staged on two threads).
+    pub fn join(mut self, other: Staged) -> Staged {
+        self.files.extend(other.files);
+        self
+    }
+
     /// Renames each temporary file onto its target. Without `--force` the
     /// rename refuses an existing target at that moment (a no-replace rename),
     /// so of two runs racing for one output only the first wins.

@@ -36,6 +36,9 @@ pub struct SampleArgs {
     /// With --rows (xlsx): every month on one sheet, with 小计 rows, instead of a sheet a month.
     #[arg(long, requires = "rows", conflicts_with = "csv")]
     pub one_sheet: bool,
+    /// With --rows: also write the receipts ledger (回款台账, about one receipt per order).
+    #[arg(long, requires = "rows")]
+    pub receipts: bool,
     /// Replace existing files.
     #[arg(long)]
     pub force: bool,
@@ -63,6 +66,7 @@ pub fn run(args: SampleArgs) -> Result<()> {
         shared_strings: args.shared_strings,
         customers: args.customers,
         one_sheet: args.one_sheet,
+        receipts: args.receipts,
     };
     let report = generate(staging.path(), &opts)?;
     let mut moves = Vec::new();

@@ -136,9 +136,16 @@ pub fn apply_gates<'r>(
 /// The credit rating and its score, when at least one credit factor is
 /// available.
 pub fn credit_rating(credit: &Credit, metrics: &Metrics) -> Option<(String, Decimal)> {
-    let score = composite_score(&credit.factors, metrics).value?;
-    let i = tier_by_min_score(score, &credit.order, &credit.min_score);
-    Some((credit.order[i].clone(), score))
+    credit_score(credit, metrics).map(|(rating, s)| (rating, s.value.unwrap_or_default()))
+}
+
+/// The credit rating with the score and what went into it (scored like
+/// the composite: a missing factor's weight is shared out), when at least
+/// one credit factor is available.
+pub fn credit_score(credit: &Credit, metrics: &Metrics) -> Option<(String, Score)> {
+    let score = composite_score(&credit.factors, metrics);
+    let i = tier_by_min_score(score.value?, &credit.order, &credit.min_score);
+    Some((credit.order.get(i)?.clone(), score))
 }
 
 #[cfg(test)]

@@ -25,8 +25,8 @@ use crate::model::Metrics;
 use crate::rules::{Gate, Rules, VolumeMethod};
 
 pub use composite::{
-    apply_gates, band_points, composite_score, composite_tier, credit_rating, gate_fires,
-    tier_by_min_score, FactorScore, Score,
+    apply_gates, band_points, composite_score, composite_tier, credit_rating, credit_score,
+    gate_fires, tier_by_min_score, FactorScore, Score,
 };
 pub use distance::{near_boundary, to_next_tier, Standing};
 pub use policy::{order_upgrade_eligible, special_policy_verdict, OrderFacts, PolicyVerdict};
@@ -169,15 +169,7 @@ fn grade_one(
     let (composite_score, composite_tier) = (composite.map(|c| c.0), composite.map(|c| c.1));
     // Step 4: the worse of the two, then gates.
     let (grade, gates) = grade_step(volume_tier, composite_tier, m, rules, &mut reasons);
-    // Credit rating. Unrated (no credit factor available) says nothing: the
-    // rating column is empty.
-    let credit = rules.credit.as_ref().and_then(|c| credit_rating(c, m));
-    if let Some((rating, score)) = &credit {
-        reasons.push(Reason::Credit {
-            rating: rating.clone(),
-            score: *score,
-        });
-    }
+    let credit = credit_step(m, rules, &mut reasons);
     // Step 6: change.
     let (previous_grade, change) = change_step(previous, grade, m, rules, &mut reasons);
     // Step 7: distance and near boundary.
@@ -194,7 +186,7 @@ fn grade_one(
         composite_score,
         composite_tier,
         grade,
-        credit_rating: credit.map(|(rating, _)| rating),
+        credit_rating: credit,
         previous_grade,
         change,
         reasons,
@@ -205,6 +197,25 @@ fn grade_one(
             .is_some()
             .then(|| special_policy_verdict(m, &rules.special_policy)),
     }
+}
+
+/// The credit rating with its reason (unrated, when no credit factor is
+/// available, says nothing: the rating column is empty), and the flag of an
+/// outstanding above the credit limit.
+fn credit_step(m: &Metrics, rules: &Rules, reasons: &mut Vec<Reason>) -> Option<String> {
+    let credit = rules.credit.as_ref().and_then(|c| credit_score(c, m));
+    if let Some((rating, s)) = &credit {
+        reasons.push(Reason::Credit {
+            rating: rating.clone(),
+            score: s.value.unwrap_or_default(),
+            parts: s.parts.clone(),
+            missing: s.missing.clone(),
+        });
+    }
+    if let Some(usage) = m.credit_usage.filter(|u| *u > Decimal::ONE) {
+        reasons.push(Reason::OverCreditLimit { usage });
+    }
+    credit.map(|(rating, _)| rating)
 }
 
 /// A new client's provisional grade, annualised when the volume metric is

@@ -62,8 +62,16 @@ pub enum Reason {
         bound: Bound,
         cap: usize,
     },
-    /// The credit rating (资信等级) and its score.
-    Credit { rating: String, score: Decimal },
+    /// The credit rating (资信等级), its score, the credit factors scored
+    /// and the ones the customer lacks (their weight shared out).
+    Credit {
+        rating: String,
+        score: Decimal,
+        parts: Vec<FactorScore>,
+        missing: Vec<MetricRef>,
+    },
+    /// Outstanding above the credit limit: `usage` (outstanding / limit) > 1.
+    OverCreditLimit { usage: Decimal },
     /// The previous grade names no tier of these rules: treated as new.
     PreviousUnknown { previous: String },
     /// A previous grade and no ledger line in the window.

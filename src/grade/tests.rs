@@ -204,7 +204,14 @@ fn reasons_name_rule_and_values() {
             // Only max_days_overdue present: 120 > 90 → 0 points.
             Reason::Credit {
                 rating: "差".into(),
-                score: d("0")
+                score: d("0"),
+                parts: vec![FactorScore {
+                    metric: Metric::MaxDaysOverdue.into(),
+                    value: d("120"),
+                    points: d("0"),
+                    weight: d("40"),
+                }],
+                missing: vec![Metric::OnTimeRatio.into(), Metric::CreditUsage.into()],
             },
         ]
     );

@@ -11,9 +11,12 @@
 //! - [`crate::report::labels`]: sheet names, titles and headers of workbooks.
 //! - [`reasons`]: the grading sentences (rendered by [`crate::report::reasons`]).
 //! - [`serve`]: the web page of `tierbook serve`.
+//! - [`finance`]: the finance sheets, the reconciliation workbook and the
+//!   credit sentences.
 
 pub mod charts;
 pub mod cli;
+pub mod finance;
 pub mod meeting;
 pub mod messages;
 pub mod reading;
@@ -109,6 +112,7 @@ pub fn all_texts(lang: Lang) -> Vec<String> {
     out.extend(table_texts(reasons::phrases(lang)));
     out.extend(table_texts(meeting::meeting(lang)));
     out.extend(table_texts(serve::page(lang)));
+    out.extend(table_texts(finance::finance(lang)));
     out.extend(
         crate::model::metrics::Metric::ALL
             .iter()

@@ -8,7 +8,9 @@
 
 pub mod customers;
 mod duplicates;
+pub mod finance;
 pub mod identity;
+pub mod items;
 pub mod metrics;
 pub mod monthly;
 pub mod period;
@@ -66,6 +68,9 @@ pub struct Model {
     pub issues: Vec<Issue>,
     /// Per customer (same order), when the run asked for them.
     pub monthly: Vec<monthly::MonthlySales>,
+    /// Receivables and orders, when the inputs asked for them
+    /// ([`ModelInputs::finance`]).
+    pub finance: Option<finance::Finance>,
 }
 
 /// Errors of the model: no usable date, a figure too large, or a control
@@ -119,6 +124,8 @@ pub struct ModelInputs<'a> {
     pub strings: Interner,
     pub master: &'a [MasterRecord],
     pub previous: &'a [PreviousRecord],
+    /// Receipts and receivable settings; `None`: no open items are built.
+    pub finance: Option<finance::FinanceInputs>,
 }
 
 /// Builds the model from what the readers produced, for a resolved period.
@@ -135,6 +142,7 @@ pub fn build(
     let identities = identities(&mut input);
     let mut fold = SalesFold::new(period, &identities);
     fold.monthly = monthly::MonthlyFold::new(period.as_of, opts.monthly);
+    fold.items = items::ItemsFold::new(input.finance.is_some());
     let duplicates = fold_sheets(&mut fold, &mut input.sheets)?;
     let sheets = &input.sheets;
     let mut issues = Vec::new();
@@ -216,6 +224,22 @@ pub fn build(
             cells: Vec::new(),
         });
     }
+    let finance = match input.finance.take() {
+        Some(f) => {
+            let items = std::mem::take(&mut fold.items);
+            let cx = finance::Context {
+                period,
+                fold: &fold,
+                identities: &identities,
+                strings,
+                means: &means,
+            };
+            let mut done = finance::run(f, items, cx, &mut customers)?;
+            done.strings = std::mem::take(strings);
+            Some(done)
+        }
+        None => None,
+    };
     let mut previous = BTreeMap::new();
     for (key, grade) in prev_by {
         if let Some(c) = fold.index.get(&key).and_then(|&ci| customers.get(ci)) {
@@ -237,6 +261,7 @@ pub fn build(
         sheets: sheets.iter().map(|s| s.summary.clone()).collect(),
         issues,
         monthly,
+        finance,
     })
 }
 

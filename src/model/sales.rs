@@ -9,6 +9,7 @@ use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
 use super::identity::{Identities, Key};
+use super::items::ItemsFold;
 use super::period::Period;
 use super::totals::LedgerTotals;
 use super::{checked_add, checked_mul, ModelError};
@@ -89,6 +90,8 @@ pub struct SalesFold<'i> {
     pub monthly: super::monthly::MonthlyFold,
     seq: u64,
     last_customer: Option<(Key, usize)>,
+    /// Each customer's orders as open items (SPEC 5), when turned on.
+    pub items: ItemsFold,
 }
 
 /// Lines dated after the as-of date in one sheet.
@@ -111,6 +114,7 @@ impl<'i> SalesFold<'i> {
             monthly: super::monthly::MonthlyFold::default(),
             seq: 0,
             last_customer: None,
+            items: ItemsFold::default(),
         }
     }
 
@@ -162,6 +166,7 @@ impl<'i> SalesFold<'i> {
         self.identity_facts(ci, key, line.sheet, rec);
         self.monthly.line(ci, rec.date, rec.amount, overflow)?;
         let window = self.period.window;
+        self.items.line(ci, rec, window.contains(rec.date))?;
         let acc = &mut self.accs[ci];
         if !window.contains(rec.date) {
             checked_add(&mut self.totals.before_window, rec.amount, overflow)?;

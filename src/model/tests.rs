@@ -59,6 +59,7 @@ fn build(
             strings,
             master,
             previous,
+            finance: None,
         },
         period,
         &super::ModelOptions {

@@ -10,11 +10,14 @@ use serde::Serialize;
 use serde_json::{json, Number, Value};
 
 use crate::labels::Lang;
+use crate::model::finance::{Finance, LineKind, ReceiptTotals, StatementRow, UnmatchedReceipt};
 use crate::model::metrics::Metric;
+use crate::model::receivables::Debt;
 use crate::model::{LedgerTotals, Period};
 use crate::read::{Issue, SheetSummary};
 use crate::report::evaluation::Evaluation;
 use crate::report::reasons::{next_tier_text, reason_texts};
+use crate::report::reconcile::Reconciliation;
 use crate::rules::Rules;
 
 /// An exact decimal as a JSON number.
@@ -98,7 +101,10 @@ impl<'a> Head<'a> {
             source,
             inputs: ev.inputs,
             totals: &ev.model.totals,
-            receipts: None,
+            receipts: ev
+                .finance
+                .filter(|f| f.has_receipts)
+                .map(|f| receipt_totals(&f.totals)),
         }
     }
 
@@ -163,10 +169,45 @@ impl Serialize for EvaluationJson<'_> {
                 keys: aging_keys(&ev.rules.receivables.aging_days),
             },
         )?;
-        root.serialize_entry("unmatched_receipts", &[] as &[Value])?;
+        let unmatched = ev.finance.map_or(&[][..], |f| f.unmatched.as_slice());
+        root.serialize_entry("unmatched_receipts", &unmatched_receipts(unmatched))?;
         root.serialize_entry("issues", &Issues(ev.issues, ev.lang))?;
         root.end()
     }
+}
+
+/// `totals.receipts` (SPEC 7.3, 7.6): row counts and the control total
+/// received = applied + unapplied + unmatched; receipts after as_of apart.
+pub fn receipt_totals(t: &ReceiptTotals) -> Value {
+    json!({
+        "rows_read": t.rows_read,
+        "accepted": t.accepted,
+        "rejected": t.rejected,
+        "totals_rows": t.totals_rows,
+        "accepted_amount": money(t.accepted_amount),
+        "received": money(t.received),
+        "applied": money(t.applied),
+        "unapplied": money(t.unapplied),
+        "unmatched": money(t.unmatched),
+        "after_as_of": money(t.after_as_of),
+    })
+}
+
+/// `unmatched_receipts` (SPEC 7.3): receipts of customers with no ledger
+/// line on or before as_of.
+pub fn unmatched_receipts(list: &[UnmatchedReceipt]) -> Vec<Value> {
+    list.iter()
+        .map(|u| {
+            json!({
+                "file": u.file,
+                "sheet": u.sheet,
+                "row": u.row,
+                "date": date(u.date),
+                "customer": u.customer,
+                "amount": money(u.amount),
+            })
+        })
+        .collect()
 }
 
 /// Inputs grouped by (kind, file), sheets in order.
@@ -296,6 +337,169 @@ impl Serialize for Customer<'_> {
         o.serialize_entry("near_boundary", &g.near_boundary)?;
         o.serialize_entry("to_next_tier", &next_tier_text(g, ev.rules, ev.lang))?;
         o.end()
+    }
+}
+
+/// The JSON document of `reconcile --json` (SPEC 7.3): the head (with
+/// `totals.receipts`), then `statements` (one per customer of the
+/// Statements sheet, with its lines), `open_items`, `unmatched_receipts` and
+/// `issues`, streamed as written.
+pub fn reconciliation_json<'a>(
+    rec: &'a Reconciliation<'a>,
+    source: &'a str,
+) -> ReconciliationJson<'a> {
+    ReconciliationJson {
+        rec,
+        source,
+        customers: rec.customers(),
+        keys: aging_keys(&rec.rules.receivables.aging_days),
+    }
+}
+
+/// See [`reconciliation_json`].
+pub struct ReconciliationJson<'a> {
+    rec: &'a Reconciliation<'a>,
+    source: &'a str,
+    customers: Vec<usize>,
+    keys: Vec<String>,
+}
+
+impl ReconciliationJson<'_> {
+    fn open_items(&self, i: usize) -> impl Iterator<Item = Value> + '_ {
+        let (fin, c) = (self.rec.finance, &self.rec.model.customers[i]);
+        fin.accounts[i].open_items.iter().map(move |o| {
+            let kind = match o.debt {
+                Debt::Invoice(_) => "invoice",
+                Debt::Refund(_) => "refund",
+            };
+            json!({
+                "key": c.key,
+                "id": c.id,
+                "name": c.name,
+                "kind": kind,
+                "order": text_or_null(fin.text(o.order)),
+                "date": date(o.date),
+                "due_date": date(o.due),
+                "amount": money(o.amount),
+                "settled": money(o.settled),
+                "remaining": money(o.remaining),
+                "days_past_due": o.days_past_due,
+                "bucket": self.keys.get(o.bucket),
+            })
+        })
+    }
+}
+
+/// One customer's statement, serialised as written: its lines are not built
+/// as a tree first (a large customer has tens of thousands).
+struct StatementJson<'a> {
+    json: &'a ReconciliationJson<'a>,
+    i: usize,
+}
+
+impl Serialize for StatementJson<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let (fin, c) = (
+            self.json.rec.finance,
+            &self.json.rec.model.customers[self.i],
+        );
+        let a = &fin.accounts[self.i];
+        let mut o = s.serialize_map(Some(12))?;
+        o.serialize_entry("key", &c.key)?;
+        o.serialize_entry("id", &c.id)?;
+        o.serialize_entry("name", &c.name)?;
+        o.serialize_entry("opening", &money(a.opening))?;
+        o.serialize_entry("invoiced", &money(a.invoiced))?;
+        o.serialize_entry("credit_notes", &money(a.credit_notes))?;
+        o.serialize_entry("received", &money(a.received))?;
+        o.serialize_entry("closing", &money(a.closing))?;
+        o.serialize_entry("outstanding", &opt(c.outstanding, money))?;
+        o.serialize_entry("unapplied", &money(a.unapplied))?;
+        let aging = Aging {
+            keys: &self.json.keys,
+            buckets: c.aging.as_deref(),
+        };
+        o.serialize_entry("aging", &aging)?;
+        let lines = Seq(|| a.lines.iter().map(|l| LineJson(fin, l)));
+        o.serialize_entry("lines", &lines)?;
+        o.end()
+    }
+}
+
+/// A statement line: date, kind, order, source order, amount, balance.
+struct LineJson<'a>(&'a Finance, &'a StatementRow);
+
+impl Serialize for LineJson<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let (fin, l) = (self.0, self.1);
+        let kind = match l.kind {
+            LineKind::Invoice => "invoice",
+            LineKind::CreditNote => "credit_note",
+            LineKind::Receipt if l.amount < Decimal::ZERO => "refund",
+            LineKind::Receipt => "receipt",
+        };
+        let text = |t: u32| Some(fin.text(t)).filter(|t| !t.is_empty());
+        let mut o = s.serialize_map(Some(6))?;
+        o.serialize_entry("date", &Day(l.date))?;
+        o.serialize_entry("kind", kind)?;
+        o.serialize_entry("order", &text(l.order))?;
+        o.serialize_entry("source_order", &text(l.source_order))?;
+        o.serialize_entry("amount", &money(l.amount))?;
+        o.serialize_entry("balance", &money(l.balance))?;
+        o.end()
+    }
+}
+
+fn text_or_null(s: &str) -> Value {
+    match s {
+        "" => Value::Null,
+        s => Value::String(s.to_string()),
+    }
+}
+
+impl Serialize for ReconciliationJson<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let rec = self.rec;
+        let mut root = s.serialize_map(None)?;
+        Head {
+            period: &rec.model.period,
+            rules: rec.rules,
+            source: self.source,
+            inputs: rec.inputs,
+            totals: &rec.model.totals,
+            receipts: Some(receipt_totals(&rec.finance.totals)),
+        }
+        .write(&mut root)?;
+        let statements = Seq(|| {
+            self.customers
+                .iter()
+                .map(|&i| StatementJson { json: self, i })
+        });
+        root.serialize_entry("statements", &statements)?;
+        root.serialize_entry(
+            "open_items",
+            &Seq(|| self.customers.iter().flat_map(|&i| self.open_items(i))),
+        )?;
+        root.serialize_entry(
+            "unmatched_receipts",
+            &unmatched_receipts(&rec.finance.unmatched),
+        )?;
+        root.serialize_entry("issues", &Issues(rec.issues, rec.lang))?;
+        root.end()
+    }
+}
+
+/// A sequence serialised from a fresh iterator, item by item.
+struct Seq<F>(F);
+
+impl<F, I> Serialize for Seq<F>
+where
+    F: Fn() -> I,
+    I: Iterator,
+    I::Item: Serialize,
+{
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_seq((self.0)())
     }
 }
 

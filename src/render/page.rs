@@ -58,10 +58,12 @@ pub struct Keep {
 /// `heights` are the points of every row from the first; `page_pt` is the
 /// height of a page in the sheet's points (the printable height over the
 /// scale); `repeat` is a header row printed again at the top of every page
-/// after the one it is on, with its height.
+/// after the one it is on, with its height; `forced` are rows the report
+/// starts a page at (ascending), kept as they are.
 pub fn page_breaks(
     heights: &[f64],
     keeps: &[Keep],
+    forced: &[u32],
     page_pt: f64,
     repeat: Option<(u32, f64)>,
 ) -> Vec<u32> {
@@ -76,8 +78,15 @@ pub fn page_breaks(
     let mut breaks = Vec::new();
     let (mut used, mut avail) = (0.0, page_pt);
     let mut keeps = keeps.iter().peekable();
+    let mut forced = forced.iter().peekable();
     for (r, h) in heights.iter().enumerate() {
         while keeps.next_if(|k| (k.first as usize) < r).is_some() {}
+        while forced.next_if(|&&f| (f as usize) < r).is_some() {}
+        if forced.next_if(|&&f| f as usize == r).is_some() && r > 0 {
+            breaks.push(r as u32);
+            used = 0.0;
+            avail = room(r);
+        }
         if let Some(k) = keeps.next_if(|k| k.first as usize == r) {
             let last = (k.keep_last as usize).clamp(r, heights.len() - 1);
             let need = top[last + 1] - top[r];
@@ -128,15 +137,21 @@ mod tests {
             keep_last: 5,
         }];
         // Without the block: automatic breaks before rows 4 and 8.
-        assert_eq!(page_breaks(&heights, &[], 45.0, None), Vec::<u32>::new());
+        assert_eq!(
+            page_breaks(&heights, &[], &[], 45.0, None),
+            Vec::<u32>::new()
+        );
         // Rows 0..=2 use 30 pt; the block needs 30 more: it moves.
-        assert_eq!(page_breaks(&heights, &keeps, 45.0, None), vec![3]);
+        assert_eq!(page_breaks(&heights, &keeps, &[], 45.0, None), vec![3]);
         // A block that fits where it is stays.
         let early = [Keep {
             first: 0,
             keep_last: 3,
         }];
-        assert_eq!(page_breaks(&heights, &early, 45.0, None), Vec::<u32>::new());
+        assert_eq!(
+            page_breaks(&heights, &early, &[], 45.0, None),
+            Vec::<u32>::new()
+        );
     }
 
     #[test]
@@ -146,7 +161,10 @@ mod tests {
             first: 2,
             keep_last: 9,
         }];
-        assert_eq!(page_breaks(&heights, &keeps, 45.0, None), Vec::<u32>::new());
+        assert_eq!(
+            page_breaks(&heights, &keeps, &[], 45.0, None),
+            Vec::<u32>::new()
+        );
     }
 
     #[test]
@@ -158,7 +176,7 @@ mod tests {
             first: 7,
             keep_last: 8,
         }];
-        assert_eq!(page_breaks(&heights, &keeps, 45.0, None), vec![7]);
+        assert_eq!(page_breaks(&heights, &keeps, &[], 45.0, None), vec![7]);
     }
 
     #[test]
@@ -172,11 +190,34 @@ mod tests {
         // Page 1: rows 0..=3; page 2: header + rows 4..=6; page 3: header
         // + rows 7..=9, the block whole.
         assert_eq!(
-            page_breaks(&heights, &keeps, 45.0, Some((0, 10.0))),
+            page_breaks(&heights, &keeps, &[], 45.0, Some((0, 10.0))),
             Vec::<u32>::new()
         );
         // Without the repeated header page 2 holds rows 4..=7 and the block
         // would straddle pages 2 and 3.
-        assert_eq!(page_breaks(&heights, &keeps, 45.0, None), vec![8]);
+        assert_eq!(page_breaks(&heights, &keeps, &[], 45.0, None), vec![8]);
+    }
+
+    #[test]
+    fn a_forced_break_starts_a_page_and_the_count_starts_again() {
+        let heights = [10.0; 10];
+        let keeps = [Keep {
+            first: 5,
+            keep_last: 7,
+        }];
+        // Without it, page 1 holds rows 0..=3 and page 2 rows 4..=7, the
+        // block whole: no manual break.
+        assert_eq!(
+            page_breaks(&heights, &keeps, &[], 45.0, None),
+            Vec::<u32>::new()
+        );
+        // Forced at row 2, page 2 holds rows 2..=4 and the block would
+        // straddle it and page 3: it starts page 3.
+        assert_eq!(page_breaks(&heights, &keeps, &[2], 45.0, None), vec![2, 5]);
+        // A break at the first row is no break.
+        assert_eq!(
+            page_breaks(&heights, &[], &[0], 45.0, None),
+            Vec::<u32>::new()
+        );
     }
 }

@@ -51,6 +51,8 @@ const MAX_CELL_CHARS: usize = 32_767;
 /// Excel's limit for a header/footer and for an inline list validation.
 const MAX_HEADER_CHARS: usize = 255;
 const MAX_SHEET_NAME: usize = 31;
+/// Excel's limit of manual page breaks on a sheet.
+pub const MAX_PAGE_BREAKS: usize = 1_023;
 /// Name of the very hidden sheet holding long dropdown lists and chart
 /// data when the book has no hidden sheet of its own.
 const LISTS_SHEET: &str = "_lists";
@@ -89,8 +91,10 @@ fn render(book: &Book, stream_rows: usize) -> anyhow::Result<Workbook> {
     workbook
         .set_default_format(&style::base(), style::DEFAULT_ROW_PX, style::DEFAULT_COL_PX)
         .context("setting the workbook's font")?;
-    // Level 3 saves about 30% of the time of the default 6 for a few percent of size.
-    workbook.set_zip_compression_level(3);
+    // Level 3 saves about 30% of the time of the default 6 for a few percent of size;
+    // a book of hundreds of thousands of rows (statements) is deflated at level 1.
+    let rows: usize = book.sheets.iter().map(table_rows).sum();
+    workbook.set_zip_compression_level(if rows > BIG_BOOK_ROWS { 1 } else { 3 });
     workbook.set_properties(
         &DocProperties::new()
             .set_title(&book.title)
@@ -143,6 +147,8 @@ fn render(book: &Book, stream_rows: usize) -> anyhow::Result<Workbook> {
 
 /// Sheets with more table rows than this are written in constant memory.
 const STREAM_ROWS: usize = 2_000;
+/// Books with more table rows than this are deflated faster (level 1).
+const BIG_BOOK_ROWS: usize = 100_000;
 
 fn table_rows(sheet: &Sheet) -> usize {
     sheet
@@ -236,6 +242,18 @@ fn cell_text(s: &str) -> String {
     } else {
         truncate_utf16(s, MAX_CELL_CHARS)
     }
+}
+
+/// Excel's serial number of a date in 1900-03-01 … 9999-12-31 (1900 date
+/// system: days since 1899-12-30), as `write_datetime` would store it, without
+/// building an `ExcelDateTime` for every cell.
+fn excel_serial(d: chrono::NaiveDate) -> Option<f64> {
+    let epoch = chrono::NaiveDate::from_ymd_opt(1899, 12, 30)?;
+    let first = chrono::NaiveDate::from_ymd_opt(1900, 3, 1)?;
+    let last = chrono::NaiveDate::from_ymd_opt(9999, 12, 31)?;
+    (first..=last)
+        .contains(&d)
+        .then(|| (d - epoch).num_days() as f64)
 }
 
 fn row_num(i: usize) -> Result<u32, XlsxError> {
@@ -815,6 +833,8 @@ struct SheetWriter<'a> {
     block_start: Option<u32>,
     /// The height of a printed page in the sheet's points.
     page_pt: f64,
+    /// Rows the report starts a new printed page at.
+    breaks: Vec<u32>,
 }
 
 impl<'a> SheetWriter<'a> {
@@ -840,6 +860,7 @@ impl<'a> SheetWriter<'a> {
             keeps: Vec::new(),
             block_start: None,
             page_pt: f64::MAX,
+            breaks: Vec::new(),
         }
     }
 
@@ -921,6 +942,7 @@ impl<'a> SheetWriter<'a> {
                 Block::Chart(c) => self.charts(std::slice::from_ref(c))?,
                 Block::Charts(cs) => self.charts(cs)?,
                 Block::ChartData(t) => self.chart_data(t)?,
+                Block::PageBreak => self.breaks.push(self.row),
             }
         }
 
@@ -932,7 +954,10 @@ impl<'a> SheetWriter<'a> {
             .filter(|_| sheet.page.repeat_header)
             .map(|r| (r, self.height(r)));
         let heights: Vec<f64> = (0..self.row).map(|r| self.height(r)).collect();
-        let breaks = page::page_breaks(&heights, &self.keeps, self.page_pt, repeat);
+        let mut breaks =
+            page::page_breaks(&heights, &self.keeps, &self.breaks, self.page_pt, repeat);
+        // Excel keeps at most 1,023 manual page breaks.
+        breaks.truncate(MAX_PAGE_BREAKS);
         if !breaks.is_empty() {
             self.ws.set_page_breaks(&breaks)?;
         }
@@ -1296,6 +1321,10 @@ impl<'a> SheetWriter<'a> {
             Value::Sum(d) => self.sum(cn, *d, format, buf)?,
             Value::Date(d) => {
                 use chrono::Datelike;
+                if let Some(serial) = excel_serial(*d) {
+                    self.ws.write_number_with_format(row, cn, serial, format)?;
+                    return Ok(());
+                }
                 let excel = u16::try_from(d.year())
                     .ok()
                     .and_then(|y| ExcelDateTime::from_ymd(y, d.month() as u8, d.day() as u8).ok());

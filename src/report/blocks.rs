@@ -6,7 +6,9 @@
 use super::labels::{texts, Texts};
 use super::model::{Block, ColKind, Column, PageSetup, Sheet, Table, Value};
 use crate::labels::{fill, Lang};
-use crate::model::{Metrics, Period};
+use rust_decimal::Decimal;
+
+use crate::model::{LedgerTotals, Metrics, Period};
 use crate::read::{InputKind, Issue, IssueKind, SheetStats, SheetSummary};
 
 /// What every sheet of a workbook shares: language, period and rules name.
@@ -203,6 +205,44 @@ pub fn inputs_table(t: &Texts, inputs: &[SheetSummary], per_file: bool) -> Table
         count(sum.rejected),
         count(sum.totals_rows),
     ])
+}
+
+/// The control totals of SPEC 7.6, each with both sides: the ledger's
+/// three, then `more` (rows of the same five columns: the receipts').
+pub fn controls_table(t: &Texts, tt: &LedgerTotals, more: Vec<Vec<Value>>) -> Table {
+    let num = |d: Decimal| Value::Number(d);
+    let columns = vec![
+        Column::new("check", t.h_check, ColKind::Text),
+        Column::new("left", t.h_left, ColKind::Number),
+        Column::new("right", t.h_right, ColKind::Text),
+        Column::new("right_value", t.h_right_value, ColKind::Number),
+        Column::new("result", t.h_result, ColKind::Text),
+    ];
+    let mut rows = vec![
+        vec![
+            Value::text(t.control_rows),
+            Value::Int(tt.rows_read as i64),
+            Value::text(t.control_rows_right),
+            Value::Int((tt.accepted + tt.rejected + tt.totals_rows) as i64),
+            Value::text(t.ok),
+        ],
+        vec![
+            Value::text(t.control_amount),
+            num(tt.accepted_amount),
+            Value::text(t.control_amount_right),
+            num(tt.in_window + tt.before_window + tt.after_as_of),
+            Value::text(t.ok),
+        ],
+        vec![
+            Value::text(t.control_window),
+            num(tt.in_window),
+            Value::text(t.control_window_right),
+            num(tt.customer_sales),
+            Value::text(t.ok),
+        ],
+    ];
+    rows.extend(more);
+    Table::new("controls", columns, rows)
 }
 
 /// The Data Issues sheet: every rejected row, warning, totals check and

@@ -6,8 +6,8 @@
 use rust_decimal::Decimal;
 
 use super::blocks::{
-    by_file, identity_columns, identity_values, inputs_table, issue_counts, issues_sheet,
-    main_table, Frame,
+    by_file, controls_table, identity_columns, identity_values, inputs_table, issue_counts,
+    issues_sheet, main_table, Frame,
 };
 use super::labels::Texts;
 use super::model::{
@@ -16,6 +16,7 @@ use super::model::{
 use super::reasons::{fmt_value, metric_name, next_tier_text, reason_texts};
 use crate::grade::{Change, CustomerGrade, PolicyVerdict};
 use crate::labels::{charts, fill, Lang};
+use crate::model::finance::Finance;
 use crate::model::{Metrics, Model};
 use crate::pipeline::Evaluated;
 use crate::read::{Issue, SheetSummary};
@@ -39,6 +40,8 @@ pub struct Evaluation<'a> {
     pub has_receivables: bool,
     /// A handout's group: only its customers are shown (`None`: every customer).
     pub group: Option<super::returnable::Group>,
+    /// Receivables and window orders, when the run built them.
+    pub finance: Option<&'a Finance>,
 }
 
 /// One row of the tiers table: tier, label, customers, Σ sales, share of Σ sales.
@@ -58,6 +61,7 @@ impl<'a> Evaluation<'a> {
             has_previous: g.has_previous,
             has_receivables: g.has_receipts,
             group: None,
+            finance: g.finance.as_ref(),
         }
     }
 }
@@ -83,7 +87,7 @@ impl Evaluation<'_> {
         idx
     }
 
-    fn frame(&self) -> Frame<'_> {
+    pub(super) fn frame(&self) -> Frame<'_> {
         Frame {
             lang: self.lang,
             period: self.model.period,
@@ -91,11 +95,11 @@ impl Evaluation<'_> {
         }
     }
 
-    fn t(&self) -> &'static Texts {
+    pub(super) fn t(&self) -> &'static Texts {
         self.frame().t()
     }
 
-    fn tier(&self, i: usize) -> String {
+    pub(super) fn tier(&self, i: usize) -> String {
         self.rules.tier_name(i).to_string()
     }
 
@@ -104,7 +108,10 @@ impl Evaluation<'_> {
     }
 
     /// Customers in the sheet order, with the row number they get there.
-    fn rows_where(&self, keep: impl Fn(&Metrics, &CustomerGrade) -> bool) -> Vec<(usize, usize)> {
+    pub(super) fn rows_where(
+        &self,
+        keep: impl Fn(&Metrics, &CustomerGrade) -> bool,
+    ) -> Vec<(usize, usize)> {
         self.order()
             .into_iter()
             .filter(|&i| keep(&self.model.customers[i], &self.grades[i]))
@@ -142,7 +149,11 @@ impl Evaluation<'_> {
         {
             sheets.push(self.special_policy());
         }
+        if self.receivables().is_some() {
+            sheets.push(self.credit_sheet());
+        }
         sheets.push(self.new_clients());
+        sheets.extend(self.upgrades_sheet());
         sheets.push(issues_sheet(&self.frame(), self.issues));
         let book = Book {
             title: format!("{} {}", t.title_evaluation, self.model.period.as_of),
@@ -396,40 +407,7 @@ impl Evaluation<'_> {
 
     /// The control totals of SPEC 7.6, each with both sides.
     fn controls(&self) -> Table {
-        let t = self.t();
-        let tt = &self.model.totals;
-        let num = |d: Decimal| Value::Number(d);
-        let columns = vec![
-            Column::new("check", t.h_check, ColKind::Text),
-            Column::new("left", t.h_left, ColKind::Number),
-            Column::new("right", t.h_right, ColKind::Text),
-            Column::new("right_value", t.h_right_value, ColKind::Number),
-            Column::new("result", t.h_result, ColKind::Text),
-        ];
-        let rows = vec![
-            vec![
-                Value::text(t.control_rows),
-                Value::Int(tt.rows_read as i64),
-                Value::text(t.control_rows_right),
-                Value::Int((tt.accepted + tt.rejected + tt.totals_rows) as i64),
-                Value::text(t.ok),
-            ],
-            vec![
-                Value::text(t.control_amount),
-                num(tt.accepted_amount),
-                Value::text(t.control_amount_right),
-                num(tt.in_window + tt.before_window + tt.after_as_of),
-                Value::text(t.ok),
-            ],
-            vec![
-                Value::text(t.control_window),
-                num(tt.in_window),
-                Value::text(t.control_window_right),
-                num(tt.customer_sales),
-                Value::text(t.ok),
-            ],
-        ];
-        Table::new("controls", columns, rows)
+        controls_table(self.t(), &self.model.totals, self.receipt_control_rows())
     }
 
     /// The Summary's notes: where the issues are, their counts, the version.
@@ -671,6 +649,9 @@ impl Evaluation<'_> {
             Column::new("sales", t.h_sales, ColKind::Money),
             Column::new("grade", t.h_grade, ColKind::Grade),
             Column::new("on_time_ratio", t.h_on_time, ColKind::Percent),
+        ]);
+        columns.extend(self.payment_columns());
+        columns.extend([
             Column::new("verdict", t.h_review, ColKind::Text),
             Column::new("remarks", t.h_remarks, ColKind::LongText)
                 .editable(Vec::new())
@@ -696,9 +677,9 @@ impl Evaluation<'_> {
                     Value::Number(c.sales),
                     Value::text(self.tier(g.grade)),
                     Value::opt_num(c.on_time_ratio),
-                    verdict,
-                    Value::Empty,
                 ]);
+                row.extend(self.payment_values(c));
+                row.extend([verdict, Value::Empty]);
                 row
             })
             .collect();

@@ -4,10 +4,12 @@
 pub mod blocks;
 pub mod evaluation;
 pub mod finalize;
+pub mod finance;
 pub mod labels;
 pub mod merge;
 pub mod model;
 pub mod monthly;
 pub mod reasons;
+pub mod reconcile;
 pub mod returnable;
 pub mod stored;

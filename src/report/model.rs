@@ -129,6 +129,8 @@ pub enum Block {
     ChartData(Table),
     /// An empty row.
     Gap,
+    /// What follows starts a new printed page (a customer's statement).
+    PageBreak,
 }
 
 /// A table: header row, body rows, optional total row.

@@ -8,6 +8,7 @@ use rust_decimal::Decimal;
 use crate::grade::{
     Annualized, Change, CustomerGrade, FactorScore, Need, NextTier, Reason, VolumeRule,
 };
+use crate::labels::finance::finance;
 use crate::labels::reasons::{metric_label, phrases};
 use crate::labels::{fill, Lang};
 use crate::model::metrics::{Format, Metric, MetricRef};
@@ -138,12 +139,58 @@ pub fn reason_text(reason: &Reason, rules: &Rules, lang: Lang) -> String {
                 ],
             )
         }
-        Reason::Credit { rating, score: s } => {
-            fill(p.credit, &[("rating", rating), ("score", &score(s))])
+        Reason::Credit {
+            rating,
+            score: s,
+            parts,
+            missing,
+        } => credit(rating, *s, parts, missing, lang),
+        Reason::OverCreditLimit { usage } => {
+            fill(finance(lang).over_limit, &[("usage", &fmt_percent(*usage))])
         }
         Reason::PreviousUnknown { previous } => fill(p.previous_unknown, &[("previous", previous)]),
         Reason::Lost { previous } => fill(p.lost, &[("previous", previous)]),
     }
+}
+
+/// The credit rating with the points of each credit factor and the factors
+/// the customer lacks.
+fn credit(
+    rating: &str,
+    score: Decimal,
+    parts: &[FactorScore],
+    missing: &[MetricRef],
+    lang: Lang,
+) -> String {
+    let (p, f) = (phrases(lang), finance(lang));
+    let head = fill(
+        p.credit,
+        &[("rating", rating), ("score", &fmt_score(score))],
+    );
+    let mut items: Vec<String> = parts.iter().map(|x| score_part(x, lang)).collect();
+    if !missing.is_empty() {
+        let names: Vec<String> = missing.iter().map(|m| metric_name(m, lang)).collect();
+        items.push(fill(
+            f.credit_missing,
+            &[("metrics", &names.join(p.enum_sep))],
+        ));
+    }
+    fill(
+        f.credit_parts,
+        &[("credit", &head), ("parts", &items.join(p.list_sep))],
+    )
+}
+
+/// One factor's points: `价格指数 1.020 → 80分`.
+fn score_part(f: &FactorScore, lang: Lang) -> String {
+    fill(
+        phrases(lang).score_part,
+        &[
+            ("metric", &metric_name(&f.metric, lang)),
+            ("value", &fmt_value(&f.metric, f.value, lang, true)),
+            ("points", &fmt_score(f.points)),
+        ],
+    )
 }
 
 /// A new client's provisional grade.
@@ -208,19 +255,7 @@ fn volume(metric: &MetricRef, tier: &str, rule: &VolumeRule, lang: Lang) -> Stri
 /// The composite score with the points of every factor.
 fn score_detail(score: Decimal, parts: &[FactorScore], lang: Lang) -> String {
     let p = phrases(lang);
-    let parts: Vec<String> = parts
-        .iter()
-        .map(|f| {
-            fill(
-                p.score_part,
-                &[
-                    ("metric", &metric_name(&f.metric, lang)),
-                    ("value", &fmt_value(&f.metric, f.value, lang, true)),
-                    ("points", &fmt_score(f.points)),
-                ],
-            )
-        })
-        .collect();
+    let parts: Vec<String> = parts.iter().map(|f| score_part(f, lang)).collect();
     fill(
         p.score_detail,
         &[
@@ -329,6 +364,27 @@ mod tests {
     }
 
     #[test]
+    fn credit_rating_gives_its_factors_and_flags_usage_over_the_limit() {
+        // on_time 0.80 → 60 × 40, overdue 45 → 40 × 40, usage 1.25 → 0 × 20
+        // (beyond every band): (2400 + 1600) / 100 = 40 → 差.
+        let rules = Rules::three_tier();
+        let mut x = customer("x", "100");
+        x.on_time_ratio = Some(d("0.80"));
+        x.max_days_overdue = Some(45);
+        x.credit_usage = Some(d("1.25"));
+        let g = grade_all(&[x], &HashMap::new(), &rules);
+        let t = texts(&g[0], &rules, Lang::ZhCn);
+        let n = t.len();
+        assert_eq!(
+            t[n - 2],
+            "资信等级 差（得分 40）：按期付款率 80% → 60分，最长逾期 45 天 → 40分，信用额度使用率 125% → 0分"
+        );
+        assert_eq!(t[n - 1], "信用额度使用率 125% > 100%，超出信用额度");
+        let en = texts(&g[0], &rules, Lang::En);
+        assert_eq!(en[n - 1], "credit usage 125% > 100%: over the credit limit");
+    }
+
+    #[test]
     fn reasons_in_simplified_chinese() {
         let (g, rules, lang) = graded(Lang::ZhCn);
         assert_eq!(
@@ -339,7 +395,7 @@ mod tests {
                 "综合得分 56 < 75 → B",
                 "取销量等级 A 与综合等级 B 中较低者 → B",
                 "最长逾期 120 天 > 90 → 最高 B",
-                "资信等级 差（得分 0）",
+                "资信等级 差（得分 0）：最长逾期 120 天 → 0分，按期付款率、信用额度使用率 缺失，权重分配给其余资信指标",
             ]
         );
         assert_eq!(

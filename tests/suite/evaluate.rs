@@ -217,6 +217,7 @@ fn generated_large_gbk_csv_matches_the_generators_records() {
             shared_strings: false,
             customers: None,
             one_sheet: false,
+            receipts: false,
         },
     )
     .expect("sample");
@@ -252,6 +253,7 @@ fn generated_large_xlsx_in_each_form_matches_the_generators_records() {
                 shared_strings,
                 customers: Some(400),
                 one_sheet,
+                receipts: false,
             },
         )
         .expect("sample");

@@ -180,7 +180,8 @@ const SIMPLIFIED_TO_TRADITIONAL: &str =
     选選 择擇 检檢 载載 机機 传傳 语語 这這 里裡 调調 连連 经經 运運 网網 \
     进進 筛篩 击擊 终終 带帶 启啟 \
     线線 门門 槛檻 从從 \
-    导導 属屬 录錄 统統 记記 这這 连連 隐隱";
+    导導 属屬 录錄 统統 记記 这這 连連 隐隱 \
+    传傳 减減 异異 来來 盖蓋 笔筆 签簽 红紅 认認 货貨 预預 龄齡";
 
 /// Characters of the zh-CN label tables written the same in both scripts.
 /// 准 台 周 注 只 制 stand for other characters in some Traditional words
@@ -193,7 +194,8 @@ const BOTH_SCRIPTS: &str = "一上不且中享他件但作依保信值入全公�
     下以供修出即底改更概源被跟醒除\
     先再下地言把拖移除每都四心普通留改所限秒能接它停址了以含必跟看排端 \
     累帕托曲 \
-    了些例像如尾常引性所末束段母每照留而能藏被跨零";
+    了些例像如尾常引性所末束段母每照留而能藏被跨零\
+    以份出初匹如往待意摘末此票章要退遇";
 
 fn is_cjk(c: char) -> bool {
     matches!(c, '\u{3400}'..='\u{9fff}' | '\u{f900}'..='\u{faff}' | '\u{20000}'..='\u{2ffff}')
@@ -328,6 +330,8 @@ impl FromInputs {
         f.tiers.extend(each("tiers", "tier"));
         f.tiers.extend(each("tiers", "label"));
         f.tiers.extend(each("customers", "previous_grade"));
+        // Credit ratings are named by the rules too (优 良 中 差).
+        f.tiers.extend(each("customers", "credit_rating"));
         f.values.extend(each("customers", "name"));
         f.values.extend(each("customers", "id"));
         for i in json["issues"].as_array().into_iter().flatten() {
@@ -441,8 +445,15 @@ fn column_part(t: &tierbook::report::labels::Texts, h: &str, from: &FromInputs) 
         t.h_reasons,
         t.h_to_next,
     ];
+    // The credit rating and its reasons name the rules' ratings (优 良 中 差).
+    let rated = [Lang::ZhCn, Lang::ZhTw, Lang::En]
+        .map(tierbook::labels::finance::finance)
+        .iter()
+        .any(|f| h == f.h_credit_rating || h == f.h_credit_reasons);
     if skip.contains(&h) {
         Part::Skip
+    } else if rated {
+        Part::Without(from.tiers.clone())
     } else if h == t.h_sheet {
         Part::Without(from.sheets.clone())
     } else if tiers.contains(&h) {
@@ -535,11 +546,19 @@ fn assert_zh_tw_is_traditional(w: &Workdir, args: &[&str]) {
 fn zh_tw_run_of_the_samples_is_in_traditional_characters() {
     let w = Workdir::new();
     let s = crate::util::repo().join("samples");
-    for f in ["销售台账.xlsx", "客户档案.xlsx", "上年等级.xlsx"] {
+    for f in [
+        "销售台账.xlsx",
+        "回款台账.xlsx",
+        "客户档案.xlsx",
+        "上年等级.xlsx",
+    ] {
         std::fs::copy(s.join(f), w.join(f)).expect("copy sample");
     }
+    // With receipts: the Credit, Order Upgrades and payment-record texts too.
     let args = [
         "销售台账.xlsx",
+        "--receipts",
+        "回款台账.xlsx",
         "--customers",
         "客户档案.xlsx",
         "--previous",
