@@ -49,15 +49,30 @@ pub struct SampleArgs {
 pub fn run(args: SampleArgs) -> Result<()> {
     std::fs::create_dir_all(&args.out_dir)
         .with_context(|| format!("{}: cannot create the folder", args.out_dir.display()))?;
-    let staging = tempfile::Builder::new()
-        .prefix(".tierbook-sample-")
-        .tempdir_in(&args.out_dir)
-        .with_context(|| {
-            format!(
-                "{}: cannot create a temporary folder",
-                args.out_dir.display()
-            )
-        })?;
+    // The staging folder is listed while it exists, so an interrupt removes it.
+    let staging = super::signals::with_pending(|pending| {
+        let dir = tempfile::Builder::new()
+            .prefix(".tierbook-sample-")
+            .tempdir_in(&args.out_dir)?;
+        pending.add(dir.path());
+        Ok::<_, std::io::Error>(dir)
+    })
+    .with_context(|| {
+        format!(
+            "{}: cannot create a temporary folder",
+            args.out_dir.display()
+        )
+    })?;
+    let done = run_in(&args, staging.path());
+    super::signals::with_pending(|pending| {
+        pending.forget(staging.path());
+        drop(staging);
+    });
+    done
+}
+
+/// Generates the sample set in `staging` and moves it into the output folder.
+fn run_in(args: &SampleArgs, staging: &std::path::Path) -> Result<()> {
     let opts = SampleOptions {
         rows: args.rows,
         seed: args.seed,
@@ -68,7 +83,7 @@ pub fn run(args: SampleArgs) -> Result<()> {
         one_sheet: args.one_sheet,
         receipts: args.receipts,
     };
-    let report = generate(staging.path(), &opts)?;
+    let report = generate(staging, &opts)?;
     let mut moves = Vec::new();
     for f in &report.files {
         let name = f.path.file_name().context("sample file without a name")?;

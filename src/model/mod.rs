@@ -163,7 +163,7 @@ pub fn build(
         }
     }
     for s in sheets {
-        fold.totals.add_sheet(&s.summary.stats);
+        fold.totals.add_sheet(&s.summary.stats)?;
     }
     let strings = &mut input.strings;
     let master_by = customers::merge_master(

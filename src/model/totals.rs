@@ -22,12 +22,17 @@ pub struct LedgerTotals {
 
 impl LedgerTotals {
     /// Adds a sheet's row counts and accepted amount.
-    pub fn add_sheet(&mut self, st: &SheetStats) {
+    ///
+    /// # Errors
+    /// [`ModelError::Overflow`] when the accepted amounts overflow.
+    pub fn add_sheet(&mut self, st: &SheetStats) -> Result<(), ModelError> {
         self.rows_read += st.rows_read;
         self.accepted += st.accepted;
         self.rejected += st.rejected;
         self.totals_rows += st.totals_rows;
-        self.accepted_amount += st.accepted_amount;
+        super::checked_add(&mut self.accepted_amount, st.accepted_amount, || {
+            "the sum of accepted amounts".into()
+        })
     }
 }
 
@@ -43,7 +48,11 @@ pub fn check_totals(t: &LedgerTotals) -> Result<(), ModelError> {
             t.rows_read, t.accepted, t.rejected, t.totals_rows
         )));
     }
-    if t.accepted_amount != t.in_window + t.before_window + t.after_as_of {
+    let parts = t
+        .in_window
+        .checked_add(t.before_window)
+        .and_then(|x| x.checked_add(t.after_as_of));
+    if parts != Some(t.accepted_amount) {
         return Err(ModelError::Totals(format!(
             "accepted amount {} ≠ in window {} + before window {} + after as-of {}",
             t.accepted_amount, t.in_window, t.before_window, t.after_as_of

@@ -130,3 +130,42 @@ fn sigterm_while_writing_leaves_nothing() {
 fn sighup_while_writing_leaves_nothing() {
     interrupted_while_writing("HUP", 129);
 }
+
+#[cfg(unix)]
+#[test]
+fn an_interrupted_sample_leaves_no_staging_folder() {
+    let w = Workdir::new();
+    std::fs::create_dir(w.join("out")).expect("output folder");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_tierbook"))
+        .args(["sample", "--rows", "400000", "--out-dir", "out", "-q"])
+        .current_dir(w.path())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("start tierbook");
+    let out = w.join("out");
+    let start = Instant::now();
+    while std::fs::read_dir(&out).expect("output folder").count() == 0 {
+        if let Some(status) = child.try_wait().expect("poll tierbook") {
+            panic!("the run ended ({status}) before its staging folder appeared");
+        }
+        assert!(
+            start.elapsed() < Duration::from_secs(60),
+            "no staging folder"
+        );
+        std::thread::sleep(Duration::from_millis(2));
+    }
+    let sent = Command::new("kill")
+        .args(["-INT".to_string(), child.id().to_string()])
+        .status()
+        .expect("run kill");
+    assert!(sent.success(), "kill -INT");
+    let result = child.wait_with_output().expect("wait for tierbook");
+    assert_eq!(result.status.code(), Some(130));
+    let left: Vec<_> = std::fs::read_dir(&out)
+        .expect("output folder")
+        .filter_map(|e| e.ok())
+        .map(|e| e.file_name())
+        .collect();
+    assert!(left.is_empty(), "left behind after SIGINT: {left:?}");
+}
