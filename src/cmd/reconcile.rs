@@ -55,12 +55,9 @@ pub fn run(args: ReconcileArgs) -> Result<()> {
     timer.lap("read+match");
     let rec = Reconciliation::of(&gathered, &settings.rules, settings.lang)
         .context("no receipts ledger was read")?;
-    let book = rec.book().with_paper(args.run.paper);
-    timer.lap("report");
     let json = crate::render::json::reconciliation_json(&rec, &settings.rules.source);
-    let write_xlsx = |f: &mut std::fs::File| crate::render::xlsx::write_xlsx(&book, f);
-    // The JSON is written on a second thread while the workbook is assembled;
-    // both are put in place together.
+    // The JSON is written on a second thread while the workbook is built and
+    // assembled; both are put in place together.
     let staged = std::thread::scope(|scope| {
         let json_job = json_out.as_ref().map(|p| {
             let (outs, json) = (&outs, &json);
@@ -69,6 +66,9 @@ pub fn run(args: ReconcileArgs) -> Result<()> {
                 outs.stage(&[(p.as_path(), Body::Stream(&write))])
             })
         });
+        let book = rec.book().with_paper(args.run.paper);
+        timer.lap("report");
+        let write_xlsx = |f: &mut std::fs::File| crate::render::xlsx::write_xlsx(&book, f);
         let xlsx = outs.stage(&[(out.as_path(), Body::File(&write_xlsx))]);
         let json = json_job.map(|j| j.join().unwrap_or_else(|p| std::panic::resume_unwind(p)));
         match (xlsx, json.transpose()) {

@@ -340,7 +340,31 @@ impl HiddenArea {
 
 /// A decimal as the nearest f64 (what Excel stores), if finite.
 fn to_f64(d: Decimal) -> Option<f64> {
-    d.to_string().parse::<f64>().ok().filter(|x| x.is_finite())
+    decimal_f64(d, &mut String::new())
+}
+
+/// The powers of ten an f64 holds exactly.
+const EXACT_POW10: [f64; 23] = [
+    1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16,
+    1e17, 1e18, 1e19, 1e20, 1e21, 1e22,
+];
+
+/// A decimal as the nearest f64, the value its text parses to, if finite.
+/// When its digits (below 2^53) and its power of ten are both exact f64s,
+/// one division is correctly rounded, so the text is not built (every
+/// money cell); else `buf` holds the text while it is parsed.
+fn decimal_f64(d: Decimal, buf: &mut String) -> Option<f64> {
+    use std::fmt::Write;
+    let digits = d.mantissa().unsigned_abs();
+    if let Some(&pow) = EXACT_POW10.get(d.scale() as usize) {
+        if digits < 1 << 53 {
+            let x = digits as f64 / pow;
+            return Some(if d.is_sign_negative() { -x } else { x });
+        }
+    }
+    buf.clear();
+    let _ = write!(buf, "{d}");
+    buf.parse::<f64>().ok().filter(|x| x.is_finite())
 }
 
 fn column_letters(col: u16) -> String {
@@ -1277,7 +1301,6 @@ impl<'a> SheetWriter<'a> {
         formats: &style::CellFormats,
         buf: &mut String,
     ) -> Result<(), XlsxError> {
-        use std::fmt::Write;
         let (row, cn) = (self.row, col_num(c)?);
         let format = match (col.kind, v) {
             (ColKind::Grade, Value::Text(s)) if !formats.tiers.is_empty() => {
@@ -1301,19 +1324,15 @@ impl<'a> SheetWriter<'a> {
                 self.ws
                     .write_string_with_format(row, cn, cell_text(s), format)?;
             }
-            Value::Number(d) => {
-                buf.clear();
-                let _ = write!(buf, "{d}");
-                match buf.parse::<f64>() {
-                    Ok(x) if x.is_finite() => {
-                        self.ws.write_number_with_format(row, cn, x, format)?;
-                    }
-                    _ => {
-                        self.ws
-                            .write_string_with_format(row, cn, buf.as_str(), format)?;
-                    }
+            Value::Number(d) => match decimal_f64(*d, buf) {
+                Some(x) => {
+                    self.ws.write_number_with_format(row, cn, x, format)?;
                 }
-            }
+                None => {
+                    self.ws
+                        .write_string_with_format(row, cn, d.to_string(), format)?;
+                }
+            },
             Value::Int(i) => {
                 self.ws
                     .write_number_with_format(row, cn, *i as f64, format)?;

@@ -987,3 +987,38 @@ fn chart_data_lives_on_the_hidden_sheet_and_the_heat_map_on_the_body() {
         fonts.matches("<name val=\"等线\"/>").count()
     );
 }
+
+/// A decimal's f64 without its text is the f64 its text parses to, bit for
+/// bit: exact digits and powers of ten, the limits of the shortcut on either
+/// side (2^53, 10^22), negative zero and the largest decimals.
+#[test]
+fn decimal_f64_is_the_parsed_text() {
+    let parsed = |x: Decimal| x.to_string().parse::<f64>().expect("parse");
+    let mut fixed = vec![
+        d("0"),
+        d("-0.00"),
+        d("4773.84"),
+        d("-356.73"),
+        d("0.1"),
+        d("9007199254740991"),
+        d("9007199254740992"),
+        d("9007199254740993"),
+        d("90071992547409.93"),
+        d("0.0000000000000000000000001"),
+        d("79228162514264337593543950335"),
+        d("-7.9228162514264337593543950335"),
+        Decimal::new(123_456_789, 22),
+        Decimal::new(123_456_789, 23),
+    ];
+    let mut g = Lcg(7);
+    for _ in 0..20_000 {
+        let bits = (g.next(1 << 31) << 33) | (g.next(1 << 31) << 2) | g.next(4);
+        let m = (bits as i64) >> g.next(40);
+        fixed.push(Decimal::new(m, g.next(29) as u32));
+    }
+    let mut buf = String::new();
+    for x in fixed {
+        let got = decimal_f64(x, &mut buf).expect("finite");
+        assert_eq!(got.to_bits(), parsed(x).to_bits(), "{x}");
+    }
+}

@@ -261,7 +261,7 @@ fn num(c: &Data) -> Decimal {
 
 /// Every `=SUM(Xa:Xb)` of every sheet has as its saved result the sum of
 /// the cells it covers; returns how many there were.
-fn every_sum_holds(path: &Path) -> usize {
+pub fn every_sum_holds(path: &Path) -> usize {
     let mut wb = open_workbook_auto(path).expect("open workbook");
     let mut n = 0;
     for name in wb.sheet_names().to_vec() {

@@ -238,3 +238,172 @@ fn without_official_grades_past_due_evaluations_are_not_checked() {
     )
     .is_some());
 }
+
+// ---------------------------------------------------------------------------
+// With receipts: overdue alerts and the receivables aging sheet
+
+/// As of 2025-10-31, built-in terms of 30 days, aging edges 30/60/90/180,
+/// [`RULES`] (A from 100,000), no official grades (top tier = computed A):
+///
+/// | customer | invoices (date → due) | receipts | open at as-of, days past due |
+/// |---|---|---|---|
+/// | P1 | 2025-08-01 120,000 → 08-31 | — | 120,000, 61 days (31–60 ends at 60) |
+/// | P2 | 2025-08-02 120,000 → 09-01 | — | 120,000, 60 days |
+/// | P3 | 2025-03-01 20,000 → 03-31; 2025-09-20 30,000 → 10-20; 2025-10-15 80,000 → 11-14 | 2025-10-20 5,000 | 15,000 at 214 days (FIFO: the oldest); 30,000 at 11; 80,000 not due |
+/// | P4 | 2025-05-10 150,000 → 06-09 | 2025-06-01 150,000 | nothing |
+/// | Q1 | 2025-06-23 10,000 → 07-23 | — | 10,000, 100 days (tier C) |
+///
+/// Days: 08-31 → 09-30 is 30, → 10-31 is 31: 61. 09-01 → 10-01 30, → 10-31
+/// 30: 60. 03-31 → 10-31: 30 + 31 + 30 + 31 + 31 + 30 + 31 = 214. 10-20 →
+/// 10-31: 11. 07-23 → 10-31: 8 + 31 + 30 + 31 = 100.
+fn receipts_fixture(w: &Workdir) {
+    let header = ["日期", "客户编码", "客户名称", "单号", "金额"];
+    let mut rows: Vec<Vec<C>> = vec![header.iter().map(|h| S(h)).collect()];
+    let mut line = |(y, m, d): (u16, u8, u8), id: &'static str, order: &'static str, amount| {
+        rows.push(vec![D(y, m, d), S(id), S(id), S(order), N(amount)]);
+    };
+    line((2025, 8, 1), "P1", "SO-1", 120_000.0);
+    line((2025, 8, 2), "P2", "SO-2", 120_000.0);
+    line((2025, 3, 1), "P3", "SO-31", 20_000.0);
+    line((2025, 9, 20), "P3", "SO-32", 30_000.0);
+    line((2025, 10, 15), "P3", "SO-33", 80_000.0);
+    line((2025, 5, 10), "P4", "SO-4", 150_000.0);
+    line((2025, 6, 23), "Q1", "SO-5", 10_000.0);
+    write_xlsx(&w.join("ledger.xlsx"), &[("台账", rows)]);
+    let receipts = vec![
+        vec![S("回款日期"), S("客户编码"), S("客户名称"), S("回款金额")],
+        vec![D(2025, 10, 20), S("P3"), S("P3"), N(5_000.0)],
+        vec![D(2025, 6, 1), S("P4"), S("P4"), N(150_000.0)],
+    ];
+    write_xlsx(&w.join("receipts.xlsx"), &[("回款", receipts)]);
+    std::fs::write(w.join("rules.toml"), RULES).expect("rules");
+}
+
+fn run_receipts(w: &Workdir, receipts: bool) -> serde_json::Value {
+    let mut args = vec![
+        "monthly",
+        "ledger.xlsx",
+        "--rules",
+        "rules.toml",
+        "--as-of",
+        "2025-10-31",
+        "--out",
+        "m.xlsx",
+        "--json",
+        "m.json",
+        "--force",
+        "--quiet",
+    ];
+    if receipts {
+        args.extend(["--receipts", "receipts.xlsx"]);
+    }
+    w.ok(&args);
+    w.json("m.json")
+}
+
+#[test]
+fn with_receipts_an_invoice_more_than_60_days_overdue_is_an_alert_with_its_days() {
+    let w = Workdir::new();
+    receipts_fixture(&w);
+    let j = run_receipts(&w, true);
+    let alerts = &j["alerts"];
+    let mut listed = keys(alerts);
+    listed.sort();
+    assert_eq!(
+        listed,
+        ["P1", "P3"],
+        "P2 is exactly 60 days overdue; P4 paid; Q1 is not top tier"
+    );
+    let alert = |key: &str| {
+        (alerts.as_array().expect("alerts"))
+            .iter()
+            .find(|a| a["key"] == key)
+            .expect(key)
+    };
+    assert_eq!(alert("P1")["max_days_overdue"], 61);
+    assert_eq!(alert("P1")["alerts"], serde_json::json!(["overdue"]));
+    assert_eq!(alert("P3")["max_days_overdue"], 214);
+    // P3's overdue: the 15,000 left of SO-31 and the 30,000 of SO-32.
+    assert_eq!(alert("P3")["overdue"], 45000);
+
+    let book = read_book(&w.join("m.xlsx"));
+    let sheet_alerts = sheet(&book, "重点客户预警");
+    let r = find_row(sheet_alerts, "P1").expect("P1");
+    assert!(sheet_alerts[r]
+        .iter()
+        .any(|c| text(c) == "最长逾期 61 天（超过 60 天）"));
+    assert!(find_row(sheet_alerts, "P2").is_none());
+}
+
+#[test]
+fn with_receipts_the_aging_sheet_holds_each_customers_buckets_and_their_sums() {
+    let w = Workdir::new();
+    receipts_fixture(&w);
+    let j = run_receipts(&w, true);
+    // outstanding, not due, 1–30, 31–60, 61–90, 91–180, over 180, longest overdue
+    let want: [(&str, [i64; 8]); 4] = [
+        ("P1", [120_000, 0, 0, 0, 120_000, 0, 0, 61]),
+        ("P2", [120_000, 0, 0, 120_000, 0, 0, 0, 60]),
+        ("P3", [125_000, 80_000, 30_000, 0, 0, 0, 15_000, 214]),
+        ("Q1", [10_000, 0, 0, 0, 0, 10_000, 0, 100]),
+    ];
+    let mut listed = keys(&j["receivables_aging"]);
+    listed.sort();
+    assert_eq!(listed, ["P1", "P2", "P3", "Q1"], "P4 owes nothing");
+
+    let book = read_book(&w.join("m.xlsx"));
+    let aging = sheet(&book, "应收账龄");
+    let h = find_row(aging, "应收余额").expect("header");
+    let headers = [
+        "应收余额",
+        "未到期",
+        "逾期1–30天",
+        "逾期31–60天",
+        "逾期61–90天",
+        "逾期91–180天",
+        "逾期180天以上",
+        "最长逾期天数",
+    ];
+    let cols: Vec<usize> = headers
+        .iter()
+        .map(|name| {
+            (aging[h].iter().position(|c| text(c) == *name)).unwrap_or_else(|| panic!("{name}"))
+        })
+        .collect();
+    for (id, figures) in &want {
+        let r = find_row(aging, id).expect(id);
+        for (k, &c) in cols.iter().enumerate() {
+            assert_eq!(
+                aging[r][c],
+                Data::Float(figures[k] as f64),
+                "{id} {}",
+                headers[k]
+            );
+        }
+    }
+    // The total row: 375,000 = 80,000 + 30,000 + 120,000 + 120,000 + 10,000 + 15,000.
+    let total = find_row(aging, "合计").expect("total row");
+    let sums = [375_000, 80_000, 30_000, 120_000, 120_000, 10_000, 15_000];
+    for (k, &s) in sums.iter().enumerate() {
+        assert_eq!(
+            aging[total][cols[k]],
+            Data::Float(s as f64),
+            "{}",
+            headers[k]
+        );
+    }
+    // Every SUM of the workbook (the aging total row's seven among them)
+    // has the sum of its cells as its saved result.
+    assert!(crate::finance::every_sum_holds(&w.join("m.xlsx")) >= 7);
+}
+
+#[test]
+fn without_receipts_there_is_no_aging_sheet_and_no_overdue_alert() {
+    let w = Workdir::new();
+    receipts_fixture(&w);
+    let j = run_receipts(&w, false);
+    assert!(j.get("receivables_aging").is_none());
+    assert_eq!(keys(&j["alerts"]), Vec::<String>::new());
+    let book = read_book(&w.join("m.xlsx"));
+    assert!(book.iter().all(|(name, _)| name != "应收账龄"));
+}
