@@ -1,73 +1,18 @@
-//! `evaluate --split-by region|sales_rep --out-dir D`: one handout workbook
-//! per group, named so that it is a valid file name on Windows and macOS
-//! and no two groups share a file.
+//! `evaluate --split-by region|sales_rep --out-dir D`: the handouts of
+//! [`crate::report::handouts`], written into D.
 
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
 
 use super::output::Outputs;
-use crate::labels::Lang;
 use crate::report::evaluation::Evaluation;
 use crate::report::model::Book;
-use crate::report::returnable::{groups, SplitBy};
+use crate::report::returnable::SplitBy;
 
 /// `--split-by`: `region` or `sales_rep` (also `sales-rep`, `rep`).
 pub fn parse_split(s: &str) -> Result<SplitBy, String> {
-    match s.trim().to_ascii_lowercase().replace('-', "_").as_str() {
-        "region" => Ok(SplitBy::Region),
-        "sales_rep" | "rep" | "salesrep" => Ok(SplitBy::SalesRep),
-        _ => Err(format!(
-            "\"{s}\" cannot split handouts: use region or sales_rep"
-        )),
-    }
-}
-
-/// Longest group part of a handout's file name, in characters.
-const MAX_NAME_CHARS: usize = 60;
-
-/// A group's name as part of a file name valid on Windows and macOS:
-/// `\ / : * ? " < > |` and control characters become `_`, leading and
-/// trailing spaces and trailing dots go, at most 60 characters.
-pub fn safe_file_part(name: &str) -> String {
-    let mapped: String = name
-        .chars()
-        .map(|c| match c {
-            '\\' | '/' | ':' | '*' | '?' | '"' | '<' | '>' | '|' => '_',
-            c if c.is_control() => '_',
-            c => c,
-        })
-        .take(MAX_NAME_CHARS)
-        .collect();
-    let trimmed = mapped
-        .trim_matches(|c: char| crate::text::is_space(c))
-        .trim_end_matches(['.', ' ']);
-    if trimmed.is_empty() {
-        "_".to_string()
-    } else {
-        trimmed.to_string()
-    }
-}
-
-/// File names for the handouts of groups named `names`, in order: the
-/// Evaluation sheet's name, a dash, the group; names that would be the same
-/// file (letter case aside, as Windows and macOS compare them) get ` (2)`,
-/// ` (3)` …
-pub fn file_names(prefix: &str, names: &[String]) -> Vec<String> {
-    let mut taken: Vec<String> = Vec::new();
-    let mut out = Vec::with_capacity(names.len());
-    for name in names {
-        let stem = format!("{prefix}-{}", safe_file_part(name));
-        let mut candidate = format!("{stem}.xlsx");
-        let mut n = 2;
-        while taken.contains(&candidate.to_lowercase()) {
-            candidate = format!("{stem} ({n}).xlsx");
-            n += 1;
-        }
-        taken.push(candidate.to_lowercase());
-        out.push(candidate);
-    }
-    out
+    crate::report::handouts::parse_split(s)
 }
 
 /// Creates the handouts' folder when it is missing.
@@ -98,60 +43,16 @@ pub fn handouts(
     paper: crate::report::model::Paper,
     outs: &mut Outputs,
 ) -> Result<Vec<Handout>> {
-    let groups = groups(ev, split);
-    let lang: Lang = ev.lang;
-    let names: Vec<String> = groups.iter().map(|g| g.display(lang)).collect();
-    let prefix = crate::report::labels::texts(lang).sheet_evaluation;
-    let mut out = Vec::with_capacity(groups.len());
-    for (g, file) in groups.into_iter().zip(file_names(prefix, &names)) {
-        let shown = dir.join(file);
-        let path = outs.add(&shown)?;
-        let handout = Evaluation {
-            group: Some(g),
-            ..*ev
-        };
-        out.push(Handout {
-            path,
-            shown,
-            book: handout.book().with_paper(paper),
-        });
-    }
-    Ok(out)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn group_names_become_safe_file_names() {
-        assert_eq!(safe_file_part("华东/华南"), "华东_华南");
-        assert_eq!(safe_file_part("A:B*C?"), "A_B_C_");
-        assert_eq!(safe_file_part("East. . "), "East");
-        assert_eq!(safe_file_part("  West  "), "West");
-        assert_eq!(safe_file_part("..."), "_");
-        assert_eq!(safe_file_part("a\tb"), "a_b");
-        assert_eq!(safe_file_part(&"长".repeat(80)).chars().count(), 60);
-    }
-
-    #[test]
-    fn groups_that_sanitise_alike_get_their_own_files() {
-        let names = ["A/B", "A:B", "a_b", "East"].map(String::from);
-        assert_eq!(
-            file_names("评定表", &names),
-            vec![
-                "评定表-A_B.xlsx",
-                "评定表-A_B (2).xlsx",
-                "评定表-a_b (3).xlsx",
-                "评定表-East.xlsx"
-            ]
-        );
-    }
-
-    #[test]
-    fn split_names() {
-        assert_eq!(parse_split("region"), Ok(SplitBy::Region));
-        assert_eq!(parse_split("sales-rep"), Ok(SplitBy::SalesRep));
-        assert!(parse_split("city").is_err());
-    }
+    crate::report::handouts::handouts(ev, split, paper)
+        .into_iter()
+        .map(|h| {
+            let shown = dir.join(&h.file);
+            let path = outs.add(&shown)?;
+            Ok(Handout {
+                path,
+                shown,
+                book: h.book,
+            })
+        })
+        .collect()
 }

@@ -54,7 +54,7 @@ pub fn run(args: ReconcileArgs) -> Result<()> {
     let gathered = gather(&inputs, &settings)?;
     timer.lap("read+match");
     let rec = Reconciliation::of(&gathered, &settings.rules, settings.lang)
-        .context("no receipts ledger was read")?;
+        .context(crate::report::reconcile::NO_RECEIPTS)?;
     let json = crate::render::json::reconciliation_json(&rec, &settings.rules.source);
     // The JSON is written on a second thread while the workbook is built and
     // assembled; both are put in place together.

@@ -5,7 +5,9 @@
 //! colours, editable dropdown columns, freeze panes, print titles, page
 //! header/footer and the signature block.
 
+pub mod bundle;
 mod chart;
+pub mod handouts_json;
 pub mod json;
 pub mod monthly_json;
 mod page;

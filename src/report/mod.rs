@@ -5,6 +5,7 @@ pub mod blocks;
 pub mod evaluation;
 pub mod finalize;
 pub mod finance;
+pub mod handouts;
 pub mod labels;
 pub mod merge;
 pub mod model;

@@ -27,6 +27,9 @@ use crate::read::{Issue, SheetSummary};
 use crate::render::xlsx::MAX_PAGE_BREAKS;
 use crate::rules::Rules;
 
+/// Why a reconciliation cannot be made: the command line's and the page's message.
+pub const NO_RECEIPTS: &str = "no receipts ledger was read";
+
 /// Everything the reconciliation workbook is built from.
 pub struct Reconciliation<'a> {
     pub model: &'a Model,

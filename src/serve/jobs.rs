@@ -1,16 +1,19 @@
 //! The jobs the page and the API run, each on the library pipeline exactly
-//! as its command does: `check` (what each file reads as) and `evaluate`
-//! (the evaluation workbook and the JSON of `evaluate --json`). A job runs
-//! on a blocking thread with the run's uploads and writes its outputs into
-//! the run's `out/` folder.
+//! as its command does: `check` (what each file reads as), `evaluate` (the
+//! evaluation workbook and the JSON of `evaluate --json`), `monthly`,
+//! `reconcile` (their workbooks and JSON) and `handouts` (the workbooks of
+//! `evaluate --split-by` in one zip). A job runs on a blocking thread with
+//! the run's uploads and writes its outputs into the run's `out/` folder;
+//! workbooks print on A4 (`--paper` is the command line's).
 //!
-//! A job for another command (`monthly`, `reconcile`, `handouts`) is one
-//! more function of this shape: a [`Form`] in, the command's JSON and its
-//! [`Output`]s (built by the command's own report, written by [`write_outputs`])
-//! in; [`super::routes`] gives it its route.
+//! Each job is a function of one shape: a [`Form`] in, the command's JSON
+//! and its [`Output`]s (built by the command's own report, written by
+//! [`write_outputs`]) out; [`super::routes`] gives it its route.
 
 use std::io::Write;
 use std::sync::Arc;
+
+use chrono::NaiveDate;
 
 use serde_json::{json, Map, Value};
 
@@ -18,11 +21,19 @@ use super::error::ApiError;
 use super::runs::{Download, RunDir, RunProgress, Stage};
 use super::uploads::Form;
 use crate::cmd::check::FileView;
+use crate::labels::finance::finance;
+use crate::labels::meeting::meeting;
 use crate::labels::Lang;
-use crate::pipeline::{self, Settings};
+use crate::pipeline::{self, Evaluated, Settings};
 use crate::read::{FilesRead, InputKind, Issue, SheetRead};
+use crate::render::handouts_json::HandoutsJson;
 use crate::render::json::Issues;
+use crate::render::monthly_json::MonthlyJson;
 use crate::report::evaluation::Evaluation;
+use crate::report::labels::texts;
+use crate::report::model::{Book, Paper};
+use crate::report::monthly::Monthly;
+use crate::report::reconcile::{Reconciliation, NO_RECEIPTS};
 
 /// What a job answers with: its JSON and the files it offers.
 pub struct Done {
@@ -50,11 +61,14 @@ pub struct Output<'a> {
 pub enum Body<'a> {
     Bytes(&'a [u8]),
     /// A workbook, assembled straight into its file.
-    Workbook(&'a crate::report::model::Book),
+    Workbook(&'a Book),
+    /// Workbooks (file name, book) in one zip.
+    Zip(&'a [(&'a str, &'a Book)]),
 }
 
 const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
 const JSON: &str = "application/json";
+const ZIP: &str = "application/zip";
 
 /// Writes the outputs into the run's `out/` folder, each under its key.
 ///
@@ -70,6 +84,8 @@ pub fn write_outputs(run: &RunDir, outputs: &[Output]) -> Result<Vec<Download>, 
         match &o.body {
             Body::Bytes(b) => file.write_all(b).map_err(|e| failed(e.to_string()))?,
             Body::Workbook(book) => crate::render::xlsx::write_xlsx(book, &mut file)
+                .map_err(|e| failed(format!("{e:#}")))?,
+            Body::Zip(books) => crate::render::bundle::write_zip(books, &run.output(), &mut file)
                 .map_err(|e| failed(format!("{e:#}")))?,
         }
         downloads.push(Download {
@@ -92,49 +108,192 @@ fn settings(form: &Form, progress: Arc<RunProgress>) -> Settings {
     s
 }
 
+/// The request's sales ledgers, or a 400 naming the field.
+fn need_ledger(form: &Form) -> Result<(), ApiError> {
+    if form.inputs.ledgers.is_empty() {
+        return Err(ApiError::bad_request(
+            "no sales ledger: send at least one file in the form field \"ledger\"",
+        ));
+    }
+    Ok(())
+}
+
+/// The pipeline's error as a 422, files named as uploaded.
+fn failed(form: &Form, e: &pipeline::PipelineError) -> ApiError {
+    ApiError::unprocessable(form.names.in_message(&e.to_string()))
+}
+
+/// The graded run of a form (as `evaluate` and `monthly` grade), files
+/// shown by their upload names; the stage is writing when it returns.
+///
+/// # Errors
+/// No ledger (400); the pipeline's error (422).
+fn graded(form: &Form, settings: &Settings, progress: &RunProgress) -> Result<Evaluated, ApiError> {
+    need_ledger(form)?;
+    let mut done = pipeline::evaluate(&form.inputs, settings).map_err(|e| failed(form, &e))?;
+    form.names.apply_gathered(&mut done.gathered);
+    progress.set(Stage::Writing);
+    Ok(done)
+}
+
+/// A document as the command's `--json` writes it.
+fn json_of(doc: &impl serde::Serialize) -> Result<Vec<u8>, ApiError> {
+    let mut json = Vec::new();
+    crate::render::json::write_pretty(&mut json, doc)
+        .map_err(|e| ApiError::internal(format!("cannot write the JSON: {e}")))?;
+    Ok(json)
+}
+
+/// A workbook and the JSON beside it, downloaded as `{title}_{as_of}.xlsx`
+/// (`tierbook-{what}-{as_of}.xlsx` in ASCII) and `tierbook-{what}-{as_of}.json`.
+fn book_and_json<'a>(
+    key: &'static str,
+    what: &str,
+    title: &str,
+    as_of: NaiveDate,
+    book: &'a Book,
+    json: &'a [u8],
+) -> [Output<'a>; 2] {
+    let json_name = format!("tierbook-{what}-{as_of}.json");
+    [
+        Output {
+            key,
+            name: format!("{title}_{as_of}.xlsx"),
+            ascii_name: format!("tierbook-{what}-{as_of}.xlsx"),
+            mime: XLSX,
+            body: Body::Workbook(book),
+        },
+        Output {
+            key: "json",
+            name: json_name.clone(),
+            ascii_name: json_name,
+            mime: JSON,
+            body: Body::Bytes(json),
+        },
+    ]
+}
+
 /// `evaluate`: grades, writes the evaluation workbook and the JSON of
 /// `evaluate --json`.
 ///
 /// # Errors
 /// No ledger (400); the pipeline's error, files named as uploaded (422).
 pub fn evaluate(form: Form, run: &RunDir, progress: Arc<RunProgress>) -> Result<Done, ApiError> {
-    if form.inputs.ledgers.is_empty() {
-        return Err(ApiError::bad_request(
-            "no sales ledger: send at least one file in the form field \"ledger\"",
-        ));
-    }
     let settings = settings(&form, progress.clone());
-    let mut done = pipeline::evaluate(&form.inputs, &settings)
-        .map_err(|e| ApiError::unprocessable(form.names.in_message(&e.to_string())))?;
-    let g = &mut done.gathered;
-    form.names.apply(&mut g.inputs, &mut g.issues);
-    progress.set(Stage::Writing);
+    let done = graded(&form, &settings, &progress)?;
     let ev = Evaluation::of(&done, &settings.rules, settings.lang);
     let book = ev.book();
-    let mut json = Vec::new();
-    crate::render::json::write_pretty(
-        &mut json,
-        &crate::render::json::evaluation_json(&ev, &settings.rules.source),
-    )
-    .map_err(|e| ApiError::internal(format!("cannot write the JSON: {e}")))?;
+    let json = json_of(&crate::render::json::evaluation_json(
+        &ev,
+        &settings.rules.source,
+    ))?;
+    let title = texts(settings.lang).title_evaluation;
     let as_of = ev.model.period.as_of;
-    let title = crate::report::labels::texts(settings.lang).title_evaluation;
-    let outputs = [
-        Output {
-            key: "evaluation",
-            name: format!("{title}_{as_of}.xlsx"),
-            ascii_name: format!("tierbook-evaluation-{as_of}.xlsx"),
-            mime: XLSX,
-            body: Body::Workbook(&book),
-        },
-        Output {
-            key: "json",
-            name: format!("tierbook-evaluation-{as_of}.json"),
-            ascii_name: format!("tierbook-evaluation-{as_of}.json"),
-            mime: JSON,
-            body: Body::Bytes(&json),
-        },
-    ];
+    let outputs = book_and_json("evaluation", "evaluation", title, as_of, &book, &json);
+    let downloads = write_outputs(run, &outputs)?;
+    Ok(Done { json, downloads })
+}
+
+/// `monthly`: grades with the monthly sales kept, writes the monthly
+/// follow-up workbook and the JSON of `monthly --json`.
+///
+/// # Errors
+/// As [`evaluate`].
+pub fn monthly(form: Form, run: &RunDir, progress: Arc<RunProgress>) -> Result<Done, ApiError> {
+    let mut settings = settings(&form, progress.clone());
+    settings.monthly = true;
+    let done = graded(&form, &settings, &progress)?;
+    let monthly = Monthly::of(Evaluation::of(&done, &settings.rules, settings.lang));
+    let book = monthly.book();
+    let json = json_of(&MonthlyJson {
+        monthly: &monthly,
+        source: &settings.rules.source,
+    })?;
+    let title = meeting(settings.lang).title_monthly;
+    let as_of = monthly.ev.model.period.as_of;
+    let outputs = book_and_json("monthly", "monthly", title, as_of, &book, &json);
+    let downloads = write_outputs(run, &outputs)?;
+    Ok(Done { json, downloads })
+}
+
+/// Handouts (`evaluate --split-by`): grades, writes one evaluation workbook
+/// per region or sales rep into one zip, and answers with the groups.
+///
+/// # Errors
+/// No `split_by` or no ledger (400); the pipeline's error (422).
+pub fn handouts(form: Form, run: &RunDir, progress: Arc<RunProgress>) -> Result<Done, ApiError> {
+    let split = form.split_by.ok_or_else(|| {
+        ApiError::bad_request(
+            "no split_by: send the form field \"split_by\" as region or sales_rep",
+        )
+    })?;
+    let settings = settings(&form, progress.clone());
+    let done = graded(&form, &settings, &progress)?;
+    let ev = Evaluation::of(&done, &settings.rules, settings.lang);
+    let handouts = crate::report::handouts::handouts(&ev, split, Paper::A4);
+    let json = json_of(&HandoutsJson {
+        ev: &ev,
+        split,
+        handouts: &handouts,
+        source: &settings.rules.source,
+    })?;
+    let books: Vec<(&str, &Book)> = (handouts.iter())
+        .map(|h| (h.file.as_str(), &h.book))
+        .collect();
+    let title = texts(settings.lang).title_evaluation;
+    let (as_of, by) = (ev.model.period.as_of, split.label(settings.lang));
+    let outputs = [Output {
+        key: "handouts",
+        name: format!("{title}_{by}_{as_of}.zip"),
+        ascii_name: format!("tierbook-handouts-{}-{as_of}.zip", split.as_str()),
+        mime: ZIP,
+        body: Body::Zip(&books),
+    }];
+    let downloads = write_outputs(run, &outputs)?;
+    Ok(Done { json, downloads })
+}
+
+/// `reconcile`: reads ledgers, receipts and customer master (previous
+/// grades are not its inputs), matches them, writes the reconciliation
+/// workbook and the JSON of `reconcile --json`.
+///
+/// # Errors
+/// No ledger or no receipts (400); the pipeline's error, or receipts that
+/// give no sheet (422).
+pub fn reconcile(
+    mut form: Form,
+    run: &RunDir,
+    progress: Arc<RunProgress>,
+) -> Result<Done, ApiError> {
+    need_ledger(&form)?;
+    if form.inputs.receipts.is_empty() {
+        return Err(ApiError::bad_request(format!(
+            "{NO_RECEIPTS}: send the receipts ledger (回款台账) in the form field \"receipts\""
+        )));
+    }
+    form.inputs.previous.clear();
+    let mut settings = settings(&form, progress.clone());
+    settings.statements = true;
+    let mut gathered = pipeline::gather(&form.inputs, &settings).map_err(|e| failed(&form, &e))?;
+    form.names.apply_gathered(&mut gathered);
+    progress.set(Stage::Writing);
+    let rec = Reconciliation::of(&gathered, &settings.rules, settings.lang)
+        .ok_or_else(|| ApiError::unprocessable(NO_RECEIPTS))?;
+    let book = rec.book();
+    let json = json_of(&crate::render::json::reconciliation_json(
+        &rec,
+        &settings.rules.source,
+    ))?;
+    let title = finance(settings.lang).title_reconcile;
+    let as_of = rec.model.period.as_of;
+    let outputs = book_and_json(
+        "reconciliation",
+        "reconciliation",
+        title,
+        as_of,
+        &book,
+        &json,
+    );
     let downloads = write_outputs(run, &outputs)?;
     Ok(Done { json, downloads })
 }
@@ -153,8 +312,7 @@ pub fn check(form: Form, _run: &RunDir, progress: Arc<RunProgress>) -> Result<Do
         ));
     }
     let settings = settings(&form, progress);
-    let mut read = pipeline::check(&form.inputs, &settings)
-        .map_err(|e| ApiError::unprocessable(form.names.in_message(&e.to_string())))?;
+    let mut read = pipeline::check(&form.inputs, &settings).map_err(|e| failed(&form, &e))?;
     let n = &form.names;
     n.apply_read(&mut read.ledgers);
     n.apply_read(&mut read.receipts);

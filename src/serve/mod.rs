@@ -7,7 +7,7 @@
 //!
 //! - [`security`]: host, path, token and origin checks, the CSP.
 //! - [`uploads`]: the multipart form into a run's private folder.
-//! - [`jobs`]: `check` and `evaluate` on the pipeline.
+//! - [`jobs`]: `check`, `evaluate`, `monthly`, `reconcile` and the handouts on the pipeline.
 //! - [`runs`]: run folders, progress, downloads, expiry.
 //! - [`routes`]: the routes behind the guard.
 //! - [`assets`]: the page (HTML, CSS, JavaScript, texts).

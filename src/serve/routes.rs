@@ -7,13 +7,14 @@
 //! | `GET /api/config` | the upload limit and the built-in templates |
 //! | `POST /api/check` | `check` over the uploaded files |
 //! | `POST /api/evaluate` | `evaluate`: the JSON of `evaluate --json` plus `downloads` |
+//! | `POST /api/monthly` | `monthly`: the JSON of `monthly --json` plus `downloads` |
+//! | `POST /api/reconcile` | `reconcile`: the JSON of `reconcile --json` plus `downloads` |
+//! | `POST /api/handouts` | `evaluate --split-by` (`split_by`): the groups, the handouts in one zip |
 //! | `GET /api/progress/{run}` | how far the run the page named in `X-Tierbook-Job` is |
 //! | `GET /download/{run}/{key}` | a file a run wrote |
 //!
 //! Another command's job is one route in [`router`] and a three-line handler
-//! like [`evaluate`]'s: `/api/monthly`, `/api/reconcile` and `/api/handouts`
-//! go there once their commands exist, with their job functions in
-//! [`super::jobs`].
+//! like [`evaluate`]'s, with its job function in [`super::jobs`].
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -58,6 +59,9 @@ pub fn router(app: Arc<App>) -> Router {
         .route("/api/progress/{id}", get(progress))
         .route("/api/check", post(check))
         .route("/api/evaluate", post(evaluate))
+        .route("/api/monthly", post(monthly))
+        .route("/api/reconcile", post(reconcile))
+        .route("/api/handouts", post(handouts))
         .route("/download/{id}/{key}", get(download))
         .fallback(not_found)
         .layer(DefaultBodyLimit::max(limit))
@@ -74,6 +78,18 @@ async fn check(app: State<Arc<App>>, headers: HeaderMap, form: Form) -> Response
 
 async fn evaluate(app: State<Arc<App>>, headers: HeaderMap, form: Form) -> Response {
     run(app, headers, form, jobs::evaluate).await
+}
+
+async fn monthly(app: State<Arc<App>>, headers: HeaderMap, form: Form) -> Response {
+    run(app, headers, form, jobs::monthly).await
+}
+
+async fn reconcile(app: State<Arc<App>>, headers: HeaderMap, form: Form) -> Response {
+    run(app, headers, form, jobs::reconcile).await
+}
+
+async fn handouts(app: State<Arc<App>>, headers: HeaderMap, form: Form) -> Response {
+    run(app, headers, form, jobs::handouts).await
 }
 
 /// Checks every request (see [`super::security`]) and adds the security

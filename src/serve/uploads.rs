@@ -1,9 +1,10 @@
 //! A run's request as `tierbook serve` receives it: the multipart form's
 //! files (`ledger`, one or more; `receipts`; `customers`; `previous`;
 //! `rules`) written into the run's private `in/` folder under their own
-//! names, and its text fields (`as_of`, `lang`, `template`) read as the
-//! command line reads its flags. Paths in what the pipeline reports are
-//! shown by the names the user chose, never by the temporary folder.
+//! names, and its text fields (`as_of`, `lang`, `template`, `split_by`)
+//! read as the command line reads its flags. Paths in what the pipeline
+//! reports are shown by the names the user chose, never by the temporary
+//! folder.
 
 use std::path::{Path, PathBuf};
 
@@ -15,8 +16,9 @@ use tokio::io::AsyncWriteExt;
 use super::error::ApiError;
 use super::runs::{RunProgress, Stage};
 use crate::labels::Lang;
-use crate::pipeline::Inputs;
+use crate::pipeline::{Gathered, Inputs};
 use crate::read::{FilesRead, Issue, SheetSummary};
+use crate::report::returnable::SplitBy;
 use crate::rules::Rules;
 
 /// What a run was asked to do.
@@ -26,6 +28,8 @@ pub struct Form {
     pub lang: Lang,
     pub as_of: Option<NaiveDate>,
     pub rules: Rules,
+    /// What handouts are split by (`split_by`; only handouts use it).
+    pub split_by: Option<SplitBy>,
 }
 
 /// The file kinds of the form, by field name.
@@ -80,6 +84,15 @@ impl Names {
         }
         for i in issues {
             i.file = self.show(&i.file);
+        }
+    }
+
+    /// Renames the files of a gathered run: its sheets, issues and
+    /// unmatched receipts.
+    pub fn apply_gathered(&self, g: &mut Gathered) {
+        self.apply(&mut g.inputs, &mut g.issues);
+        for u in g.finance.iter_mut().flat_map(|f| f.unmatched.iter_mut()) {
+            u.file = self.show(&u.file);
         }
     }
 
@@ -145,6 +158,7 @@ struct Raw {
     lang: Option<String>,
     as_of: Option<String>,
     template: Option<String>,
+    split_by: Option<String>,
     rules: Option<(String, Vec<u8>)>,
 }
 
@@ -164,12 +178,13 @@ pub async fn read_form(
     while let Some(field) = form.next_field().await.map_err(multipart_error)? {
         let name = field.name().unwrap_or_default().to_string();
         match name.as_str() {
-            "as_of" | "lang" | "template" => {
+            "as_of" | "lang" | "template" | "split_by" => {
                 let text = field.text().await.map_err(multipart_error)?;
                 let text = text.trim().to_string();
                 let slot = match name.as_str() {
                     "as_of" => &mut raw.as_of,
                     "lang" => &mut raw.lang,
+                    "split_by" => &mut raw.split_by,
                     _ => &mut raw.template,
                 };
                 *slot = (!text.is_empty()).then_some(text);
@@ -198,7 +213,7 @@ pub async fn read_form(
             }
             other => {
                 return Err(ApiError::bad_request(format!(
-                    "unknown form field \"{other}\": the fields are ledger, receipts, customers, previous, rules (files) and as_of, lang, template"
+                    "unknown form field \"{other}\": the fields are ledger, receipts, customers, previous, rules (files) and as_of, lang, template, split_by"
                 )))
             }
         }
@@ -280,12 +295,17 @@ impl Raw {
             })?,
             (None, None) => Rules::three_tier(),
         };
+        let split_by = (self.split_by.as_deref())
+            .map(crate::report::handouts::parse_split)
+            .transpose()
+            .map_err(ApiError::bad_request)?;
         Ok(Form {
             inputs: self.inputs,
             names: self.names,
             lang,
             as_of,
             rules,
+            split_by,
         })
     }
 }

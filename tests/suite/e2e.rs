@@ -226,6 +226,14 @@ fn the_page_in_headless_chromium() {
         Some("客户质量等级评定表_2025-12-31.xlsx".to_string())
     );
     assert_eq!(read_book(&file), read_book(&w.join("cli.xlsx")));
+    // Graded without receipts: no reconciliation to download.
+    assert_eq!(
+        b.run(
+            "return document.getElementById('download-reconciliation').disabled",
+            json!([])
+        ),
+        json!(true)
+    );
 
     // The table sorts and filters.
     b.click("#customers th[data-key=sales]");
@@ -350,6 +358,95 @@ fn the_page_in_headless_chromium() {
         .filter(|m| m.contains("Content Security Policy"))
         .collect();
     assert!(violations.is_empty(), "{violations:?}");
+}
+
+/// Waits for the download named `name` to be complete in `dir`.
+fn wait_for_file(dir: &Path, name: &str) -> PathBuf {
+    let start = Instant::now();
+    loop {
+        if let Some(p) = downloaded(dir)
+            .into_iter()
+            .find(|p| p.file_name().is_some_and(|n| n.to_string_lossy() == name))
+        {
+            return p;
+        }
+        assert!(
+            start.elapsed() < LONG,
+            "{name} did not arrive: {:?}",
+            downloaded(dir)
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
+}
+
+#[test]
+fn the_page_offers_every_workbook_of_the_command_line() {
+    if !available() {
+        return;
+    }
+    let w = Workdir::new();
+    crate::serve::all_samples(&w);
+    crate::serve::cli_on_samples(&w, "reconcile", &["--out", "r.xlsx"]);
+    crate::serve::cli_on_samples(
+        &w,
+        "evaluate",
+        &["--split-by", "sales_rep", "--out-dir", "h"],
+    );
+    let downloads = w.join("downloads");
+    std::fs::create_dir(&downloads).expect("downloads folder");
+    let s = Server::start(&[]);
+    let b = Browser::start(&downloads);
+    open(&b, &s, "zh-CN");
+    for kind in ["ledger", "receipts", "customers", "previous"] {
+        let name = crate::serve::sample_of(kind);
+        b.choose_files(&format!("#pick-{kind}"), &[&w.join(name)]);
+    }
+    grade(&b);
+    assert_eq!(text_of(&b, "#error"), "", "no error");
+    // A button for every workbook, all usable: receipts were given.
+    let buttons = b.run(
+        "return Array.from(document.querySelectorAll('#downloads a, #downloads button'))\
+           .map(e => [e.id, e.textContent, e.disabled === true])",
+        json!([]),
+    );
+    assert_eq!(
+        buttons,
+        json!([
+            ["download-evaluation", "评定表（xlsx）", false],
+            ["download-json", "结果数据（JSON）", false],
+            ["download-handouts", "分发表（zip）", false],
+            ["download-monthly", "月度跟进表（xlsx）", false],
+            ["download-reconciliation", "对账表（xlsx）", false],
+        ])
+    );
+    b.click("#download-reconciliation");
+    let file = wait_for_file(&downloads, "应收账款对账_2025-12-31.xlsx");
+    assert_eq!(read_book(&file), read_book(&w.join("r.xlsx")));
+    // The handouts by sales rep: one zip holding the command line's files.
+    b.run(
+        "const s = document.getElementById('split-by'); s.value = 'sales_rep'; \
+         s.dispatchEvent(new Event('change'))",
+        json!([]),
+    );
+    b.wait_for(
+        "return !document.getElementById('download-handouts').disabled",
+        LONG,
+    );
+    b.click("#download-handouts");
+    let zip = wait_for_file(&downloads, "客户质量等级评定表_业务员_2025-12-31.zip");
+    let zip = zip::ZipArchive::new(std::fs::File::open(zip).expect("zip")).expect("a zip");
+    let mut inside: Vec<String> = zip
+        .file_names()
+        .map(|n| n.expect("name").into_owned())
+        .collect();
+    inside.sort();
+    let mut cli: Vec<String> = std::fs::read_dir(w.join("h"))
+        .expect("handouts")
+        .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+        .collect();
+    cli.sort();
+    assert_eq!(inside, cli);
+    assert_eq!(text_of(&b, "#error"), "", "no error");
 }
 
 /// A 1,000,000-row ledger through the page against `tierbook evaluate` on

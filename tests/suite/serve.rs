@@ -6,7 +6,7 @@
 use std::time::Duration;
 
 use crate::hardening::{cfb, declare_size, xlsx_parts, zip_file};
-use crate::server::{Form, Server};
+use crate::server::{Form, Response, Server};
 use crate::util::{read_book, repo, Workdir};
 
 const SAMPLES: [(&str, &str); 3] = [
@@ -315,6 +315,321 @@ fn two_uploads_at_once_get_their_own_answers() {
     assert_ne!(da["evaluation"], db["evaluation"]);
     let book = s.get_with(da["evaluation"].as_str().expect("link"), &[]);
     assert_eq!(book.body, std::fs::read(w.join("csv.xlsx")).expect("cli"));
+}
+
+// ---------------------------------------------------------------------------
+// Every job the command line has
+
+/// The four bundled samples by form field.
+const ALL_SAMPLES: [(&str, &str); 4] = [
+    ("ledger", "销售台账.xlsx"),
+    ("receipts", "回款台账.xlsx"),
+    ("customers", "客户档案.xlsx"),
+    ("previous", "上年等级.xlsx"),
+];
+
+/// Copies the four samples into `w`; returns them as a form.
+pub fn all_samples(w: &Workdir) -> Form {
+    ALL_SAMPLES.iter().fold(Form::new(), |f, (field, name)| {
+        std::fs::copy(repo().join("samples").join(name), w.join(name)).expect("copy sample");
+        f.path(field, &w.join(name))
+    })
+}
+
+/// The sample file of a form field.
+pub fn sample_of(field: &str) -> &'static str {
+    ALL_SAMPLES
+        .iter()
+        .find(|(f, _)| *f == field)
+        .map_or("", |(_, name)| name)
+}
+
+/// Runs `command` in `w` on the samples `all_samples` copied there (all four;
+/// `reconcile` takes no previous grades), then `more`.
+pub fn cli_on_samples(w: &Workdir, command: &str, more: &[&str]) {
+    let mut args = vec![
+        command,
+        "销售台账.xlsx",
+        "--receipts",
+        "回款台账.xlsx",
+        "--customers",
+        "客户档案.xlsx",
+    ];
+    if command != "reconcile" {
+        args.extend(["--previous", "上年等级.xlsx"]);
+    }
+    args.extend(more);
+    args.push("--quiet");
+    w.ok(&args);
+}
+
+/// Downloads `link`, saves it as `w/name` and returns the answer.
+fn download(s: &Server, link: &serde_json::Value, w: &Workdir, name: &str) -> Response {
+    let got = s.get_with(link.as_str().expect("a link"), &[]);
+    assert_eq!(got.status, 200, "{}", got.text());
+    std::fs::write(w.join(name), &got.body).expect("write");
+    got
+}
+
+/// Posts `form` to `path`, asserts 200 and the command line's JSON, and
+/// checks that the workbook behind download `key` is, cell for cell, the
+/// command line's `cli_book`; returns its `Content-Disposition`.
+fn same_as_cli(
+    s: &Server,
+    path: &str,
+    form: &Form,
+    w: &Workdir,
+    cli: (&str, &str),
+    key: &str,
+) -> String {
+    let r = s.post(path, form);
+    assert_eq!(r.status, 200, "{path}: {}", r.text());
+    let (json, downloads) = split_downloads(r.json());
+    let (cli_json, cli_book) = cli;
+    assert_eq!(json, w.json(cli_json), "{path}: the command line's JSON");
+    let served = format!("served-{key}.xlsx");
+    let got = download(s, &downloads[key], w, &served);
+    assert_eq!(
+        read_book(&w.join(&served)),
+        read_book(&w.join(cli_book)),
+        "{path}"
+    );
+    download(s, &downloads["json"], w, "served.json");
+    assert_eq!(w.json("served.json"), json, "{path}: the JSON download");
+    got.header("content-disposition")
+        .expect("a name")
+        .to_string()
+}
+
+#[test]
+fn evaluate_with_receipts_writes_the_credit_sheets_as_the_command_line() {
+    let w = Workdir::new();
+    let form = all_samples(&w);
+    cli_on_samples(&w, "evaluate", &["--out", "e.xlsx", "--json", "e.json"]);
+    let s = Server::start(&[]);
+    same_as_cli(
+        &s,
+        "/api/evaluate",
+        &form,
+        &w,
+        ("e.json", "e.xlsx"),
+        "evaluation",
+    );
+    let f = tierbook::labels::finance::finance(tierbook::labels::Lang::ZhCn);
+    let sheets: Vec<String> = read_book(&w.join("served-evaluation.xlsx"))
+        .into_iter()
+        .map(|(name, _)| name)
+        .collect();
+    assert!(
+        sheets.iter().any(|n| n == f.sheet_credit) && sheets.iter().any(|n| n == f.sheet_upgrades),
+        "{sheets:?}"
+    );
+    assert!(w.json("e.json")["totals"]["receipts"].is_object());
+}
+
+#[test]
+fn monthly_answers_what_the_command_line_writes() {
+    let w = Workdir::new();
+    let form = all_samples(&w).text("as_of", "2025-11-30");
+    cli_on_samples(
+        &w,
+        "monthly",
+        &[
+            "--as-of",
+            "2025-11-30",
+            "--out",
+            "m.xlsx",
+            "--json",
+            "m.json",
+        ],
+    );
+    let s = Server::start(&[]);
+    let cd = same_as_cli(
+        &s,
+        "/api/monthly",
+        &form,
+        &w,
+        ("m.json", "m.xlsx"),
+        "monthly",
+    );
+    // 客户月度跟进表_2025-11-30.xlsx
+    assert_eq!(
+        cd,
+        "attachment; filename=\"tierbook-monthly-2025-11-30.xlsx\"; filename*=UTF-8''\
+         %E5%AE%A2%E6%88%B7%E6%9C%88%E5%BA%A6%E8%B7%9F%E8%BF%9B%E8%A1%A8_2025-11-30.xlsx"
+    );
+}
+
+#[test]
+fn reconcile_answers_what_the_command_line_writes_and_needs_receipts() {
+    let w = Workdir::new();
+    // The previous grades are sent too, as the page sends them: reconcile does not read them.
+    let form = all_samples(&w).text("lang", "en");
+    cli_on_samples(
+        &w,
+        "reconcile",
+        &["--lang", "en", "--out", "r.xlsx", "--json", "r.json"],
+    );
+    let s = Server::start(&[]);
+    let cd = same_as_cli(
+        &s,
+        "/api/reconcile",
+        &form,
+        &w,
+        ("r.json", "r.xlsx"),
+        "reconciliation",
+    );
+    assert_eq!(
+        cd,
+        "attachment; filename=\"tierbook-reconciliation-2025-12-31.xlsx\"; \
+         filename*=UTF-8''Receivables%20Reconciliation_2025-12-31.xlsx"
+    );
+    // Without receipts: a 400 naming what is missing, and nothing kept.
+    let no_receipts = Form::new()
+        .path("ledger", &w.join("销售台账.xlsx"))
+        .path("customers", &w.join("客户档案.xlsx"));
+    let r = s.post("/api/reconcile", &no_receipts);
+    assert_eq!(r.status, 400, "{}", r.text());
+    let e = r.json()["error"].as_str().expect("error").to_string();
+    assert!(
+        e.starts_with("no receipts ledger was read") && e.contains("\"receipts\""),
+        "{e}"
+    );
+    let before = s.private_files().len();
+    assert_eq!(s.post("/api/reconcile", &no_receipts).status, 400);
+    assert_eq!(
+        s.private_files().len(),
+        before,
+        "a refused run leaves nothing"
+    );
+}
+
+#[test]
+fn handouts_come_as_one_zip_of_the_command_lines_workbooks() {
+    let w = Workdir::new();
+    let form = all_samples(&w);
+    cli_on_samples(
+        &w,
+        "evaluate",
+        &[
+            "--out",
+            "e.xlsx",
+            "--json",
+            "e.json",
+            "--split-by",
+            "region",
+            "--out-dir",
+            "h",
+        ],
+    );
+    let cli = w.json("e.json");
+    let mut cli_files: Vec<String> = std::fs::read_dir(w.join("h"))
+        .expect("handouts")
+        .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+        .collect();
+    cli_files.sort();
+    let s = Server::start(&[]);
+    let r = s.post("/api/handouts", &form.text("split_by", "region"));
+    assert_eq!(r.status, 200, "{}", r.text());
+    let (json, downloads) = split_downloads(r.json());
+    assert_eq!(json["split_by"], "region");
+    assert_eq!(json["as_of"], cli["as_of"]);
+    assert_eq!(json["inputs"], cli["inputs"]);
+    // One workbook per region of the sample (customers without one: 未分配).
+    let customers = cli["customers"].as_array().expect("customers");
+    let mut regions: Vec<String> = customers
+        .iter()
+        .map(|c| c["region"].as_str().unwrap_or("未分配").to_string())
+        .collect();
+    regions.sort();
+    regions.dedup();
+    let groups = json["handouts"].as_array().expect("handouts");
+    let mut named: Vec<String> = groups
+        .iter()
+        .map(|g| g["group"].as_str().expect("group").to_string())
+        .collect();
+    named.sort();
+    assert_eq!(named, regions);
+    let counted: u64 = groups.iter().filter_map(|g| g["customers"].as_u64()).sum();
+    assert_eq!(counted, customers.len() as u64);
+    let got = download(&s, &downloads["handouts"], &w, "h.zip");
+    assert_eq!(got.header("content-type"), Some("application/zip"));
+    let cd = got.header("content-disposition").expect("a name");
+    assert!(
+        cd.contains("filename=\"tierbook-handouts-region-2025-12-31.zip\""),
+        "{cd}"
+    );
+    // 客户质量等级评定表_区域_2025-12-31.zip
+    assert!(
+        cd.contains("%E8%A1%A8_%E5%8C%BA%E5%9F%9F_2025-12-31.zip"),
+        "{cd}"
+    );
+    // The zip holds the command line's files, cell for cell, named as it names them.
+    let mut zip =
+        zip::ZipArchive::new(std::fs::File::open(w.join("h.zip")).expect("zip")).expect("a zip");
+    let mut names: Vec<String> = zip
+        .file_names()
+        .map(|n| n.expect("name").into_owned())
+        .collect();
+    names.sort();
+    assert_eq!(names, cli_files);
+    let listed: Vec<&str> = groups.iter().filter_map(|g| g["file"].as_str()).collect();
+    assert_eq!(listed, zip_order(&mut zip));
+    std::fs::create_dir(w.join("served")).expect("folder");
+    let ids: Vec<&str> = customers.iter().filter_map(|c| c["id"].as_str()).collect();
+    assert_eq!(
+        ids.len(),
+        customers.len(),
+        "every sample customer has an ID"
+    );
+    let mut seen: Vec<&str> = Vec::new();
+    for name in &names {
+        let mut entry = zip.by_name(name).expect("entry");
+        let path = w.join("served").join(name);
+        let mut out = std::fs::File::create(&path).expect("create");
+        std::io::copy(&mut entry, &mut out).expect("unzip");
+        let book = read_book(&path);
+        assert_eq!(book, read_book(&w.join("h").join(name)), "{name}");
+        let sheet = crate::util::sheet(&book, "评定表");
+        let found = sheet.iter().flatten().map(crate::util::text);
+        seen.extend(found.filter_map(|t| ids.iter().find(|id| **id == t).copied()));
+    }
+    seen.sort_unstable();
+    let mut want = ids.clone();
+    want.sort_unstable();
+    assert_eq!(seen, want, "every customer in exactly one handout");
+    // The split is required and checked.
+    let bad = s.post(
+        "/api/handouts",
+        &Form::new().path("ledger", &w.join("销售台账.xlsx")),
+    );
+    assert_eq!(bad.status, 400);
+    assert!(bad.json()["error"]
+        .as_str()
+        .is_some_and(|e| e.contains("split_by")));
+    let bad = s.post(
+        "/api/handouts",
+        &Form::new()
+            .path("ledger", &w.join("销售台账.xlsx"))
+            .text("split_by", "city"),
+    );
+    assert_eq!(bad.status, 400);
+    assert!(bad.json()["error"]
+        .as_str()
+        .is_some_and(|e| e.contains("region or sales_rep")));
+}
+
+/// The entries of a zip in their order.
+fn zip_order(zip: &mut zip::ZipArchive<std::fs::File>) -> Vec<String> {
+    (0..zip.len())
+        .map(|i| {
+            zip.by_index(i)
+                .expect("entry")
+                .name()
+                .expect("name")
+                .into_owned()
+        })
+        .collect()
 }
 
 // ---------------------------------------------------------------------------

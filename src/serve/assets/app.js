@@ -5,6 +5,8 @@
 
 const KINDS = ['ledger', 'receipts', 'customers', 'previous'];
 const DOWNLOADS = ['evaluation', 'json', 'handouts', 'monthly', 'reconciliation'];
+/** The workbooks made on request from the graded files: download key → API route. */
+const JOBS = { handouts: 'handouts', monthly: 'monthly', reconciliation: 'reconcile' };
 const PAGE_ROWS = 200;
 const ISSUE_ROWS = 500;
 
@@ -17,6 +19,9 @@ const state = {
   maxUpload: Infinity,
   check: null,
   result: null,
+  /** The form the shown grades were made from, sent again for the other workbooks. */
+  graded: null,
+  splitBy: 'region',
   seconds: 0,
   sort: { key: null, desc: false },
   shown: PAGE_ROWS,
@@ -197,6 +202,7 @@ function setBusy(busy) {
   state.busy = busy;
   $('check').disabled = busy;
   $('evaluate').disabled = busy;
+  for (const b of document.querySelectorAll('#downloads button')) b.disabled = busy || b.dataset.off === 'true';
   $('progress').hidden = !busy;
 }
 
@@ -251,14 +257,14 @@ function send(path, form, size, done) {
   });
   xhr.addEventListener('load', () => {
     stopPolling();
-    state.seconds = ((performance.now() - started) / 1000).toFixed(1);
+    const seconds = ((performance.now() - started) / 1000).toFixed(1);
     let body = null;
     try {
       body = JSON.parse(xhr.responseText);
     } catch (_) {
       body = { error: xhr.responseText || xhr.statusText };
     }
-    done(xhr.status, body);
+    done(xhr.status, body, seconds);
   });
   xhr.addEventListener('error', () => {
     stopPolling();
@@ -277,7 +283,7 @@ function start(which) {
     showError(built.error);
     return;
   }
-  send('/api/' + which, built.form, built.size, (status, body) => {
+  send('/api/' + which, built.form, built.size, (status, body, seconds) => {
     setBusy(false);
     if (which === 'check' && body && body.files) {
       state.check = body;
@@ -285,6 +291,8 @@ function start(which) {
     }
     if (status === 200 && which === 'evaluate') {
       state.result = body;
+      state.seconds = seconds;
+      state.graded = { form: built.form, size: built.size, receipts: state.files.receipts.length > 0 };
       state.sort = { key: null, desc: false };
       state.shown = PAGE_ROWS;
       renderResult();
@@ -292,6 +300,61 @@ function start(which) {
     }
     if (status !== 200) showError(L().page.failed + (body && body.error ? body.error : status));
   });
+}
+
+/** Sends the graded files to the job behind download `key` and saves what it wrote. */
+function runJob(key) {
+  if (state.busy || !state.graded) return;
+  showError('');
+  const form = new FormData();
+  for (const [name, value] of state.graded.form.entries()) form.append(name, value);
+  if (key === 'handouts') form.append('split_by', state.splitBy);
+  send('/api/' + JOBS[key], form, state.graded.size, (status, body) => {
+    setBusy(false);
+    const url = status === 200 && body && body.downloads ? body.downloads[key] : null;
+    if (url) {
+      const a = el('a');
+      a.href = url;
+      a.setAttribute('download', '');
+      a.hidden = true;
+      document.body.append(a);
+      a.click();
+      a.remove();
+    } else {
+      showError(L().page.failed + (body && body.error ? body.error : status));
+    }
+  });
+}
+
+/** The buttons of the workbooks made on request, with the handouts' grouping. */
+function jobButtons(box) {
+  const t = L().page;
+  for (const key of Object.keys(JOBS)) {
+    const b = el('button', t['download_' + key], 'button');
+    b.type = 'button';
+    b.id = 'download-' + key;
+    const off = key === 'reconciliation' && !(state.graded && state.graded.receipts);
+    b.dataset.off = String(off);
+    b.disabled = off || state.busy;
+    if (off) b.title = t.needs_receipts;
+    b.addEventListener('click', () => runJob(key));
+    if (key === 'handouts') {
+      const group = el('span', null, 'split');
+      const select = el('select');
+      select.id = 'split-by';
+      select.setAttribute('aria-label', t.split_by);
+      select.append(new Option(t.split_region, 'region'), new Option(t.split_sales_rep, 'sales_rep'));
+      select.value = state.splitBy;
+      select.addEventListener('change', () => {
+        state.splitBy = select.value;
+      });
+      group.append(b, select);
+      box.append(group);
+    } else {
+      box.append(b);
+    }
+  }
+  if (!(state.graded && state.graded.receipts)) box.append(el('span', t.needs_receipts, 'hint'));
 }
 
 // ---------------------------------------------------------------------------
@@ -417,6 +480,7 @@ function renderResult() {
     a.setAttribute('download', '');
     downloads.append(a);
   });
+  jobButtons(downloads);
   const tiers = $('tiers');
   tiers.replaceChildren();
   const head = el('tr');
