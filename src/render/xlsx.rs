@@ -478,6 +478,11 @@ fn char_units(c: char) -> f64 {
         1.85
     } else if c == ' ' {
         0.5
+    } else if matches!(c, 'M' | 'W') {
+        1.5
+    } else if matches!(c, 'm' | 'w') {
+        // "Recommendation" printed as "Recommendatio|n" at 0.9.
+        1.4
     } else if c.is_ascii_uppercase() || c == '%' || c == '¥' {
         1.15
     } else if c.is_ascii_digit() {
