@@ -36,13 +36,29 @@ done
 
 # The workbooks: one line each, "name|tierbook arguments". $S is the samples
 # folder; each job runs in its own folder under $OUT, so a job may read an
-# earlier job's workbook as ../<name>/<file>. Every .xlsx a job writes is
-# printed (a command that writes one workbook per region prints them all).
+# earlier job's workbook as ../<name>/<file> (merge reads the handouts,
+# finalize the merged form, monthly the final list: with --only, render
+# the jobs they read first). Every .xlsx a job writes is printed (the
+# handouts job prints every region's workbook).
 JOBS=(
   'evaluate-zh-CN-A4|evaluate $S/销售台账.xlsx --customers $S/客户档案.xlsx --previous $S/上年等级.xlsx --lang zh-CN --paper A4 --out evaluate.xlsx'
   'evaluate-zh-CN-A3|evaluate $S/销售台账.xlsx --customers $S/客户档案.xlsx --previous $S/上年等级.xlsx --lang zh-CN --paper A3 --out evaluate.xlsx'
   'evaluate-en-A4|evaluate $S/销售台账.xlsx --customers $S/客户档案.xlsx --previous $S/上年等级.xlsx --lang en --paper A4 --out evaluate.xlsx'
   'evaluate-en-A3|evaluate $S/销售台账.xlsx --customers $S/客户档案.xlsx --previous $S/上年等级.xlsx --lang en --paper A3 --out evaluate.xlsx'
+  'receipts-zh-CN-A4|evaluate $S/销售台账.xlsx --receipts $S/回款台账.xlsx --customers $S/客户档案.xlsx --previous $S/上年等级.xlsx --lang zh-CN --paper A4 --out evaluate.xlsx'
+  'receipts-zh-CN-A3|evaluate $S/销售台账.xlsx --receipts $S/回款台账.xlsx --customers $S/客户档案.xlsx --previous $S/上年等级.xlsx --lang zh-CN --paper A3 --out evaluate.xlsx'
+  'receipts-en-A3|evaluate $S/销售台账.xlsx --receipts $S/回款台账.xlsx --customers $S/客户档案.xlsx --previous $S/上年等级.xlsx --lang en --paper A3 --out evaluate.xlsx'
+  'handouts-zh-CN-A4|evaluate $S/销售台账.xlsx --receipts $S/回款台账.xlsx --customers $S/客户档案.xlsx --previous $S/上年等级.xlsx --lang zh-CN --paper A4 --split-by region --out-dir .'
+  'handouts-en-A4|evaluate $S/销售台账.xlsx --receipts $S/回款台账.xlsx --customers $S/客户档案.xlsx --previous $S/上年等级.xlsx --lang en --paper A4 --split-by region --out-dir .'
+  'merge-zh-CN-A3|merge ../receipts-zh-CN-A3/evaluate.xlsx ../handouts-zh-CN-A4/评定表-东北.xlsx ../handouts-zh-CN-A4/评定表-华东.xlsx ../handouts-zh-CN-A4/评定表-华北.xlsx ../handouts-zh-CN-A4/评定表-华南.xlsx ../handouts-zh-CN-A4/评定表-西南.xlsx --paper A3 --out merged.xlsx'
+  'merge-en-A3|merge ../receipts-en-A3/evaluate.xlsx ../handouts-en-A4/Evaluation-东北.xlsx ../handouts-en-A4/Evaluation-华东.xlsx ../handouts-en-A4/Evaluation-华北.xlsx ../handouts-en-A4/Evaluation-华南.xlsx ../handouts-en-A4/Evaluation-西南.xlsx --paper A3 --out merged.xlsx'
+  'finalize-zh-CN-A4|finalize ../merge-zh-CN-A3/merged.xlsx --paper A4 --out final.xlsx'
+  'finalize-en-A4|finalize ../merge-en-A3/merged.xlsx --paper A4 --out final.xlsx'
+  'monthly-zh-CN-A4|monthly $S/销售台账.xlsx --receipts $S/回款台账.xlsx --customers $S/客户档案.xlsx --previous ../finalize-zh-CN-A4/final.xlsx --lang zh-CN --paper A4 --out monthly.xlsx'
+  'monthly-zh-CN-A3|monthly $S/销售台账.xlsx --receipts $S/回款台账.xlsx --customers $S/客户档案.xlsx --previous ../finalize-zh-CN-A4/final.xlsx --lang zh-CN --paper A3 --out monthly.xlsx'
+  'monthly-en-A4|monthly $S/销售台账.xlsx --receipts $S/回款台账.xlsx --customers $S/客户档案.xlsx --previous ../finalize-en-A4/final.xlsx --lang en --paper A4 --out monthly.xlsx'
+  'reconcile-zh-CN-A4|reconcile $S/销售台账.xlsx --receipts $S/回款台账.xlsx --customers $S/客户档案.xlsx --lang zh-CN --paper A4 --out reconcile.xlsx'
+  'reconcile-en-A4|reconcile $S/销售台账.xlsx --receipts $S/回款台账.xlsx --customers $S/客户档案.xlsx --lang en --paper A4 --out reconcile.xlsx'
 )
 
 # Pages shown in the README: "job|text on the page|image name" (the first
@@ -51,7 +67,12 @@ IMAGES=(
   "evaluate-zh-CN-A4|客户分级评定汇总|summary-zh-CN-A4.png"
   "evaluate-zh-CN-A3|客户质量等级评定表|evaluation-zh-CN-A3.png"
   "evaluate-en-A4|Customer Grading Summary|summary-en-A4.png"
+  "reconcile-zh-CN-A4|（KH1002）对账单|statement-zh-CN-A4.png"
+  "handouts-zh-CN-A4|客户分级评定汇总（区域：华东）|handout-zh-CN-A4.png"
+  "finalize-zh-CN-A4|客户等级最终名单|final-zh-CN-A4.png"
 )
+# A picture larger than this is printed again at a lower resolution.
+MAX_IMAGE_BYTES=300000
 
 need() {
   if ! command -v "$1" >/dev/null 2>&1; then
@@ -126,7 +147,10 @@ if [ "$IMAGES_TOO" = 1 ]; then
       pages=$(pdfinfo "$pdf" | awk '/^Pages:/ {print $2}')
       for ((p = 1; p <= pages; p++)); do
         if grep -qF "$text" <<< "$(pdftotext -f "$p" -l "$p" "$pdf" -)"; then
-          pdftoppm -png -r 80 -f "$p" -l "$p" -singlefile "$pdf" "$ROOT/docs/images/${image%.png}"
+          for r in 80 70 60 50; do
+            pdftoppm -png -r "$r" -f "$p" -l "$p" -singlefile "$pdf" "$ROOT/docs/images/${image%.png}"
+            [ "$(stat -c %s "$ROOT/docs/images/$image")" -le "$MAX_IMAGE_BYTES" ] && break
+          done
           found=1; break 2
         fi
       done

@@ -47,5 +47,7 @@ mod presentation;
 mod properties;
 #[path = "suite/reading.rs"]
 mod reading;
+#[path = "suite/render.rs"]
+mod render;
 #[path = "suite/serve.rs"]
 mod serve;

@@ -102,6 +102,8 @@ pub struct FinanceTexts {
     pub h_aging: &'static str,
     pub confirm: &'static str,
     pub confirm_sign: &'static str,
+    /// The issuing company's stamp, the clerk and the date on a statement.
+    pub issuer_sign: &'static str,
     pub empty_statements: &'static str,
     pub h_opening: &'static str,
     pub h_invoiced: &'static str,
@@ -198,6 +200,7 @@ pub const ZH_CN: FinanceTexts = FinanceTexts {
     confirm:
         "以上为截至 {as_of} 的往来明细，请核对。如无误请签字盖章后回传；如有不符，请注明差异。",
     confirm_sign: "客户确认（盖章）：________________    日期：____________",
+    issuer_sign: "本公司（盖章）：________________    经办人：__________    日期：____________",
     empty_statements: "没有需要对账的客户。",
     h_opening: "期初余额",
     h_invoiced: "本期应收",
@@ -293,6 +296,7 @@ pub const ZH_TW: FinanceTexts = FinanceTexts {
     confirm:
         "以上為截至 {as_of} 的往來明細，請核對。如無誤請簽字蓋章後回傳；如有不符，請註明差異。",
     confirm_sign: "客戶確認（蓋章）：________________    日期：____________",
+    issuer_sign: "本公司（蓋章）：________________    經辦人：__________    日期：____________",
     empty_statements: "沒有需要對賬的客戶。",
     h_opening: "期初餘額",
     h_invoiced: "本期應收",
@@ -387,6 +391,7 @@ pub const EN: FinanceTexts = FinanceTexts {
     h_aging: "Aging",
     confirm: "This is your account with us as of {as_of}. Please check it, sign and return it; note any difference.",
     confirm_sign: "Confirmed by the customer (stamp): ________________    Date: ____________",
+    issuer_sign: "Issued by (company stamp): ________________    Clerk: __________    Date: ____________",
     empty_statements: "No customer has anything to reconcile.",
     h_opening: "Opening",
     h_invoiced: "Invoiced",

@@ -44,6 +44,37 @@ pub fn fit_scale(content_pt: f64, printable_pt: f64) -> f64 {
     ((printable_pt / content_pt * 100.0).floor() / 100.0).max(MIN_SCALE)
 }
 
+/// The smallest scale a sheet of forced pages (statements) is shrunk to so
+/// that each forced page prints on one sheet of paper; a longer one flows.
+pub const MIN_SHRINK: f64 = 0.70;
+
+/// The scale below the one fitting the sheet to a page wide (`fit`) at
+/// which the tallest run of rows between two `forced` breaks fits on one
+/// page `printable_h` tall, when that is at least [`MIN_SHRINK`]; `None`
+/// when every run fits already or none can at a readable size.
+pub fn shrink_to_forced_pages(
+    heights: &[f64],
+    forced: &[u32],
+    fit: f64,
+    printable_h: f64,
+) -> Option<f64> {
+    if forced.is_empty() {
+        return None;
+    }
+    let mut tallest: f64 = 0.0;
+    let mut start = 0usize;
+    for end in forced.iter().map(|&f| f as usize).chain([heights.len()]) {
+        let end = end.clamp(start, heights.len());
+        tallest = tallest.max(heights[start..end].iter().sum());
+        start = end;
+    }
+    if tallest * fit <= printable_h * SLACK {
+        return None;
+    }
+    let scale = (printable_h * SLACK / tallest * 100.0).floor() / 100.0;
+    (scale >= MIN_SHRINK).then_some(scale)
+}
+
 /// Rows `first..=keep_last` that must print on one page: a block, or the
 /// head of a table longer than a page (its heading, header and first rows).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -126,6 +157,23 @@ mod tests {
         // 800 / 1700 = 0.4705… → 47 %.
         assert_eq!(fit_scale(1700.0, 800.0), 0.47);
         assert_eq!(fit_scale(100_000.0, 800.0), MIN_SCALE);
+    }
+
+    #[test]
+    fn forced_pages_shrink_to_fit_a_page_but_not_below_the_floor() {
+        // Two statements of 5 and 8 rows of 10 pt on 72.75 pt pages at 100 %.
+        let heights = [10.0; 13];
+        // 80 pt tallest: 72.75 × 0.97 / 80 = 0.882… → 88 %.
+        assert_eq!(
+            shrink_to_forced_pages(&heights, &[5], 1.0, 72.75),
+            Some(0.88)
+        );
+        // Already fitting: nothing to shrink.
+        assert_eq!(shrink_to_forced_pages(&heights, &[5], 1.0, 100.0), None);
+        // A page a third the height would need 29 %: it flows instead.
+        assert_eq!(shrink_to_forced_pages(&heights, &[5], 1.0, 24.0), None);
+        // No forced breaks: the sheet is no run of pages.
+        assert_eq!(shrink_to_forced_pages(&heights, &[], 1.0, 50.0), None);
     }
 
     #[test]

@@ -24,7 +24,9 @@ use super::style::{
     self, col_formats, Styles, CELL_PAD_PT, DIGIT_PX, HEADING_PT, LINE_PT, ROW_PT, SIGNATURE_PT,
     TITLE_PT,
 };
-use crate::report::model::{Block, Book, Chart, ColKind, Column, Paper, Sheet, Table, Value};
+use crate::report::model::{
+    Block, Book, Chart, ColKind, Column, PageSetup, Paper, Sheet, Table, Value,
+};
 use crate::text::display_width;
 
 const MIN_WIDTH: f64 = 6.0;
@@ -500,6 +502,11 @@ fn char_units(c: char) -> f64 {
         1.85
     } else if c == ' ' {
         0.5
+    } else if matches!(c, 'M' | 'W') {
+        1.5
+    } else if matches!(c, 'm' | 'w') {
+        // "Recommendation" printed as "Recommendatio|n" at 0.9.
+        1.4
     } else if c.is_ascii_uppercase() || c == '%' || c == '¥' {
         1.15
     } else if c.is_ascii_digit() {
@@ -934,7 +941,14 @@ impl<'a> SheetWriter<'a> {
 
         let mut main_header = None;
         let mut measures = measures.iter();
+        // A run of blocks kept on one page: its first row, the blocks still
+        // to come, where its keep goes among the others (before theirs).
+        let mut group: Option<(u32, usize, usize)> = None;
         for block in &sheet.blocks {
+            if let Block::KeepNext(n) = block {
+                group = Some((self.row, *n, self.keeps.len()));
+                continue;
+            }
             match block {
                 Block::Heading(h) => {
                     self.block_start.get_or_insert(self.row);
@@ -967,17 +981,28 @@ impl<'a> SheetWriter<'a> {
                 Block::Charts(cs) => self.charts(cs)?,
                 Block::ChartData(t) => self.chart_data(t)?,
                 Block::PageBreak => self.breaks.push(self.row),
+                Block::KeepNext(_) => {}
+            }
+            if let Some((start, left, at)) = group {
+                group = (left > 1).then_some((start, left - 1, at));
+                if left <= 1 {
+                    self.keep_group(start, at);
+                }
             }
         }
 
         if let Some(labels) = &sheet.page.signature {
             self.signature(labels)?;
         }
-        self.page_setup(sheet)?;
+        let heights: Vec<f64> = (0..self.row).map(|r| self.height(r)).collect();
+        let shrink = self.shrink(&sheet.page, &heights);
+        if let Some(scale) = shrink {
+            self.page_pt = page::printable(sheet.page.paper, sheet.page.landscape).1 / scale;
+        }
+        self.page_setup(sheet, shrink)?;
         let repeat = main_header
             .filter(|_| sheet.page.repeat_header)
             .map(|r| (r, self.height(r)));
-        let heights: Vec<f64> = (0..self.row).map(|r| self.height(r)).collect();
         let mut breaks =
             page::page_breaks(&heights, &self.keeps, &self.breaks, self.page_pt, repeat);
         // Excel keeps at most 1,023 manual page breaks.
@@ -1023,6 +1048,31 @@ impl<'a> SheetWriter<'a> {
             first: start,
             keep_last,
         });
+    }
+
+    /// Keeps the rows from `start` to the cursor on one page when they fit
+    /// on one; its keep goes at `at`, before those of the blocks inside it.
+    fn keep_group(&mut self, start: u32, at: usize) {
+        let Some(last) = self.row.checked_sub(1).filter(|&l| l >= start) else {
+            return;
+        };
+        let whole: f64 = (start..=last).map(|r| self.height(r)).sum();
+        if whole <= self.page_pt {
+            let keep = Keep {
+                first: start,
+                keep_last: last,
+            };
+            self.keeps.insert(at.min(self.keeps.len()), keep);
+        }
+    }
+
+    /// The scale at which each page the report starts (a statement) prints
+    /// on one sheet of paper, when it is below the one fitting the columns.
+    fn shrink(&self, page: &PageSetup, heights: &[f64]) -> Option<f64> {
+        let (w, h) = page::printable(page.paper, page.landscape);
+        let content: f64 = self.widths.iter().map(|c| f64::from(width_px(*c))).sum();
+        let fit = page::fit_scale(content * page::PT_PER_PX, w);
+        page::shrink_to_forced_pages(heights, &self.breaks, fit, h)
     }
 
     /// Total width in characters of the first `span` columns.
@@ -1553,14 +1603,18 @@ impl<'a> SheetWriter<'a> {
         Ok(())
     }
 
-    fn page_setup(&mut self, sheet: &Sheet) -> Result<(), XlsxError> {
+    fn page_setup(&mut self, sheet: &Sheet, shrink: Option<f64>) -> Result<(), XlsxError> {
         let page = &sheet.page;
         let ws = &mut *self.ws;
         ws.set_paper_size(paper_code(page.paper));
         if page.landscape {
             ws.set_landscape();
         }
-        ws.set_print_fit_to_pages(1, 0);
+        match shrink {
+            // Whole percents, rounded down as the page breaks assumed.
+            Some(scale) => ws.set_print_scale((scale * 100.0) as u16),
+            None => ws.set_print_fit_to_pages(1, 0),
+        };
         let (side, end, header) = (page::MARGIN_SIDE_IN, page::MARGIN_END_IN, page::HEADER_IN);
         ws.set_margins(side, side, end, end, header, header);
         ws.set_print_center_horizontally(true);

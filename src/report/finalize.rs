@@ -264,7 +264,11 @@ impl FinalReport<'_> {
             .collect();
         let table = Table::new("final_grades", columns, rows).main(true);
         let frame = self.frame();
-        let page = frame.page(m.title_final, 3, true);
+        // Eleven narrow columns: portrait holds twice the rows of landscape.
+        let page = PageSetup {
+            landscape: false,
+            ..frame.page(m.title_final, 3, true)
+        };
         frame.sheet(
             m.sheet_final,
             m.title_final,

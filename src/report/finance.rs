@@ -160,8 +160,8 @@ impl Evaluation<'_> {
             Column::new("overdue", t.h_overdue, ColKind::Money),
             Column::new("max_days_overdue", t.h_max_overdue, ColKind::Integer),
             Column::new("on_time_ratio", t.h_on_time, ColKind::Percent),
-            Column::new("avg_days_to_pay", f.h_avg_days, ColKind::Number),
-            Column::new("dso", f.h_dso, ColKind::Number),
+            Column::new("avg_days_to_pay", f.h_avg_days, ColKind::Score),
+            Column::new("dso", f.h_dso, ColKind::Score),
             Column::new("credit_reasons", f.h_credit_reasons, ColKind::LongText).max_width(48.0),
         ]);
         let rows_at = self.rows_where(|_, _| true);
@@ -249,7 +249,7 @@ impl Evaluation<'_> {
         vec![
             Column::new("receipts", f.h_receipts, ColKind::Money),
             Column::new("collection_rate", t.h_collection, ColKind::Percent),
-            Column::new("avg_days_to_pay", f.h_avg_days, ColKind::Number),
+            Column::new("avg_days_to_pay", f.h_avg_days, ColKind::Score),
             Column::new("overdue", t.h_overdue, ColKind::Money),
             Column::new("max_days_overdue", t.h_max_overdue, ColKind::Integer),
         ]

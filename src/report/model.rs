@@ -131,6 +131,9 @@ pub enum Block {
     Gap,
     /// What follows starts a new printed page (a customer's statement).
     PageBreak,
+    /// The next this many blocks print on one page when they fit on one
+    /// (a statement's closing balance, aging and confirmation line).
+    KeepNext(usize),
 }
 
 /// A table: header row, body rows, optional total row.

@@ -314,6 +314,9 @@ impl Reconciliation<'_> {
             Block::Text(vec![period]),
             Block::Table(lines),
             Block::Gap,
+            // The closing balance, the aging and the lines to sign print
+            // together, after the last statement line.
+            Block::KeepNext(6),
             Block::Table(summary),
             Block::Gap,
             Block::Heading(f.h_aging.to_string()),
@@ -321,6 +324,8 @@ impl Reconciliation<'_> {
             Block::Gap,
             Block::Text(vec![
                 fill(f.confirm, &[("as_of", &as_of)]),
+                String::new(),
+                f.issuer_sign.to_string(),
                 String::new(),
                 f.confirm_sign.to_string(),
             ]),

@@ -181,7 +181,7 @@ const SIMPLIFIED_TO_TRADITIONAL: &str =
     进進 筛篩 击擊 终終 带帶 启啟 \
     线線 门門 槛檻 从從 \
     导導 属屬 录錄 统統 记記 这這 连連 隐隱 \
-    传傳 减減 异異 来來 盖蓋 笔筆 签簽 红紅 认認 货貨 预預 龄齡";
+    传傳 减減 异異 来來 盖蓋 笔筆 签簽 红紅 认認 货貨 预預 龄齡 办辦";
 
 /// Characters of the zh-CN label tables written the same in both scripts.
 /// 准 台 周 注 只 制 stand for other characters in some Traditional words
@@ -195,7 +195,7 @@ const BOTH_SCRIPTS: &str = "一上不且中享他件但作依保信值入全公�
     先再下地言把拖移除每都四心普通留改所限秒能接它停址了以含必跟看排端 \
     累帕托曲 \
     了些例像如尾常引性所末束段母每照留而能藏被跨零\
-    以份出初匹如往待意摘末此票章要退遇";
+    以份出初匹如往待意摘末此票章要退遇司人";
 
 fn is_cjk(c: char) -> bool {
     matches!(c, '\u{3400}'..='\u{9fff}' | '\u{f900}'..='\u{faff}' | '\u{20000}'..='\u{2ffff}')
