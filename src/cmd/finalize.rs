@@ -7,8 +7,11 @@ use std::path::PathBuf;
 use anyhow::Result;
 use clap::Args;
 
-use super::merge::{read_all, BackArgs};
+use super::merge::{fill_counts, read_all, BackArgs};
 use super::output::{xlsx_path, Body, Outputs};
+use crate::labels::cli::cli;
+use crate::labels::fill;
+use crate::labels::meeting::meeting;
 use crate::report::finalize::{finalize, Source};
 
 #[derive(Debug, Clone, Args)]
@@ -38,16 +41,19 @@ pub fn run(args: FinalizeArgs) -> Result<()> {
     if !args.back.quiet {
         let count = |s: Source| done.grades.iter().filter(|g| g.source == s).count();
         let flagged = done.grades.iter().filter(|g| g.no_reason()).count();
-        eprintln!(
-            "{} customers: {} by meeting decision, {} by proposal, {} as computed; {} changed without a reason given; {} conflicts",
-            done.grades.len(),
-            count(Source::Decision),
-            count(Source::Proposal),
-            count(Source::Computed),
-            flagged,
-            done.conflicts.len()
-        );
-        eprintln!("wrote {}", args.out.display());
+        // In the language the evaluation workbook was made in.
+        let lang = evaluation.stamp.lang;
+        let counts = [
+            ("customers", done.grades.len().to_string()),
+            ("decision", count(Source::Decision).to_string()),
+            ("proposal", count(Source::Proposal).to_string()),
+            ("computed", count(Source::Computed).to_string()),
+            ("flagged", flagged.to_string()),
+            ("conflicts", done.conflicts.len().to_string()),
+        ];
+        eprintln!("{}", fill_counts(meeting(lang).cli_finalize, &counts));
+        let out = args.out.display().to_string();
+        eprintln!("{}", fill(cli(lang).wrote, &[("path", &out)]));
     }
     Ok(())
 }

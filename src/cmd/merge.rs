@@ -9,6 +9,9 @@ use anyhow::Result;
 use clap::Args;
 
 use super::output::{xlsx_path, Body, Outputs};
+use crate::labels::cli::cli;
+use crate::labels::fill;
+use crate::labels::meeting::meeting;
 use crate::read::evaluation_back::{read_returned, Returned};
 use crate::read::Limits;
 use crate::report::merge::merge;
@@ -65,6 +68,12 @@ impl BackArgs {
     }
 }
 
+/// `template` filled with counts named like its placeholders.
+pub fn fill_counts(template: &str, counts: &[(&str, String)]) -> String {
+    let args: Vec<(&str, &str)> = counts.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    fill(template, &args)
+}
+
 /// Reads every workbook given, in order.
 ///
 /// # Errors
@@ -92,13 +101,16 @@ pub fn run(args: MergeArgs) -> Result<()> {
     let write = |f: &mut std::fs::File| crate::render::xlsx::write_xlsx(&merged.book, f);
     outs.write_all(&[(out.as_path(), Body::File(&write))])?;
     if !args.back.quiet {
-        eprintln!(
-            "merged {} handouts: {} customers with a proposal, {} conflicts (see the Data Issues sheet)",
-            read.len(),
-            merged.proposals,
-            merged.conflicts.len()
-        );
-        eprintln!("wrote {}", args.out.display());
+        // In the language the evaluation workbook was made in.
+        let lang = evaluation.stamp.lang;
+        let counts = [
+            ("handouts", read.len().to_string()),
+            ("proposals", merged.proposals.to_string()),
+            ("conflicts", merged.conflicts.len().to_string()),
+        ];
+        eprintln!("{}", fill_counts(meeting(lang).cli_merge, &counts));
+        let out = args.out.display().to_string();
+        eprintln!("{}", fill(cli(lang).wrote, &[("path", &out)]));
     }
     Ok(())
 }

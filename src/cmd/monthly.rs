@@ -7,8 +7,12 @@ use std::path::{Path, PathBuf};
 use anyhow::Result;
 use clap::Args;
 
+use super::merge::fill_counts;
 use super::output::{xlsx_path, Body, Outputs};
 use super::{ReadArgs, RunArgs};
+use crate::labels::cli::cli;
+use crate::labels::fill;
+use crate::labels::meeting::meeting;
 use crate::pipeline::{evaluate, Inputs};
 use crate::render::monthly_json::MonthlyJson;
 use crate::report::evaluation::Evaluation;
@@ -67,17 +71,19 @@ pub fn run(args: MonthlyArgs) -> Result<()> {
     outs.write_all(&files)?;
     if !args.run.quiet {
         let overdue = monthly.due.iter().filter(|d| d.overdue).count();
-        eprintln!(
-            "as of {}: {} new clients, {} formal evaluations due by the end of next month, {} past due, {} top-tier alerts, {} grade changes",
-            done.gathered.model.period.as_of,
-            monthly.new_clients.len(),
-            monthly.due.len() - overdue,
-            overdue,
-            monthly.alerts.len(),
-            monthly.changes.len()
-        );
+        let lang = settings.lang;
+        let counts = [
+            ("as_of", done.gathered.model.period.as_of.to_string()),
+            ("new", monthly.new_clients.len().to_string()),
+            ("due", (monthly.due.len() - overdue).to_string()),
+            ("past", overdue.to_string()),
+            ("alerts", monthly.alerts.len().to_string()),
+            ("changes", monthly.changes.len().to_string()),
+        ];
+        eprintln!("{}", fill_counts(meeting(lang).cli_monthly, &counts));
         for p in std::iter::once(&args.out).chain(args.run.json.iter()) {
-            eprintln!("wrote {}", p.display());
+            let path = p.display().to_string();
+            eprintln!("{}", fill(cli(lang).wrote, &[("path", &path)]));
         }
     }
     Ok(())

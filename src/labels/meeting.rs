@@ -96,6 +96,14 @@ pub struct Meeting {
     pub aging_bucket: &'static str,
     /// The last bucket: more than `{lo}` days past due.
     pub aging_over: &'static str,
+    // What the commands print
+    /// `merge`: `{handouts}`, `{proposals}`, `{conflicts}`.
+    pub cli_merge: &'static str,
+    /// `finalize`: `{customers}`, `{decision}`, `{proposal}`, `{computed}`,
+    /// `{flagged}`, `{conflicts}`.
+    pub cli_finalize: &'static str,
+    /// `monthly`: `{as_of}`, `{new}`, `{due}`, `{past}`, `{alerts}`, `{changes}`.
+    pub cli_monthly: &'static str,
 }
 
 pub const ZH_CN: Meeting = Meeting {
@@ -168,6 +176,9 @@ pub const ZH_CN: Meeting = Meeting {
     h_not_due: "未到期",
     aging_bucket: "逾期{lo}–{hi}天",
     aging_over: "逾期{lo}天以上",
+    cli_merge: "已合并 {handouts} 份分发表：{proposals} 个客户有建议等级，{conflicts} 处冲突（见数据问题表）",
+    cli_finalize: "{customers} 个客户：按会议决定 {decision} 个，按建议等级 {proposal} 个，按计算结果 {computed} 个；{flagged} 个变动未注明理由；{conflicts} 处冲突",
+    cli_monthly: "截至 {as_of}：新客户 {new} 个，下月底前到期的正式评定 {due} 个，已逾期 {past} 个，预警 {alerts} 个，等级变化 {changes} 个",
 };
 
 pub const ZH_TW: Meeting = Meeting {
@@ -240,6 +251,9 @@ pub const ZH_TW: Meeting = Meeting {
     h_not_due: "未到期",
     aging_bucket: "逾期{lo}–{hi}天",
     aging_over: "逾期{lo}天以上",
+    cli_merge: "已合併 {handouts} 份分發表：{proposals} 個客戶有建議等級，{conflicts} 處衝突（見資料問題表）",
+    cli_finalize: "{customers} 個客戶：按會議決定 {decision} 個，按建議等級 {proposal} 個，按計算結果 {computed} 個；{flagged} 個變動未註明理由；{conflicts} 處衝突",
+    cli_monthly: "截至 {as_of}：新客戶 {new} 個，下月底前到期的正式評定 {due} 個，已逾期 {past} 個，預警 {alerts} 個，等級變化 {changes} 個",
 };
 
 pub const EN: Meeting = Meeting {
@@ -312,6 +326,9 @@ pub const EN: Meeting = Meeting {
     h_not_due: "Not yet due",
     aging_bucket: "{lo}–{hi} days overdue",
     aging_over: "over {lo} days overdue",
+    cli_merge: "merged {handouts} handouts: {proposals} customers with a proposal, {conflicts} conflicts (see the Data Issues sheet)",
+    cli_finalize: "{customers} customers: {decision} by meeting decision, {proposal} by proposal, {computed} as computed; {flagged} changed without a reason given; {conflicts} conflicts",
+    cli_monthly: "as of {as_of}: {new} new clients, {due} formal evaluations due by the end of next month, {past} past due, {alerts} top-tier alerts, {changes} grade changes",
 };
 
 /// The meeting texts of a language.

@@ -61,9 +61,9 @@ fn interrupted_while_writing(signal: &str, code: i32) {
         "in",
         "-q",
     ]);
-    std::fs::create_dir(w.join("out")).expect("output folder");
-    let mut child = Command::new(env!("CARGO_BIN_EXE_tierbook"))
-        .args([
+    let result = interrupt_when(
+        &w,
+        &[
             "evaluate",
             "in/销售台账.xlsx",
             "--out",
@@ -71,30 +71,10 @@ fn interrupted_while_writing(signal: &str, code: i32) {
             "--json",
             "out/评定表.json",
             "-q",
-        ])
-        .current_dir(w.path())
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("start tierbook");
-    let out = w.join("out");
-    let start = Instant::now();
-    while staged(&out) == 0 {
-        if let Some(status) = child.try_wait().expect("poll tierbook") {
-            panic!("the run ended ({status}) before its output was staged: make the ledger bigger");
-        }
-        assert!(
-            start.elapsed() < Duration::from_secs(60),
-            "no output staged"
-        );
-        std::thread::sleep(Duration::from_millis(2));
-    }
-    let sent = Command::new("kill")
-        .args([format!("-{signal}"), child.id().to_string()])
-        .status()
-        .expect("run kill");
-    assert!(sent.success(), "kill -{signal}");
-    let result = child.wait_with_output().expect("wait for tierbook");
+        ],
+        |out| staged(out) > 0,
+        signal,
+    );
     let stderr = String::from_utf8_lossy(&result.stderr);
     assert_eq!(
         result.status.code(),
@@ -105,12 +85,58 @@ fn interrupted_while_writing(signal: &str, code: i32) {
         stderr.contains(&format!("interrupted by SIG{signal}")),
         "{stderr}"
     );
-    let left: Vec<_> = std::fs::read_dir(&out)
+    assert_eq!(
+        left_in(&w.join("out")),
+        Vec::<String>::new(),
+        "after SIG{signal}"
+    );
+}
+
+/// Runs tierbook with `args` in `w` (outputs going to its `out/` folder),
+/// sends `signal` as soon as `ready` holds for that folder, and returns how
+/// the run ended.
+#[cfg(unix)]
+fn interrupt_when(
+    w: &Workdir,
+    args: &[&str],
+    ready: impl Fn(&Path) -> bool,
+    signal: &str,
+) -> std::process::Output {
+    std::fs::create_dir(w.join("out")).expect("output folder");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_tierbook"))
+        .args(args)
+        .current_dir(w.path())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("start tierbook");
+    let out = w.join("out");
+    let start = Instant::now();
+    while !ready(&out) {
+        if let Some(status) = child.try_wait().expect("poll tierbook") {
+            panic!("the run ended ({status}) before it was ready to interrupt: make it longer");
+        }
+        assert!(
+            start.elapsed() < Duration::from_secs(60),
+            "never ready to interrupt"
+        );
+        std::thread::sleep(Duration::from_millis(2));
+    }
+    let sent = Command::new("kill")
+        .args([format!("-{signal}"), child.id().to_string()])
+        .status()
+        .expect("run kill");
+    assert!(sent.success(), "kill -{signal}");
+    child.wait_with_output().expect("wait for tierbook")
+}
+
+/// The names of what a folder holds.
+fn left_in(dir: &Path) -> Vec<String> {
+    std::fs::read_dir(dir)
         .expect("output folder")
         .filter_map(|e| e.ok())
-        .map(|e| e.file_name())
-        .collect();
-    assert!(left.is_empty(), "left behind after SIG{signal}: {left:?}");
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .collect()
 }
 
 #[cfg(unix)]
@@ -135,37 +161,16 @@ fn sighup_while_writing_leaves_nothing() {
 #[test]
 fn an_interrupted_sample_leaves_no_staging_folder() {
     let w = Workdir::new();
-    std::fs::create_dir(w.join("out")).expect("output folder");
-    let mut child = Command::new(env!("CARGO_BIN_EXE_tierbook"))
-        .args(["sample", "--rows", "400000", "--out-dir", "out", "-q"])
-        .current_dir(w.path())
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("start tierbook");
-    let out = w.join("out");
-    let start = Instant::now();
-    while std::fs::read_dir(&out).expect("output folder").count() == 0 {
-        if let Some(status) = child.try_wait().expect("poll tierbook") {
-            panic!("the run ended ({status}) before its staging folder appeared");
-        }
-        assert!(
-            start.elapsed() < Duration::from_secs(60),
-            "no staging folder"
-        );
-        std::thread::sleep(Duration::from_millis(2));
-    }
-    let sent = Command::new("kill")
-        .args(["-INT".to_string(), child.id().to_string()])
-        .status()
-        .expect("run kill");
-    assert!(sent.success(), "kill -INT");
-    let result = child.wait_with_output().expect("wait for tierbook");
+    let result = interrupt_when(
+        &w,
+        &["sample", "--rows", "400000", "--out-dir", "out", "-q"],
+        |out| !left_in(out).is_empty(),
+        "INT",
+    );
     assert_eq!(result.status.code(), Some(130));
-    let left: Vec<_> = std::fs::read_dir(&out)
-        .expect("output folder")
-        .filter_map(|e| e.ok())
-        .map(|e| e.file_name())
-        .collect();
-    assert!(left.is_empty(), "left behind after SIGINT: {left:?}");
+    assert_eq!(
+        left_in(&w.join("out")),
+        Vec::<String>::new(),
+        "after SIGINT"
+    );
 }
