@@ -188,8 +188,5 @@ fn print_summary(ev: &Evaluation, written: &[&Path]) {
         ];
         eprintln!("  {}", fill(c.summary_issues, &args));
     }
-    for path in written {
-        let path = path.display().to_string();
-        eprintln!("{}", fill(c.wrote, &[("path", &path)]));
-    }
+    super::output::print_written(ev.lang, written.iter().copied());
 }

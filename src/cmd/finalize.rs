@@ -7,10 +7,9 @@ use std::path::PathBuf;
 use anyhow::Result;
 use clap::Args;
 
-use super::merge::{fill_counts, read_all, BackArgs};
+use super::merge::{read_all, BackArgs};
 use super::output::{xlsx_path, Body, Outputs};
-use crate::labels::cli::cli;
-use crate::labels::fill;
+use crate::labels::fill_owned;
 use crate::labels::meeting::meeting;
 use crate::report::finalize::{finalize, Source};
 
@@ -51,9 +50,8 @@ pub fn run(args: FinalizeArgs) -> Result<()> {
             ("flagged", flagged.to_string()),
             ("conflicts", done.conflicts.len().to_string()),
         ];
-        eprintln!("{}", fill_counts(meeting(lang).cli_finalize, &counts));
-        let out = args.out.display().to_string();
-        eprintln!("{}", fill(cli(lang).wrote, &[("path", &out)]));
+        eprintln!("{}", fill_owned(meeting(lang).cli_finalize, &counts));
+        super::output::print_written(lang, [args.out.as_path()]);
     }
     Ok(())
 }

@@ -9,8 +9,7 @@ use anyhow::Result;
 use clap::Args;
 
 use super::output::{xlsx_path, Body, Outputs};
-use crate::labels::cli::cli;
-use crate::labels::fill;
+use crate::labels::fill_owned;
 use crate::labels::meeting::meeting;
 use crate::read::evaluation_back::{read_returned, Returned};
 use crate::read::Limits;
@@ -68,12 +67,6 @@ impl BackArgs {
     }
 }
 
-/// `template` filled with counts named like its placeholders.
-pub fn fill_counts(template: &str, counts: &[(&str, String)]) -> String {
-    let args: Vec<(&str, &str)> = counts.iter().map(|(k, v)| (*k, v.as_str())).collect();
-    fill(template, &args)
-}
-
 /// Reads every workbook given, in order.
 ///
 /// # Errors
@@ -108,9 +101,8 @@ pub fn run(args: MergeArgs) -> Result<()> {
             ("proposals", merged.proposals.to_string()),
             ("conflicts", merged.conflicts.len().to_string()),
         ];
-        eprintln!("{}", fill_counts(meeting(lang).cli_merge, &counts));
-        let out = args.out.display().to_string();
-        eprintln!("{}", fill(cli(lang).wrote, &[("path", &out)]));
+        eprintln!("{}", fill_owned(meeting(lang).cli_merge, &counts));
+        super::output::print_written(lang, [args.out.as_path()]);
     }
     Ok(())
 }

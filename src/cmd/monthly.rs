@@ -7,11 +7,9 @@ use std::path::{Path, PathBuf};
 use anyhow::Result;
 use clap::Args;
 
-use super::merge::fill_counts;
 use super::output::{xlsx_path, Body, Outputs};
 use super::{ReadArgs, RunArgs};
-use crate::labels::cli::cli;
-use crate::labels::fill;
+use crate::labels::fill_owned;
 use crate::labels::meeting::meeting;
 use crate::pipeline::{evaluate, Inputs};
 use crate::render::monthly_json::MonthlyJson;
@@ -80,11 +78,9 @@ pub fn run(args: MonthlyArgs) -> Result<()> {
             ("alerts", monthly.alerts.len().to_string()),
             ("changes", monthly.changes.len().to_string()),
         ];
-        eprintln!("{}", fill_counts(meeting(lang).cli_monthly, &counts));
-        for p in std::iter::once(&args.out).chain(args.run.json.iter()) {
-            let path = p.display().to_string();
-            eprintln!("{}", fill(cli(lang).wrote, &[("path", &path)]));
-        }
+        eprintln!("{}", fill_owned(meeting(lang).cli_monthly, &counts));
+        let written = std::iter::once(&args.out).chain(args.run.json.iter());
+        super::output::print_written(lang, written.map(PathBuf::as_path));
     }
     Ok(())
 }

@@ -98,6 +98,15 @@ fn already_exists(path: &Path) -> anyhow::Error {
     )
 }
 
+/// Says, in `lang`, that each of `paths` was written.
+pub fn print_written<'p>(lang: crate::labels::Lang, paths: impl IntoIterator<Item = &'p Path>) {
+    let wrote = crate::labels::cli::cli(lang).wrote;
+    for path in paths {
+        let path = path.display().to_string();
+        eprintln!("{}", crate::labels::fill(wrote, &[("path", &path)]));
+    }
+}
+
 /// `--out` of a command that writes a workbook: a path whose name ends in
 /// `.xlsx` (any letter case), for clap (which names the flag and exits 2).
 ///

@@ -10,8 +10,7 @@ use clap::Args;
 use super::evaluate::Timer;
 use super::output::{xlsx_path, Body, Outputs, Staged};
 use super::{ReadArgs, RunArgs};
-use crate::labels::cli::cli;
-use crate::labels::fill;
+use crate::labels::fill_owned;
 use crate::labels::finance::finance;
 use crate::pipeline::{gather, Inputs};
 use crate::report::reconcile::Reconciliation;
@@ -97,11 +96,6 @@ fn print_summary(rec: &Reconciliation, out: &Path, json: Option<&Path>) {
         ("unmatched", rec.finance.unmatched.len().to_string()),
         ("as_of", rec.model.period.as_of.to_string()),
     ];
-    let args: Vec<(&str, &str)> = args.iter().map(|(k, v)| (*k, v.as_str())).collect();
-    eprintln!("{}", fill(finance(rec.lang).cli_reconcile, &args));
-    let c = cli(rec.lang);
-    for path in std::iter::once(out).chain(json) {
-        let path = path.display().to_string();
-        eprintln!("{}", fill(c.wrote, &[("path", &path)]));
-    }
+    eprintln!("{}", fill_owned(finance(rec.lang).cli_reconcile, &args));
+    super::output::print_written(rec.lang, std::iter::once(out).chain(json));
 }

@@ -82,6 +82,12 @@ pub fn fill(template: &str, args: &[(&str, &str)]) -> String {
     out
 }
 
+/// [`fill`] with values that are owned texts (counts, dates).
+pub fn fill_owned(template: &str, args: &[(&str, String)]) -> String {
+    let args: Vec<(&str, &str)> = args.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    fill(template, &args)
+}
+
 /// Every text of a label table (a struct of texts), in field order: the
 /// string leaves of its serialised form.
 pub fn table_texts(table: &impl Serialize) -> Vec<String> {

@@ -354,7 +354,8 @@ const EXACT_POW10: [f64; 23] = [
 /// A decimal as the nearest f64, the value its text parses to, if finite.
 /// When its digits (below 2^53) and its power of ten are both exact f64s,
 /// one division is correctly rounded, so the text is not built (every
-/// money cell); else `buf` holds the text while it is parsed.
+/// money cell); else `buf` holds the text while it is parsed, and still
+/// holds it when `None` is returned.
 fn decimal_f64(d: Decimal, buf: &mut String) -> Option<f64> {
     use std::fmt::Write;
     let digits = d.mantissa().unsigned_abs();
@@ -1378,9 +1379,10 @@ impl<'a> SheetWriter<'a> {
                 Some(x) => {
                     self.ws.write_number_with_format(row, cn, x, format)?;
                 }
+                // `buf` holds the text that did not parse.
                 None => {
                     self.ws
-                        .write_string_with_format(row, cn, d.to_string(), format)?;
+                        .write_string_with_format(row, cn, buf.as_str(), format)?;
                 }
             },
             Value::Int(i) => {
