@@ -27,7 +27,7 @@ use crate::grade::{grade_all, CustomerGrade};
 use crate::labels::Lang;
 use crate::model::finance::{Finance, FinanceInputs};
 use crate::model::{build, Model, ModelError, ModelInputs, ModelOptions, Period};
-use crate::progress::{Progress, Silent};
+use crate::progress::{Deferred, Progress, Silent};
 use crate::read::master::{MasterRecord, MasterRows};
 use crate::read::previous::{PreviousRecord, PreviousRows};
 use crate::read::receipts::ReceiptRows;
@@ -194,23 +194,68 @@ fn read_tables(inputs: &Inputs, settings: &Settings) -> Result<Tables, ReadError
 }
 
 /// Reads the receipts ledgers through the same machinery as the sales
-/// ledgers; their strings join the run's table.
+/// ledgers. Their strings join the run's table afterwards
+/// ([`absorb_receipts`]), so they can be read while the ledgers are.
 fn read_receipts(
     inputs: &Inputs,
     settings: &Settings,
-    strings: &mut crate::read::intern::Interner,
+    progress: Arc<dyn Progress>,
 ) -> Result<FilesRead<ReceiptRows>, ReadError> {
-    let opts = settings.read_options(&[]);
+    let opts = ReadOptions {
+        progress: Some(progress),
+        ..settings.read_options(&[])
+    };
     let matcher = settings.matcher(InputKind::Receipts);
     let how = KindReader {
         matcher: &matcher,
         make: ReceiptRows::new,
         sheets: &[],
     };
-    read_files(&inputs.receipts, &how, &opts, &mut |s: &mut SheetRead<
+    read_files(&inputs.receipts, &how, &opts, &mut |_: &mut SheetRead<
         ReceiptRows,
-    >| {
-        s.rows.strings.absorb(strings)
+    >| {})
+}
+
+/// The receipts' strings join the run's table, sheet by sheet in input order
+/// (as the ledgers' did).
+fn absorb_receipts(
+    receipts: &mut FilesRead<ReceiptRows>,
+    strings: &mut crate::read::intern::Interner,
+) {
+    for s in &mut receipts.sheets {
+        s.rows.strings.absorb(strings);
+    }
+}
+
+/// Reads the sales ledgers and the receipts ledgers, the receipts on a
+/// thread of their own while the ledgers are read when there is more than
+/// one core to read with (their progress is shown once the ledgers' is
+/// over). A ledger's error comes first, as when they are read in turn.
+fn read_ledgers_and_receipts(
+    inputs: &Inputs,
+    settings: &Settings,
+) -> Result<(Ledgers, FilesRead<ReceiptRows>), ReadError> {
+    let opts = settings.read_options(&settings.sheets);
+    let matcher = settings.matcher(InputKind::Ledger);
+    let cores = match settings.threads {
+        0 => std::thread::available_parallelism().map_or(1, |n| n.get()),
+        n => n,
+    };
+    if inputs.receipts.is_empty() || cores < 2 {
+        let ledgers = read_ledgers(&inputs.ledgers, &matcher, &opts)?;
+        let receipts = read_receipts(inputs, settings, settings.progress.clone())?;
+        return Ok((ledgers, receipts));
+    }
+    let later = Arc::new(Deferred::new(settings.progress.clone()));
+    std::thread::scope(|scope| {
+        let progress: Arc<dyn Progress> = later.clone();
+        let receipts = scope.spawn(move || read_receipts(inputs, settings, progress));
+        let ledgers = read_ledgers(&inputs.ledgers, &matcher, &opts);
+        later.show();
+        let receipts = receipts
+            .join()
+            .unwrap_or_else(|p| std::panic::resume_unwind(p));
+        Ok((ledgers?, receipts?))
     })
 }
 
@@ -237,9 +282,8 @@ fn no_header_reasons<K>(read: &FilesRead<K>) -> Vec<String> {
 /// be found, a figure overflows or a control total breaks
 /// ([`PipelineError::Model`]).
 pub fn gather(inputs: &Inputs, settings: &Settings) -> Result<Gathered, PipelineError> {
-    let opts = settings.read_options(&settings.sheets);
-    let Ledgers { read, mut strings } =
-        read_ledgers(&inputs.ledgers, &settings.matcher(InputKind::Ledger), &opts)?;
+    let (Ledgers { read, mut strings }, mut receipts) =
+        read_ledgers_and_receipts(inputs, settings)?;
     if read.no_header() {
         return Err(PipelineError::NoLedgerHeader(no_header_reasons(&read)));
     }
@@ -248,7 +292,7 @@ pub fn gather(inputs: &Inputs, settings: &Settings) -> Result<Gathered, Pipeline
         latest.merge(&s.rows.dates);
     }
     let period = Period::resolve(settings.as_of, &latest, settings.rules.window.months)?;
-    let receipts = read_receipts(inputs, settings, &mut strings)?;
+    absorb_receipts(&mut receipts, &mut strings);
     let tables = read_tables(inputs, settings)?;
     let mut issues: Vec<Issue> = read.issues().cloned().collect();
     let mut summaries = read.summaries();
@@ -354,10 +398,9 @@ pub struct Checked {
 /// # Errors
 /// A file cannot be opened or read at all.
 pub fn check(inputs: &Inputs, settings: &Settings) -> Result<Checked, PipelineError> {
-    let opts = settings.read_options(&settings.sheets);
-    let Ledgers { read, mut strings } =
-        read_ledgers(&inputs.ledgers, &settings.matcher(InputKind::Ledger), &opts)?;
-    let receipts = read_receipts(inputs, settings, &mut strings)?;
+    let (Ledgers { read, mut strings }, mut receipts) =
+        read_ledgers_and_receipts(inputs, settings)?;
+    absorb_receipts(&mut receipts, &mut strings);
     let tables = read_tables(inputs, settings)?;
     Ok(Checked {
         ledgers: read,

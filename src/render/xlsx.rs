@@ -88,6 +88,22 @@ pub fn write_xlsx(book: &Book, file: &mut std::fs::File) -> anyhow::Result<()> {
 /// The workbook of a book, sheets of more than `stream_rows` table rows
 /// written in constant memory.
 fn render(book: &Book, stream_rows: usize) -> anyhow::Result<Workbook> {
+    render_in(book, stream_rows, Order::Threads)
+}
+
+/// How the large sheets of a book are written: on threads of their own (the
+/// product), or one after the other in either order (tests: the bytes must not
+/// depend on which sheet is written first).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Order {
+    Threads,
+    #[cfg(test)]
+    Forward,
+    #[cfg(test)]
+    Backward,
+}
+
+fn render_in(book: &Book, stream_rows: usize, order: Order) -> anyhow::Result<Workbook> {
     let mut workbook = Workbook::new();
     // Every cell written without a format of its own is in the book's font.
     workbook
@@ -112,6 +128,8 @@ fn render(book: &Book, stream_rows: usize) -> anyhow::Result<Workbook> {
     let mut hidden = HiddenArea::new(hidden_sheet);
     let styles = Styles::new();
 
+    // Every sheet is added first, in order, so sheets can then be written in
+    // any order (some on threads of their own) and still be where they belong.
     for (sheet, name) in book.sheets.iter().zip(&names) {
         let ws = if table_rows(sheet) > stream_rows {
             // Written row by row (SheetWriter never goes back to an earlier
@@ -124,9 +142,19 @@ fn render(book: &Book, stream_rows: usize) -> anyhow::Result<Workbook> {
         };
         ws.set_name(name.as_str())
             .with_context(|| format!("naming sheet {name:?}"))?;
+    }
+    let apart = threaded_sheets(book, stream_rows, order);
+    for (i, (sheet, name)) in book.sheets.iter().zip(&names).enumerate() {
+        if apart.contains(&i) {
+            continue;
+        }
+        let ws = workbook.worksheet_from_index(i)?;
         SheetWriter::new(ws, name, book, &mut hidden, &styles)
             .write(sheet)
             .with_context(|| format!("writing sheet {name:?}"))?;
+    }
+    if !apart.is_empty() {
+        write_apart(&mut workbook, book, &names, &apart, &styles, order)?;
     }
     if book.sheets.is_empty() {
         // A workbook needs one visible sheet.
@@ -145,6 +173,153 @@ fn render(book: &Book, stream_rows: usize) -> anyhow::Result<Workbook> {
         ws.set_very_hidden(true);
     }
     Ok(workbook)
+}
+
+/// The sheets written apart from the others, on threads of their own: the
+/// constant-memory sheets that store nothing on the hidden sheet (no charts,
+/// no dropdown lists), when there are at least two of them and two cores.
+fn threaded_sheets(book: &Book, stream_rows: usize, order: Order) -> Vec<usize> {
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    if order == Order::Threads && cores < 2 {
+        return Vec::new();
+    }
+    let apart: Vec<usize> = (book.sheets.iter().enumerate())
+        .filter(|(_, s)| table_rows(s) > stream_rows && !uses_hidden(s))
+        .map(|(i, _)| i)
+        .collect();
+    if apart.len() < 2 {
+        return Vec::new();
+    }
+    apart
+}
+
+/// Whether writing a sheet stores something on the hidden sheet (chart data,
+/// a dropdown list), which the sheets share.
+fn uses_hidden(sheet: &Sheet) -> bool {
+    sheet.blocks.iter().any(|b| match b {
+        Block::Chart(_) | Block::Charts(_) | Block::ChartData(_) => true,
+        Block::Table(t) => t.columns.iter().any(|c| c.editable.is_some()),
+        _ => false,
+    })
+}
+
+/// Writes the sheets `apart` (indices into the book) on as many threads as
+/// there are cores, largest first. Every format they can use is numbered
+/// first, in sheet order, so the workbook's bytes do not depend on which
+/// thread reaches a format first.
+fn write_apart(
+    workbook: &mut Workbook,
+    book: &Book,
+    names: &[String],
+    apart: &[usize],
+    styles: &Styles,
+    order: Order,
+) -> anyhow::Result<()> {
+    register_formats(
+        workbook,
+        apart.iter().map(|&i| &book.sheets[i]),
+        book,
+        styles,
+    );
+    let mut jobs: Vec<(usize, &mut Worksheet)> = workbook
+        .worksheets_mut()
+        .iter_mut()
+        .enumerate()
+        .filter(|(i, _)| apart.contains(i))
+        .collect();
+    let write = |(i, ws): (usize, &mut Worksheet)| -> anyhow::Result<()> {
+        // Nothing of these sheets goes to the hidden sheet (`uses_hidden`).
+        let mut hidden = HiddenArea::new(String::new());
+        let name = &names[i];
+        SheetWriter::new(ws, name, book, &mut hidden, styles)
+            .write(&book.sheets[i])
+            .with_context(|| format!("writing sheet {name:?}"))
+    };
+    match order {
+        Order::Threads => {}
+        #[cfg(test)]
+        Order::Forward => return jobs.into_iter().try_for_each(write),
+        #[cfg(test)]
+        Order::Backward => return jobs.into_iter().rev().try_for_each(write),
+    }
+    jobs.sort_by_key(|(i, _)| std::cmp::Reverse(table_rows(&book.sheets[*i])));
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let queue = std::sync::Mutex::new(jobs.into_iter());
+    let mut failures: Vec<(usize, anyhow::Error)> = Vec::new();
+    std::thread::scope(|scope| {
+        let workers: Vec<_> = (0..cores.min(apart.len()))
+            .map(|_| {
+                scope.spawn(|| {
+                    let mut failed = Vec::new();
+                    loop {
+                        let job = match queue.lock() {
+                            Ok(mut q) => q.next(),
+                            Err(_) => None,
+                        };
+                        let Some((i, ws)) = job else { break };
+                        if let Err(e) = write((i, ws)) {
+                            failed.push((i, e));
+                        }
+                    }
+                    failed
+                })
+            })
+            .collect();
+        for w in workers {
+            match w.join() {
+                Ok(f) => failures.extend(f),
+                Err(p) => std::panic::resume_unwind(p),
+            }
+        }
+    });
+    // The first sheet in the book's order that failed.
+    failures.sort_by_key(|(i, _)| *i);
+    match failures.into_iter().next() {
+        Some((_, e)) => Err(e),
+        None => Ok(()),
+    }
+}
+
+/// Numbers every format the writer can give the cells of `sheets`, in a fixed
+/// order: the roles' formats, then each table column's by kind, editability
+/// and wrapping (wrapped or not: which one a table takes depends on its text).
+fn register_formats<'b>(
+    workbook: &mut Workbook,
+    sheets: impl Iterator<Item = &'b Sheet>,
+    book: &Book,
+    styles: &Styles,
+) {
+    for f in [
+        &styles.title,
+        &styles.heading,
+        &styles.note,
+        &styles.header,
+        &styles.signature_label,
+        &styles.signature_line,
+        &styles.signature_text(),
+    ] {
+        workbook.register_format(f);
+    }
+    let mut seen = std::collections::HashSet::new();
+    for sheet in sheets {
+        for b in &sheet.blocks {
+            let Block::Table(t) = b else { continue };
+            for col in &t.columns {
+                for wrap in [false, true] {
+                    if !seen.insert((col.kind, col.editable.is_some(), wrap)) {
+                        continue;
+                    }
+                    let f = col_formats(col, wrap, &book.tiers);
+                    for cf in [&f.body, &f.total] {
+                        let fixed = [&cf.plain, &cf.date].into_iter();
+                        for format in fixed.chain(&cf.numbers).chain(&cf.tiers) {
+                            workbook.register_format(format);
+                        }
+                    }
+                }
+            }
+        }
+    }
 }
 
 /// Sheets with more table rows than this are written in constant memory.

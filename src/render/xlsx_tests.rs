@@ -1022,3 +1022,67 @@ fn decimal_f64_is_the_parsed_text() {
         assert_eq!(got.to_bits(), parsed(x).to_bits(), "{x}");
     }
 }
+
+/// The sheets of the evaluation fixture without what goes to the hidden
+/// sheet (charts, dropdowns), each a large sheet: sheets written apart.
+fn sheets_written_apart() -> Book {
+    let mut book = evaluation_book_of(true, 120);
+    for sheet in &mut book.sheets {
+        sheet
+            .blocks
+            .retain(|b| !matches!(b, Block::Chart(_) | Block::Charts(_) | Block::ChartData(_)));
+        for b in &mut sheet.blocks {
+            if let Block::Table(t) = b {
+                t.columns.iter_mut().for_each(|c| c.editable = None);
+            }
+        }
+    }
+    book.hidden = None;
+    // Another sheet whose tables have kinds of their own, first in the book.
+    let mut other = stacked_tables(3, 40, Paper::A3).sheets;
+    other[0].name = "其他".into();
+    other[0].page.signature = Some(vec!["审核：".into()]);
+    book.sheets.splice(0..0, other);
+    book
+}
+
+#[test]
+fn sheets_written_apart_give_the_same_bytes_whichever_is_written_first() {
+    let book = sheets_written_apart();
+    let apart = threaded_sheets(&book, 0, Order::Forward);
+    assert!(apart.len() >= 3, "{apart:?}");
+    assert_eq!(apart[0], 0);
+    let bytes = |order| {
+        render_in(&book, 0, order)
+            .and_then(|mut wb| Ok(wb.save_to_buffer()?))
+            .expect("render")
+    };
+    let forward = bytes(Order::Forward);
+    // A format first met on a later sheet would take another number when
+    // that sheet is written first.
+    assert!(forward == bytes(Order::Backward));
+    for _ in 0..3 {
+        assert!(forward == bytes(Order::Threads));
+    }
+    // And the cells are those of the book written one sheet after another.
+    let (mut a, mut b) = (open(forward), open(xlsx_bytes(&book).expect("render")));
+    for name in a.sheet_names() {
+        let (ra, rb) = (
+            a.worksheet_range(&name).expect("sheet"),
+            b.worksheet_range(&name).expect("sheet"),
+        );
+        assert_eq!(ra, rb, "{name}");
+    }
+}
+
+#[test]
+fn sheets_that_use_the_hidden_sheet_are_not_written_apart() {
+    let book = evaluation_book_of(true, 120);
+    let apart = threaded_sheets(&book, 0, Order::Forward);
+    for &i in &apart {
+        assert!(!uses_hidden(&book.sheets[i]), "{}", book.sheets[i].name);
+    }
+    assert!(book.sheets.iter().any(uses_hidden));
+    // One large sheet alone is written in turn.
+    assert!(threaded_sheets(&book, usize::MAX, Order::Forward).is_empty());
+}

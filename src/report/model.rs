@@ -201,7 +201,7 @@ impl Column {
 }
 
 /// How a column's values are formatted.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum ColKind {
     Text,
     /// Long text that wraps (reasons, remarks).
