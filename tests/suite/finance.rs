@@ -1139,3 +1139,69 @@ fn large_sample_with_receipts_as_csv_matches_the_generators_records() {
     let expected: Decimal = r.customers.iter().map(|c| c.window_receipts).sum();
     assert_eq!(received, expected);
 }
+
+/// Enough customers for two statement sheets (1,023 statements to a sheet)
+/// and enough lines for both to be written on threads of their own; the
+/// receipts read while the ledger is (the default) or after it
+/// (`--threads 1`) give the same bytes.
+#[test]
+fn statements_over_two_sheets_match_the_generators_records() {
+    let w = Workdir::new();
+    let r = generate(
+        &w.join("big"),
+        &SampleOptions {
+            rows: Some(30_000),
+            customers: Some(1_600),
+            seed: 8,
+            receipts: true,
+            ..SampleOptions::default()
+        },
+    )
+    .expect("sample");
+    let path = |i: usize| r.files[i].path.to_str().expect("utf-8").to_string();
+    for (out, threads) in [("r1", "1"), ("r0", "0")] {
+        w.ok(&[
+            "reconcile",
+            &path(0),
+            "--receipts",
+            &path(1),
+            "--out",
+            &format!("{out}.xlsx"),
+            "--json",
+            &format!("{out}.json"),
+            "--quiet",
+            "--threads",
+            threads,
+        ]);
+    }
+    for f in ["r0.xlsx", "r0.json"] {
+        let read = |f: &str| std::fs::read(w.join(f)).expect("output");
+        assert!(read(f) == read(&f.replace('0', "1")), "{f} differs");
+    }
+    let book = read_book(&w.join("r0.xlsx"));
+    let statements: Vec<&(String, Vec<Vec<Data>>)> = book
+        .iter()
+        .filter(|(n, _)| n.starts_with("对账单"))
+        .collect();
+    let names: Vec<&str> = book.iter().map(|(n, _)| n.as_str()).collect();
+    assert_eq!(statements.len(), 2, "statement sheets: {names:?}");
+    // Each statement's period total row: invoiced and received as SUMs
+    // whose saved results add up to the generator's window figures.
+    let (mut invoiced, mut received, mut count) = (Decimal::ZERO, Decimal::ZERO, 0);
+    for (_, rows) in &statements {
+        for row in rows
+            .iter()
+            .filter(|r| r.get(1).map(text).as_deref() == Some("本期合计"))
+        {
+            invoiced += num(&row[3]);
+            received += num(&row[4]);
+            count += 1;
+        }
+    }
+    let j = w.json("r0.json");
+    assert_eq!(count, j["statements"].as_array().expect("statements").len());
+    assert!(count > 1_023, "{count} statements");
+    let sales: Decimal = r.customers.iter().map(|c| c.window_sales).sum();
+    let receipts: Decimal = r.customers.iter().map(|c| c.window_receipts).sum();
+    assert_eq!((invoiced, received), (sales, receipts));
+}
