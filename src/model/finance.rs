@@ -255,9 +255,11 @@ pub fn run(
         },
     };
     let Some(mut sheets) = receipts else {
+        let mut lines = Vec::new();
         for (ci, own) in by_customer.iter().enumerate() {
-            m.order_lines(ci, own, None, customers[ci].terms_days);
+            m.order_lines(ci, own, None, customers[ci].terms_days, &mut lines);
         }
+        m.finance.orders = lines;
         return Ok(m.finance);
     };
     let mut buckets = Buckets::new(&by_customer, &sheets);
@@ -266,16 +268,44 @@ pub fn run(
     for b in 0..buckets.spills.len() {
         let mut pending = buckets.take(b)?;
         pending.sort_by_key(|p| (p.customer, p.seq));
+        let range = buckets.range(b);
+        let mut jobs = Vec::with_capacity(range.len());
         let mut at = 0;
-        for ci in buckets.range(b) {
+        for ci in range.clone() {
             let end = at + pending[at..].partition_point(|p| p.customer as usize == ci);
-            m.customer(ci, &by_customer[ci], &pending[at..end], &mut customers[ci])?;
+            jobs.push(Job {
+                ci,
+                own: &by_customer[ci],
+                pending: &pending[at..end],
+            });
             at = end;
+        }
+        for matched in m.customers(&jobs, &mut customers[range])? {
+            m.keep(matched)?;
         }
     }
     check_receipts(&m.finance.totals)?;
     Ok(m.finance)
 }
+
+/// One customer to match: its orders and its receipts.
+struct Job<'p> {
+    ci: usize,
+    own: &'p [u32],
+    pending: &'p [Pending],
+}
+
+/// What matching one customer gives the run.
+struct Matched {
+    account: Account,
+    /// Its receipts applied to invoices (refunds included) and left unapplied.
+    applied: Decimal,
+    unapplied: Decimal,
+    orders: Vec<OrderLine>,
+}
+
+/// Customers of a range are matched on two threads from this many on.
+const PARALLEL_CUSTOMERS: usize = 64;
 
 /// The orders of each customer (indexes into the orders), in order.
 fn group_orders(orders: &[OrderAcc], customers: usize) -> Vec<Vec<u32>> {
@@ -430,14 +460,55 @@ impl Matching<'_, '_> {
         Ok(())
     }
 
-    /// Matches one customer and records what the run keeps of it.
-    fn customer(
-        &mut self,
-        ci: usize,
-        own: &[u32],
-        pending: &[Pending],
-        c: &mut Metrics,
-    ) -> Result<(), ModelError> {
+    /// Matches the customers of `jobs` (`customers` are theirs, in the same
+    /// order), on two threads when there are many: each customer's matching
+    /// reads only its own orders and receipts. Results in customer order; the
+    /// first customer's error in that order.
+    fn customers(
+        &self,
+        jobs: &[Job],
+        customers: &mut [Metrics],
+    ) -> Result<Vec<Matched>, ModelError> {
+        let run = |jobs: &[Job], customers: &mut [Metrics]| {
+            jobs.iter()
+                .zip(customers)
+                .map(|(j, c)| self.customer(j, c))
+                .collect::<Result<Vec<Matched>, ModelError>>()
+        };
+        let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+        if cores < 2 || jobs.len() < PARALLEL_CUSTOMERS {
+            return run(jobs, customers);
+        }
+        // Two halves of about as much work: orders and receipts.
+        let work = |j: &Job| j.own.len() + j.pending.len() + 1;
+        let total: usize = jobs.iter().map(work).sum();
+        let mut done = 0;
+        let half = jobs
+            .iter()
+            .position(|j| {
+                done += work(j);
+                2 * done >= total
+            })
+            .map_or(jobs.len(), |i| i + 1);
+        let (first_jobs, second_jobs) = jobs.split_at(half);
+        let (first_customers, second_customers) = customers.split_at_mut(half);
+        let (first, second) = std::thread::scope(|scope| {
+            let second = scope.spawn(|| run(second_jobs, second_customers));
+            let first = run(first_jobs, first_customers);
+            let second = second
+                .join()
+                .unwrap_or_else(|p| std::panic::resume_unwind(p));
+            (first, second)
+        });
+        let mut out = first?;
+        out.extend(second?);
+        Ok(out)
+    }
+
+    /// Matches one customer: its receivable metrics are filled in, the rest
+    /// is returned for the run to keep.
+    fn customer(&self, job: &Job, c: &mut Metrics) -> Result<Matched, ModelError> {
+        let (ci, own, pending) = (job.ci, job.own, job.pending);
         let key = c.key.clone();
         let named = |e: ModelError| match e {
             ModelError::Overflow(what) => ModelError::Overflow(format!("customer {key}: {what}")),
@@ -463,9 +534,26 @@ impl Matching<'_, '_> {
         let mut book = settle(items, receipts, &terms).map_err(named)?;
         ranks.restore(&mut book);
         self.fill_metrics(c, &book).map_err(named)?;
-        self.count_money(&book, pending).map_err(named)?;
-        self.order_lines(ci, own, Some(&book), c.terms_days);
-        self.finance.accounts.push(self.account(book));
+        let (applied, unapplied) = count_money(&book, pending).map_err(named)?;
+        let mut orders = Vec::new();
+        self.order_lines(ci, own, Some(&book), c.terms_days, &mut orders);
+        Ok(Matched {
+            account: self.account(book),
+            applied,
+            unapplied,
+            orders,
+        })
+    }
+
+    /// Records a matched customer: its account (customers in order), its
+    /// order lines, its receipts in the control total.
+    fn keep(&mut self, m: Matched) -> Result<(), ModelError> {
+        let t = &mut self.finance.totals;
+        let what = || "the receipts' control total".to_string();
+        checked_add(&mut t.applied, m.applied, what)?;
+        checked_add(&mut t.unapplied, m.unapplied, what)?;
+        self.finance.accounts.push(m.account);
+        self.finance.orders.extend(m.orders);
         Ok(())
     }
 
@@ -513,28 +601,15 @@ impl Matching<'_, '_> {
         Ok(())
     }
 
-    /// Adds the customer's applied and unapplied receipts to the totals.
-    fn count_money(&mut self, book: &Book, pending: &[Pending]) -> Result<(), ModelError> {
-        let t = &mut self.finance.totals;
-        let what = || "the receipts' control total".to_string();
-        for s in &book.settlements {
-            if let Source::Receipt(_) = s.source {
-                checked_add(&mut t.applied, s.amount, what)?;
-            }
-        }
-        for p in pending.iter().filter(|p| p.amount < Decimal::ZERO) {
-            checked_add(&mut t.applied, p.amount, what)?;
-        }
-        for u in &book.unapplied {
-            if let Source::Receipt(_) = u.source {
-                checked_add(&mut t.unapplied, u.amount, what)?;
-            }
-        }
-        Ok(())
-    }
-
     /// The customer's window orders with a price index, paid on time or not.
-    fn order_lines(&mut self, ci: usize, own: &[u32], book: Option<&Book>, terms: Option<i64>) {
+    fn order_lines(
+        &self,
+        ci: usize,
+        own: &[u32],
+        book: Option<&Book>,
+        terms: Option<i64>,
+        out: &mut Vec<OrderLine>,
+    ) {
         let window = self.cx.period.window;
         let paid = book.map(paid_in_full).unwrap_or_default();
         for &i in own {
@@ -547,7 +622,7 @@ impl Matching<'_, '_> {
             }
             let due = self.due(o, terms);
             let settled = paid.get(&u64::from(i)).copied();
-            self.finance.orders.push(OrderLine {
+            out.push(OrderLine {
                 customer: ci,
                 order: o.order,
                 date: o.date,
@@ -603,6 +678,27 @@ impl Matching<'_, '_> {
         }
         a
     }
+}
+
+/// A customer's receipts applied to invoices (refunds included) and left
+/// unapplied.
+fn count_money(book: &Book, pending: &[Pending]) -> Result<(Decimal, Decimal), ModelError> {
+    let (mut applied, mut unapplied) = (Decimal::ZERO, Decimal::ZERO);
+    let what = || "the receipts' control total".to_string();
+    for s in &book.settlements {
+        if let Source::Receipt(_) = s.source {
+            checked_add(&mut applied, s.amount, what)?;
+        }
+    }
+    for p in pending.iter().filter(|p| p.amount < Decimal::ZERO) {
+        checked_add(&mut applied, p.amount, what)?;
+    }
+    for u in &book.unapplied {
+        if let Source::Receipt(_) = u.source {
+            checked_add(&mut unapplied, u.amount, what)?;
+        }
+    }
+    Ok((applied, unapplied))
 }
 
 /// How an invoice settled in full was paid.

@@ -440,9 +440,17 @@ fn many_receipts_are_matched_range_by_range() {
     .model();
     for (i, id) in ids.iter().enumerate() {
         let paid = if i < 100 { 234 } else { 233 };
-        let c = cust(&m, id).1;
+        let (ci, c) = cust(&m, id);
         assert_eq!(c.outstanding, Some(Decimal::from(1000 - paid)), "{id}");
         assert_eq!(c.receipts, Some(Decimal::from(paid)), "{id}");
+        // Customers of a range are matched on two threads: each account is
+        // still its own customer's.
+        let a = &finance(&m).accounts[ci];
+        assert_eq!(
+            (a.received, a.closing),
+            (Decimal::from(paid), Decimal::from(1000 - paid)),
+            "{id}"
+        );
     }
     let t = &finance(&m).totals;
     assert_eq!((t.received, t.applied), (d("70000"), d("70000")));
