@@ -200,9 +200,11 @@ fn read_receipts(
     inputs: &Inputs,
     settings: &Settings,
     progress: Arc<dyn Progress>,
+    threads: usize,
 ) -> Result<FilesRead<ReceiptRows>, ReadError> {
     let opts = ReadOptions {
         progress: Some(progress),
+        threads,
         ..settings.read_options(&[])
     };
     let matcher = settings.matcher(InputKind::Receipts);
@@ -243,13 +245,19 @@ fn read_ledgers_and_receipts(
     };
     if inputs.receipts.is_empty() || cores < 2 {
         let ledgers = read_ledgers(&inputs.ledgers, &matcher, &opts)?;
-        let receipts = read_receipts(inputs, settings, settings.progress.clone())?;
+        let receipts = read_receipts(
+            inputs,
+            settings,
+            settings.progress.clone(),
+            settings.threads,
+        )?;
         return Ok((ledgers, receipts));
     }
     let later = Arc::new(Deferred::new(settings.progress.clone()));
     std::thread::scope(|scope| {
         let progress: Arc<dyn Progress> = later.clone();
-        let receipts = scope.spawn(move || read_receipts(inputs, settings, progress));
+        // One thread: the ledgers' readers keep the other cores busy.
+        let receipts = scope.spawn(move || read_receipts(inputs, settings, progress, 1));
         let ledgers = read_ledgers(&inputs.ledgers, &matcher, &opts);
         later.show();
         let receipts = receipts

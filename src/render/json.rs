@@ -36,7 +36,7 @@ fn opt<T>(v: Option<T>, f: impl Fn(T) -> Value) -> Value {
 }
 
 fn date(d: chrono::NaiveDate) -> Value {
-    Value::String(d.format("%Y-%m-%d").to_string())
+    Value::String(Day(d).to_string())
 }
 
 /// Aging bucket names for the edges of `receivables.aging_days`:
@@ -70,7 +70,20 @@ struct Day(chrono::NaiveDate);
 
 impl Serialize for Day {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.collect_str(&self.0.format("%Y-%m-%d"))
+        s.collect_str(self)
+    }
+}
+
+/// `YYYY-MM-DD`, as chrono's `%Y-%m-%d` writes it, without parsing the
+/// pattern for each of the hundreds of thousands of dates a statement has.
+impl std::fmt::Display for Day {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        use chrono::Datelike;
+        let d = self.0;
+        match d.year() {
+            y @ 0..=9999 => write!(f, "{y:04}-{:02}-{:02}", d.month(), d.day()),
+            _ => write!(f, "{}", d.format("%Y-%m-%d")),
+        }
     }
 }
 
@@ -528,13 +541,34 @@ impl Serialize for Issues<'_> {
 /// # Errors
 /// Writing fails, or a value cannot be serialised.
 pub fn write_pretty(w: &mut dyn std::io::Write, v: &impl Serialize) -> std::io::Result<()> {
-    serde_json::to_writer_pretty(&mut *w, v)?;
-    w.write_all(b"\n")
+    // The many small pieces of pretty printing go to a buffer of a known
+    // type (no dynamic call each), passed on to `w` in large writes.
+    let mut b = std::io::BufWriter::with_capacity(1 << 16, w);
+    serde_json::to_writer_pretty(&mut b, v)?;
+    std::io::Write::write_all(&mut b, b"\n")?;
+    std::io::Write::flush(&mut b)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn days_are_written_as_chrono_writes_them() {
+        for (y, m, d) in [
+            (1, 1, 1),
+            (999, 12, 31),
+            (1950, 1, 1),
+            (2025, 2, 28),
+            (9999, 12, 31),
+        ] {
+            let day = chrono::NaiveDate::from_ymd_opt(y, m, d).expect("date");
+            assert_eq!(Day(day).to_string(), day.format("%Y-%m-%d").to_string());
+        }
+        for day in [chrono::NaiveDate::MIN, chrono::NaiveDate::MAX] {
+            assert_eq!(Day(day).to_string(), day.format("%Y-%m-%d").to_string());
+        }
+    }
 
     #[test]
     fn money_is_exact() {
