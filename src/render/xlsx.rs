@@ -78,8 +78,20 @@ pub fn xlsx_bytes(book: &Book) -> anyhow::Result<Vec<u8>> {
 /// # Errors
 /// As [`xlsx_bytes`], and when the file cannot be written.
 pub fn write_xlsx(book: &Book, file: &mut std::fs::File) -> anyhow::Result<()> {
+    write_xlsx_then(book, file, &|| {})
+}
+
+/// As [`write_xlsx`]; `rendered` is called once every cell is written, before
+/// the workbook is assembled and compressed (on one thread) into `file`.
+pub fn write_xlsx_then(
+    book: &Book,
+    file: &mut std::fs::File,
+    rendered: &dyn Fn(),
+) -> anyhow::Result<()> {
     let mut out = std::io::BufWriter::with_capacity(1 << 16, file);
-    render(book, STREAM_ROWS)?
+    let mut workbook = render(book, STREAM_ROWS)?;
+    rendered();
+    workbook
         .save_to_writer(&mut out)
         .context("assembling the xlsx workbook")?;
     std::io::Write::flush(&mut out).context("writing the xlsx workbook")
