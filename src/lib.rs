@@ -21,3 +21,4 @@ pub mod rules;
 pub mod sample;
 pub mod serve;
 pub mod text;
+pub mod threads;

@@ -195,7 +195,7 @@ fn read_tables(inputs: &Inputs, settings: &Settings) -> Result<Tables, ReadError
 
 /// Reads the receipts ledgers through the same machinery as the sales
 /// ledgers. Their strings join the run's table afterwards
-/// ([`absorb_receipts`]), so they can be read while the ledgers are.
+/// ([`read_ledgers_and_receipts`]), so they can be read while the ledgers are.
 fn read_receipts(
     inputs: &Inputs,
     settings: &Settings,
@@ -218,32 +218,31 @@ fn read_receipts(
     >| {})
 }
 
-/// The receipts' strings join the run's table, sheet by sheet in input order
-/// (as the ledgers' did).
-fn absorb_receipts(
-    receipts: &mut FilesRead<ReceiptRows>,
-    strings: &mut crate::read::intern::Interner,
-) {
-    for s in &mut receipts.sheets {
-        s.rows.strings.absorb(strings);
-    }
-}
-
 /// Reads the sales ledgers and the receipts ledgers, the receipts on a
 /// thread of their own while the ledgers are read when there is more than
 /// one core to read with (their progress is shown once the ledgers' is
-/// over). A ledger's error comes first, as when they are read in turn.
+/// over). A ledger's error comes first, as when they are read in turn. The
+/// receipts' strings then join the run's table, sheet by sheet in input
+/// order, as the ledgers' did.
 fn read_ledgers_and_receipts(
+    inputs: &Inputs,
+    settings: &Settings,
+) -> Result<(Ledgers, FilesRead<ReceiptRows>), ReadError> {
+    let (mut ledgers, mut receipts) = read_both(inputs, settings)?;
+    for s in &mut receipts.sheets {
+        s.rows.strings.absorb(&mut ledgers.strings);
+    }
+    Ok((ledgers, receipts))
+}
+
+/// See [`read_ledgers_and_receipts`].
+fn read_both(
     inputs: &Inputs,
     settings: &Settings,
 ) -> Result<(Ledgers, FilesRead<ReceiptRows>), ReadError> {
     let opts = settings.read_options(&settings.sheets);
     let matcher = settings.matcher(InputKind::Ledger);
-    let cores = match settings.threads {
-        0 => std::thread::available_parallelism().map_or(1, |n| n.get()),
-        n => n,
-    };
-    if inputs.receipts.is_empty() || cores < 2 {
+    if inputs.receipts.is_empty() || crate::threads::cores(settings.threads) < 2 {
         let ledgers = read_ledgers(&inputs.ledgers, &matcher, &opts)?;
         let receipts = read_receipts(
             inputs,
@@ -290,8 +289,7 @@ fn no_header_reasons<K>(read: &FilesRead<K>) -> Vec<String> {
 /// be found, a figure overflows or a control total breaks
 /// ([`PipelineError::Model`]).
 pub fn gather(inputs: &Inputs, settings: &Settings) -> Result<Gathered, PipelineError> {
-    let (Ledgers { read, mut strings }, mut receipts) =
-        read_ledgers_and_receipts(inputs, settings)?;
+    let (Ledgers { read, strings }, receipts) = read_ledgers_and_receipts(inputs, settings)?;
     if read.no_header() {
         return Err(PipelineError::NoLedgerHeader(no_header_reasons(&read)));
     }
@@ -300,7 +298,6 @@ pub fn gather(inputs: &Inputs, settings: &Settings) -> Result<Gathered, Pipeline
         latest.merge(&s.rows.dates);
     }
     let period = Period::resolve(settings.as_of, &latest, settings.rules.window.months)?;
-    absorb_receipts(&mut receipts, &mut strings);
     let tables = read_tables(inputs, settings)?;
     let mut issues: Vec<Issue> = read.issues().cloned().collect();
     let mut summaries = read.summaries();
@@ -406,9 +403,7 @@ pub struct Checked {
 /// # Errors
 /// A file cannot be opened or read at all.
 pub fn check(inputs: &Inputs, settings: &Settings) -> Result<Checked, PipelineError> {
-    let (Ledgers { read, mut strings }, mut receipts) =
-        read_ledgers_and_receipts(inputs, settings)?;
-    absorb_receipts(&mut receipts, &mut strings);
+    let (Ledgers { read, .. }, receipts) = read_ledgers_and_receipts(inputs, settings)?;
     let tables = read_tables(inputs, settings)?;
     Ok(Checked {
         ledgers: read,

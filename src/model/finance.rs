@@ -475,8 +475,7 @@ impl Matching<'_, '_> {
                 .map(|(j, c)| self.customer(j, c))
                 .collect::<Result<Vec<Matched>, ModelError>>()
         };
-        let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
-        if cores < 2 || jobs.len() < PARALLEL_CUSTOMERS {
+        if crate::threads::cores(0) < 2 || jobs.len() < PARALLEL_CUSTOMERS {
             return run(jobs, customers);
         }
         // Two halves of about as much work: orders and receipts.

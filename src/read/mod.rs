@@ -304,10 +304,7 @@ where
         notices,
         opened,
     } = plan(files, how.sheets, opts)?;
-    let cores = match opts.threads {
-        0 => std::thread::available_parallelism().map_or(1, |n| n.get()),
-        n => n,
-    };
+    let cores = crate::threads::cores(opts.threads);
     let threads = cores.clamp(1, tasks.len().max(1));
     // Fewer sheets than cores: each sheet's cells are parsed on a second thread.
     let pipeline = cores > tasks.len();

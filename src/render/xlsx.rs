@@ -191,8 +191,7 @@ fn render_in(book: &Book, stream_rows: usize, order: Order) -> anyhow::Result<Wo
 /// constant-memory sheets that store nothing on the hidden sheet (no charts,
 /// no dropdown lists), when there are at least two of them and two cores.
 fn threaded_sheets(book: &Book, stream_rows: usize, order: Order) -> Vec<usize> {
-    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
-    if order == Order::Threads && cores < 2 {
+    if order == Order::Threads && crate::threads::cores(0) < 2 {
         return Vec::new();
     }
     let apart: Vec<usize> = (book.sheets.iter().enumerate())
@@ -255,7 +254,7 @@ fn write_apart(
         Order::Backward => return jobs.into_iter().rev().try_for_each(write),
     }
     jobs.sort_by_key(|(i, _)| std::cmp::Reverse(table_rows(&book.sheets[*i])));
-    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let cores = crate::threads::cores(0);
     let queue = std::sync::Mutex::new(jobs.into_iter());
     let mut failures: Vec<(usize, anyhow::Error)> = Vec::new();
     std::thread::scope(|scope| {
