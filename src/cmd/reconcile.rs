@@ -76,7 +76,7 @@ pub fn run(args: ReconcileArgs) -> Result<()> {
             let _closed = gate.close();
             let open = || gate.open();
             let write_xlsx =
-                |f: &mut std::fs::File| crate::render::xlsx::write_xlsx_then(&book, f, &open);
+                |f: &mut std::fs::File| crate::render::xlsx::write_xlsx_then(&book, &rec, f, &open);
             outs.stage(&[(out.as_path(), Body::File(&write_xlsx))])
         };
         let json = json_job.map(|j| j.join().unwrap_or_else(|p| std::panic::resume_unwind(p)));

@@ -364,7 +364,7 @@ pub fn reconciliation_json<'a>(
     ReconciliationJson {
         rec,
         source,
-        customers: rec.customers(),
+        customers: rec.customers().to_vec(),
         keys: aging_keys(&rec.rules.receivables.aging_days),
     }
 }

@@ -246,6 +246,41 @@ impl CellFormats {
     }
 }
 
+/// What a column's formats depend on besides the book's tiers: its kind,
+/// whether it is editable, whether its text wraps.
+pub type FormatsKey = (ColKind, bool, bool);
+
+/// The key of `col`'s formats; `wrap` when its text wraps.
+pub fn formats_key(col: &Column, wrap: bool) -> FormatsKey {
+    (col.kind, col.editable.is_some(), wrap)
+}
+
+/// Column formats built once per [`FormatsKey`] and shared by every table of
+/// a sheet (a statements sheet has three tables per customer).
+pub struct FormatCache<'t> {
+    tiers: &'t [String],
+    built: std::collections::HashMap<FormatsKey, std::rc::Rc<ColFormats>>,
+}
+
+impl<'t> FormatCache<'t> {
+    pub fn new(tiers: &'t [String]) -> Self {
+        FormatCache {
+            tiers,
+            built: std::collections::HashMap::new(),
+        }
+    }
+
+    /// The formats of `col`; `wrap` when its text wraps.
+    pub fn get(&mut self, col: &Column, wrap: bool) -> std::rc::Rc<ColFormats> {
+        let tiers = self.tiers;
+        let key = formats_key(col, wrap);
+        self.built
+            .entry(key)
+            .or_insert_with(|| std::rc::Rc::new(col_formats(col, wrap, tiers)))
+            .clone()
+    }
+}
+
 /// The formats of a table column of `col`'s kind; `wrap` when its text wraps.
 pub fn col_formats(col: &Column, wrap: bool, tiers: &[String]) -> ColFormats {
     let base = thin_box(kind_format(col.kind, wrap));

@@ -21,11 +21,11 @@ use rust_xlsxwriter::{
 use super::chart::{self, Cells, ChartInput, Series};
 use super::page::{self, Keep};
 use super::style::{
-    self, col_formats, Styles, CELL_PAD_PT, DIGIT_PX, HEADING_PT, LINE_PT, ROW_PT, SIGNATURE_PT,
-    TITLE_PT,
+    self, col_formats, formats_key, FormatCache, Styles, CELL_PAD_PT, DIGIT_PX, HEADING_PT,
+    LINE_PT, ROW_PT, SIGNATURE_PT, TITLE_PT,
 };
 use crate::report::model::{
-    Block, Book, Chart, ColKind, Column, PageSetup, Paper, Sheet, Table, Value,
+    Block, Book, Chart, ColKind, Column, NoParts, PageSetup, Paper, PartSource, Sheet, Table, Value,
 };
 use crate::text::display_width;
 
@@ -66,7 +66,15 @@ const LISTS_SHEET: &str = "_lists";
 /// allows); texts, names, headers and lists that exceed Excel's limits are
 /// shortened or moved rather than failing.
 pub fn xlsx_bytes(book: &Book) -> anyhow::Result<Vec<u8>> {
-    render(book, STREAM_ROWS)?
+    xlsx_bytes_with(book, &NoParts)
+}
+
+/// As [`xlsx_bytes`], the parts of the book's deferred blocks made by `parts`.
+///
+/// # Errors
+/// As [`xlsx_bytes`], and when `parts` has no part a deferred block names.
+pub fn xlsx_bytes_with(book: &Book, parts: &dyn PartSource) -> anyhow::Result<Vec<u8>> {
+    render(book, parts, STREAM_ROWS)?
         .save_to_buffer()
         .context("assembling the xlsx workbook")
 }
@@ -78,18 +86,20 @@ pub fn xlsx_bytes(book: &Book) -> anyhow::Result<Vec<u8>> {
 /// # Errors
 /// As [`xlsx_bytes`], and when the file cannot be written.
 pub fn write_xlsx(book: &Book, file: &mut std::fs::File) -> anyhow::Result<()> {
-    write_xlsx_then(book, file, &|| {})
+    write_xlsx_then(book, &NoParts, file, &|| {})
 }
 
-/// As [`write_xlsx`]; `rendered` is called once every cell is written, before
-/// the workbook is assembled and compressed (on one thread) into `file`.
+/// As [`write_xlsx`], the parts of the book's deferred blocks made by
+/// `parts`; `rendered` is called once every cell is written, before the
+/// workbook is assembled and compressed (on one thread) into `file`.
 pub fn write_xlsx_then(
     book: &Book,
+    parts: &dyn PartSource,
     file: &mut std::fs::File,
     rendered: &dyn Fn(),
 ) -> anyhow::Result<()> {
     let mut out = std::io::BufWriter::with_capacity(1 << 16, file);
-    let mut workbook = render(book, STREAM_ROWS)?;
+    let mut workbook = render(book, parts, STREAM_ROWS)?;
     rendered();
     workbook
         .save_to_writer(&mut out)
@@ -99,8 +109,8 @@ pub fn write_xlsx_then(
 
 /// The workbook of a book, sheets of more than `stream_rows` table rows
 /// written in constant memory.
-fn render(book: &Book, stream_rows: usize) -> anyhow::Result<Workbook> {
-    render_in(book, stream_rows, Order::Threads)
+fn render(book: &Book, parts: &dyn PartSource, stream_rows: usize) -> anyhow::Result<Workbook> {
+    render_in(book, parts, stream_rows, Order::Threads)
 }
 
 /// How the large sheets of a book are written: on threads of their own (the
@@ -115,7 +125,12 @@ enum Order {
     Backward,
 }
 
-fn render_in(book: &Book, stream_rows: usize, order: Order) -> anyhow::Result<Workbook> {
+fn render_in(
+    book: &Book,
+    parts: &dyn PartSource,
+    stream_rows: usize,
+    order: Order,
+) -> anyhow::Result<Workbook> {
     let mut workbook = Workbook::new();
     // Every cell written without a format of its own is in the book's font.
     workbook
@@ -162,11 +177,11 @@ fn render_in(book: &Book, stream_rows: usize, order: Order) -> anyhow::Result<Wo
         }
         let ws = workbook.worksheet_from_index(i)?;
         SheetWriter::new(ws, name, book, &mut hidden, &styles)
-            .write(sheet)
+            .write(sheet, parts)
             .with_context(|| format!("writing sheet {name:?}"))?;
     }
     if !apart.is_empty() {
-        write_apart(&mut workbook, book, &names, &apart, &styles, order)?;
+        write_apart(&mut workbook, book, parts, &names, &apart, &styles, order)?;
     }
     if book.sheets.is_empty() {
         // A workbook needs one visible sheet.
@@ -207,11 +222,17 @@ fn threaded_sheets(book: &Book, stream_rows: usize, order: Order) -> Vec<usize> 
 /// Whether writing a sheet stores something on the hidden sheet (chart data,
 /// a dropdown list), which the sheets share.
 fn uses_hidden(sheet: &Sheet) -> bool {
-    sheet.blocks.iter().any(|b| match b {
+    sheet.blocks.iter().any(block_uses_hidden)
+}
+
+/// Whether writing a block stores something on the hidden sheet (deferred
+/// parts never do: [`deferred_part`] refuses them).
+fn block_uses_hidden(b: &Block) -> bool {
+    match b {
         Block::Chart(_) | Block::Charts(_) | Block::ChartData(_) => true,
         Block::Table(t) => t.columns.iter().any(|c| c.editable.is_some()),
         _ => false,
-    })
+    }
 }
 
 /// Writes the sheets `apart` (indices into the book) on as many threads as
@@ -221,6 +242,7 @@ fn uses_hidden(sheet: &Sheet) -> bool {
 fn write_apart(
     workbook: &mut Workbook,
     book: &Book,
+    parts: &dyn PartSource,
     names: &[String],
     apart: &[usize],
     styles: &Styles,
@@ -243,7 +265,7 @@ fn write_apart(
         let mut hidden = HiddenArea::new(String::new());
         let name = &names[i];
         SheetWriter::new(ws, name, book, &mut hidden, styles)
-            .write(&book.sheets[i])
+            .write(&book.sheets[i], parts)
             .with_context(|| format!("writing sheet {name:?}"))
     };
     match order {
@@ -314,10 +336,14 @@ fn register_formats<'b>(
     let mut seen = std::collections::HashSet::new();
     for sheet in sheets {
         for b in &sheet.blocks {
-            let Block::Table(t) = b else { continue };
-            for col in &t.columns {
+            let columns = match b {
+                Block::Table(t) => &t.columns,
+                Block::Deferred(d) => &d.columns,
+                _ => continue,
+            };
+            for col in columns {
                 for wrap in [false, true] {
-                    if !seen.insert((col.kind, col.editable.is_some(), wrap)) {
+                    if !seen.insert(formats_key(col, wrap)) {
                         continue;
                     }
                     let f = col_formats(col, wrap, &book.tiers);
@@ -344,6 +370,7 @@ fn table_rows(sheet: &Sheet) -> usize {
         .iter()
         .map(|b| match b {
             Block::Table(t) => t.rows.len(),
+            Block::Deferred(d) => d.rows,
             _ => 0,
         })
         .sum()
@@ -1030,6 +1057,55 @@ fn tiers_of_rows(t: &Table, tiers: &[String]) -> Vec<Option<usize>> {
         .collect()
 }
 
+/// Where writing a sheet's blocks has got to.
+struct Run {
+    /// The measures of the tables still to be written, in order.
+    measures: std::vec::IntoIter<Vec<ColMeasure>>,
+    /// The header row of the sheet's main table, once written.
+    main_header: Option<u32>,
+    /// A run of blocks kept on one page: its first row, the blocks still
+    /// to come, where its keep goes among the others (before theirs).
+    group: Option<(u32, usize, usize)>,
+}
+
+/// Part `k` of a deferred block, checked: a part may put nothing on the
+/// hidden sheet, which sheets written apart do not share.
+fn deferred_part(parts: &dyn PartSource, k: usize) -> Result<Vec<Block>, XlsxError> {
+    let part = parts
+        .part(k)
+        .ok_or_else(|| XlsxError::ParameterError(format!("no deferred part {k} to write")))?;
+    if part
+        .iter()
+        .any(|b| matches!(b, Block::Deferred(_)) || block_uses_hidden(b))
+    {
+        return Err(XlsxError::ParameterError(format!(
+            "deferred part {k} holds a chart, a dropdown or another deferred block"
+        )));
+    }
+    Ok(part)
+}
+
+/// Calls `f` on every table of `blocks` in the order they are written, the
+/// tables of deferred parts included.
+fn each_table(
+    blocks: &[Block],
+    parts: &dyn PartSource,
+    f: &mut dyn FnMut(&Table),
+) -> Result<(), XlsxError> {
+    for b in blocks {
+        match b {
+            Block::Table(t) => f(t),
+            Block::Deferred(d) => {
+                for k in d.parts.clone() {
+                    each_table(&deferred_part(parts, k)?, parts, f)?;
+                }
+            }
+            _ => {}
+        }
+    }
+    Ok(())
+}
+
 struct SheetWriter<'a> {
     ws: &'a mut Worksheet,
     name: &'a str,
@@ -1053,6 +1129,8 @@ struct SheetWriter<'a> {
     page_pt: f64,
     /// Rows the report starts a new printed page at.
     breaks: Vec<u32>,
+    /// The column formats built so far.
+    formats: FormatCache<'a>,
 }
 
 impl<'a> SheetWriter<'a> {
@@ -1079,41 +1157,58 @@ impl<'a> SheetWriter<'a> {
             block_start: None,
             page_pt: f64::MAX,
             breaks: Vec::new(),
+            formats: FormatCache::new(&book.tiers),
         }
     }
 
-    fn write(mut self, sheet: &Sheet) -> Result<(), XlsxError> {
-        let tables: Vec<&Table> = sheet
-            .blocks
-            .iter()
-            .filter_map(|b| match b {
-                Block::Table(t) => Some(t),
-                _ => None,
-            })
-            .collect();
-        let main = tables
-            .iter()
-            .find(|t| t.main)
-            .or_else(|| tables.iter().max_by_key(|t| t.columns.len()))
-            .copied();
-        let measures: Vec<Vec<ColMeasure>> = tables.iter().map(|t| measure_table(t)).collect();
-        for m in &measures {
+    fn write(mut self, sheet: &Sheet, parts: &dyn PartSource) -> Result<(), XlsxError> {
+        // First pass: every table measured, those of deferred parts included
+        // (made, measured and dropped), in the order they are written.
+        let mut measures: Vec<Vec<ColMeasure>> = Vec::new();
+        let (mut main_cols, mut widest_cols) = (None, None);
+        // Every table's headers in order, as (column, header number).
+        let (mut headers, mut heads) = (Vec::<String>::new(), Vec::<(usize, usize)>::new());
+        let mut header_ids: HashMap<String, usize> = HashMap::new();
+        each_table(&sheet.blocks, parts, &mut |t| {
+            for (c, col) in t.columns.iter().enumerate() {
+                let id = match header_ids.get(&col.header) {
+                    Some(&id) => id,
+                    None => {
+                        headers.push(col.header.clone());
+                        header_ids.insert(col.header.clone(), headers.len() - 1);
+                        headers.len() - 1
+                    }
+                };
+                heads.push((c, id));
+            }
+            let m = measure_table(t);
             for (c, m) in m.iter().enumerate() {
                 if c >= self.widths.len() {
                     self.widths.resize(c + 1, MIN_WIDTH);
                 }
                 self.widths[c] = self.widths[c].max(m.width);
             }
-        }
-        for t in &tables {
-            for (c, col) in t.columns.iter().enumerate() {
-                self.widths[c] = balanced_header_width(&col.header, self.widths[c]);
+            measures.push(m);
+            if t.main && main_cols.is_none() {
+                main_cols = Some(t.columns.len());
             }
+            if widest_cols.is_none_or(|w| t.columns.len() > w) {
+                widest_cols = Some(t.columns.len());
+            }
+        })?;
+        // Headers balanced in the order the tables come (a statements sheet
+        // repeats the same few headers thousands of times).
+        let mut balanced: HashMap<(usize, u64), f64> = HashMap::new();
+        for (c, id) in heads {
+            let w = self.widths[c];
+            self.widths[c] = *balanced
+                .entry((id, w.to_bits()))
+                .or_insert_with(|| balanced_header_width(&headers[id], w));
         }
         for (c, w) in self.widths.iter().enumerate() {
             self.ws.set_column_width(col_num(c)?, *w)?;
         }
-        self.span = col_num(main.map_or(1, |t| t.columns.len()).max(1))?;
+        self.span = col_num(main_cols.or(widest_cols).unwrap_or(1).max(1))?;
         self.ws.set_default_row_height(ROW_PT);
         self.page_pt = page_height(&sheet.page.paper, sheet.page.landscape, &self.widths);
 
@@ -1126,14 +1221,47 @@ impl<'a> SheetWriter<'a> {
         }
         self.row += 1;
 
-        let mut main_header = None;
-        let mut measures = measures.iter();
-        // A run of blocks kept on one page: its first row, the blocks still
-        // to come, where its keep goes among the others (before theirs).
-        let mut group: Option<(u32, usize, usize)> = None;
-        for block in &sheet.blocks {
+        let mut run = Run {
+            measures: measures.into_iter(),
+            main_header: None,
+            group: None,
+        };
+        self.blocks(&sheet.blocks, sheet, &mut run, parts)?;
+        let main_header = run.main_header;
+
+        if let Some(labels) = &sheet.page.signature {
+            self.signature(labels)?;
+        }
+        let heights: Vec<f64> = (0..self.row).map(|r| self.height(r)).collect();
+        let shrink = self.shrink(&sheet.page, &heights);
+        if let Some(scale) = shrink {
+            self.page_pt = page::printable(sheet.page.paper, sheet.page.landscape).1 / scale;
+        }
+        self.page_setup(sheet, shrink)?;
+        let repeat = main_header
+            .filter(|_| sheet.page.repeat_header)
+            .map(|r| (r, self.height(r)));
+        let mut breaks =
+            page::page_breaks(&heights, &self.keeps, &self.breaks, self.page_pt, repeat);
+        // Excel keeps at most 1,023 manual page breaks.
+        breaks.truncate(MAX_PAGE_BREAKS);
+        if !breaks.is_empty() {
+            self.ws.set_page_breaks(&breaks)?;
+        }
+        Ok(())
+    }
+
+    /// Writes `blocks` in order, a deferred block's parts made one at a time.
+    fn blocks(
+        &mut self,
+        blocks: &[Block],
+        sheet: &Sheet,
+        run: &mut Run,
+        parts: &dyn PartSource,
+    ) -> Result<(), XlsxError> {
+        for block in blocks {
             if let Block::KeepNext(n) = block {
-                group = Some((self.row, *n, self.keeps.len()));
+                run.group = Some((self.row, *n, self.keeps.len()));
                 continue;
             }
             match block {
@@ -1155,9 +1283,10 @@ impl<'a> SheetWriter<'a> {
                 Block::Gap => self.row += 1,
                 Block::Table(t) => {
                     let start = self.block_start.take().unwrap_or(self.row);
-                    let header = self.table(t, measures.next().map_or(&[], |m| m))?;
-                    if t.main && main_header.is_none() {
-                        main_header = Some(header);
+                    let measures = run.measures.next().unwrap_or_default();
+                    let header = self.table(t, &measures)?;
+                    if t.main && run.main_header.is_none() {
+                        run.main_header = Some(header);
                         self.main_table_setup(t, header, &sheet.page)?;
                     }
                     // A table longer than a page keeps its heading, header
@@ -1169,33 +1298,23 @@ impl<'a> SheetWriter<'a> {
                 Block::ChartData(t) => self.chart_data(t)?,
                 Block::PageBreak => self.breaks.push(self.row),
                 Block::KeepNext(_) => {}
+                Block::Deferred(d) => {
+                    for k in d.parts.clone() {
+                        if d.page_each && k > d.parts.start {
+                            self.breaks.push(self.row);
+                        }
+                        let part = deferred_part(parts, k)?;
+                        self.blocks(&part, sheet, run, parts)?;
+                    }
+                    // A deferred block counts as one block of a kept run.
+                }
             }
-            if let Some((start, left, at)) = group {
-                group = (left > 1).then_some((start, left - 1, at));
+            if let Some((start, left, at)) = run.group {
+                run.group = (left > 1).then_some((start, left - 1, at));
                 if left <= 1 {
                     self.keep_group(start, at);
                 }
             }
-        }
-
-        if let Some(labels) = &sheet.page.signature {
-            self.signature(labels)?;
-        }
-        let heights: Vec<f64> = (0..self.row).map(|r| self.height(r)).collect();
-        let shrink = self.shrink(&sheet.page, &heights);
-        if let Some(scale) = shrink {
-            self.page_pt = page::printable(sheet.page.paper, sheet.page.landscape).1 / scale;
-        }
-        self.page_setup(sheet, shrink)?;
-        let repeat = main_header
-            .filter(|_| sheet.page.repeat_header)
-            .map(|r| (r, self.height(r)));
-        let mut breaks =
-            page::page_breaks(&heights, &self.keeps, &self.breaks, self.page_pt, repeat);
-        // Excel keeps at most 1,023 manual page breaks.
-        breaks.truncate(MAX_PAGE_BREAKS);
-        if !breaks.is_empty() {
-            self.ws.set_page_breaks(&breaks)?;
         }
         Ok(())
     }
@@ -1360,11 +1479,11 @@ impl<'a> SheetWriter<'a> {
             .enumerate()
             .filter_map(|(c, (col, wrap))| wrap.map(|w| (c, col.kind, w)))
             .collect();
-        let formats: Vec<style::ColFormats> = t
+        let formats: Vec<std::rc::Rc<style::ColFormats>> = t
             .columns
             .iter()
             .zip(&wraps)
-            .map(|(col, wrap)| col_formats(col, wrap.is_some(), &self.book.tiers))
+            .map(|(col, wrap)| self.formats.get(col, wrap.is_some()))
             .collect();
 
         let first_body = self.row;

@@ -6,7 +6,7 @@ use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
 use super::*;
-use crate::report::model::{Chart, HiddenSheet, PageSetup, Paper};
+use crate::report::model::{Chart, Deferred, HiddenSheet, PageSetup, Paper};
 
 fn d(s: &str) -> Decimal {
     Decimal::from_str(s).expect("test decimal")
@@ -703,7 +703,7 @@ fn written_to_a_file_the_same_bytes_as_in_memory() {
 fn a_large_sheet_is_streamed_and_reads_back_the_same() {
     let book = evaluation_book_of(true, 300);
     let bytes = |stream_rows| {
-        render(&book, stream_rows)
+        render(&book, &NoParts, stream_rows)
             .and_then(|mut wb| Ok(wb.save_to_buffer()?))
             .expect("render")
     };
@@ -1053,7 +1053,7 @@ fn sheets_written_apart_give_the_same_bytes_whichever_is_written_first() {
     assert!(apart.len() >= 3, "{apart:?}");
     assert_eq!(apart[0], 0);
     let bytes = |order| {
-        render_in(&book, 0, order)
+        render_in(&book, &NoParts, 0, order)
             .and_then(|mut wb| Ok(wb.save_to_buffer()?))
             .expect("render")
     };
@@ -1085,4 +1085,181 @@ fn sheets_that_use_the_hidden_sheet_are_not_written_apart() {
     assert!(book.sheets.iter().any(uses_hidden));
     // One large sheet alone is written in turn.
     assert!(threaded_sheets(&book, usize::MAX, Order::Forward).is_empty());
+}
+
+/// Statement-like parts: a heading, a period line, a table of lines with a
+/// `SUM` total (a long entry wraps in its narrow column), then a summary
+/// and a note kept together.
+struct TestParts(Vec<Vec<Block>>);
+
+impl PartSource for TestParts {
+    fn part(&self, k: usize) -> Option<Vec<Block>> {
+        self.0.get(k).cloned()
+    }
+}
+
+fn test_parts(n: usize) -> TestParts {
+    let mut rng = Lcg(11);
+    let parts = (0..n)
+        .map(|k| {
+            let cols = vec![
+                Column::new("date", "日期", ColKind::Date),
+                Column::new("entry", "摘要", ColKind::Text).max_width(12.0),
+                Column::new("amount", "金额", ColKind::Money),
+                Column::new("qty", "数量", ColKind::Number),
+            ];
+            let lines = 1 + rng.next(40) as usize;
+            let mut sum = Decimal::ZERO;
+            let rows: Vec<Vec<Value>> = (0..lines)
+                .map(|i| {
+                    let amount = Decimal::new(rng.next(10_000_000) as i64 - 2_000_000, 2);
+                    sum += amount;
+                    let entry = match rng.next(9) {
+                        0 => format!("红字冲销 原单 XS2025-{k:05}-{i}，按合同第三条退回"),
+                        1 => String::new(),
+                        _ => "销售出库".to_string(),
+                    };
+                    vec![
+                        Value::Date(date(2025, 1 + (i % 12) as u32, 1 + (k % 28) as u32)),
+                        if entry.is_empty() {
+                            Value::Empty
+                        } else {
+                            Value::text(entry)
+                        },
+                        Value::Number(amount),
+                        Value::Number(Decimal::new(rng.next(100_000) as i64, 3)),
+                    ]
+                })
+                .collect();
+            let total = vec![
+                Value::Empty,
+                Value::text("本期合计"),
+                Value::Sum(sum),
+                Value::Empty,
+            ];
+            let summary = Table::new(
+                "summary",
+                vec![
+                    Column::new("opening", "期初余额", ColKind::Money),
+                    Column::new("days", "天数", ColKind::Integer),
+                ],
+                vec![vec![Value::Number(sum), Value::Int(k as i64)]],
+            );
+            vec![
+                Block::Heading(format!("客户{k} 对账单")),
+                Block::Text(vec![format!("期间 2025-01-01 至 2025-12-31 第 {k} 份")]),
+                Block::Table(Table::new("lines", cols, rows).with_total(total)),
+                Block::Gap,
+                Block::KeepNext(3),
+                Block::Table(summary),
+                Block::Gap,
+                Block::Text(vec![
+                    "以上余额请核对。".into(),
+                    String::new(),
+                    "确认：".into(),
+                ]),
+            ]
+        })
+        .collect();
+    TestParts(parts)
+}
+
+/// A book of a small sheet and two sheets of deferred parts of `src`.
+fn deferred_book(src: &TestParts, split: usize) -> Book {
+    let mut book = stacked_tables(2, 5, Paper::A4);
+    let columns: Vec<Column> = src.0[0]
+        .iter()
+        .filter_map(|b| match b {
+            Block::Table(t) => Some(t.columns.clone()),
+            _ => None,
+        })
+        .flatten()
+        .collect();
+    let rows = |r: std::ops::Range<usize>| -> usize {
+        src.0[r]
+            .iter()
+            .flatten()
+            .map(|b| match b {
+                Block::Table(t) => t.rows.len(),
+                _ => 0,
+            })
+            .sum()
+    };
+    let n = src.0.len();
+    for (name, parts) in [("对账单", 0..split), ("对账单 (2)", split..n)] {
+        let mut sheet = book.sheets[0].clone();
+        sheet.name = name.into();
+        sheet.blocks = vec![Block::Deferred(Deferred {
+            rows: rows(parts.clone()),
+            parts,
+            page_each: true,
+            columns: columns.clone(),
+        })];
+        book.sheets.push(sheet);
+    }
+    book
+}
+
+#[test]
+fn deferred_parts_give_the_bytes_of_the_book_held_whole() {
+    let src = test_parts(60);
+    let book = deferred_book(&src, 25);
+    let whole = book.expanded(&src).expect("every part");
+    assert_eq!(whole.sheets.len(), 3);
+    // Page breaks between the parts of a sheet, none before its first.
+    let breaks = whole.sheets[1]
+        .blocks
+        .iter()
+        .filter(|b| matches!(b, Block::PageBreak))
+        .count();
+    assert_eq!(breaks, 24);
+    assert!(matches!(whole.sheets[2].blocks[0], Block::Heading(_)));
+    let bytes = |b: &Book, parts: &dyn PartSource, stream_rows, order| {
+        render_in(b, parts, stream_rows, order)
+            .and_then(|mut wb| Ok(wb.save_to_buffer()?))
+            .expect("render")
+    };
+    for stream_rows in [0, usize::MAX] {
+        let held = bytes(&whole, &NoParts, stream_rows, Order::Forward);
+        assert!(held == bytes(&book, &src, stream_rows, Order::Forward));
+        assert!(held == bytes(&book, &src, stream_rows, Order::Backward));
+        assert!(held == bytes(&book, &src, stream_rows, Order::Threads));
+    }
+    // The deferred sheets are large enough to be written apart.
+    assert_eq!(threaded_sheets(&book, 0, Order::Forward), vec![0, 1, 2]);
+    // What the parts hold is in the workbook: every total's cached value.
+    let mut wb = open(xlsx_bytes_with(&book, &src).expect("render"));
+    let range = wb.worksheet_range("对账单 (2)").expect("sheet");
+    let sums: Vec<f64> = src.0[25..]
+        .iter()
+        .flat_map(|p| p.iter())
+        .filter_map(|b| match b {
+            Block::Table(t) => t.total.as_ref().and_then(|r| r[2].number()),
+            _ => None,
+        })
+        .map(|d| d.to_string().parse::<f64>().expect("number"))
+        .collect();
+    let found: Vec<f64> = range
+        .rows()
+        .filter(|r| r.get(1) == Some(&Data::String("本期合计".into())))
+        .filter_map(|r| match r.get(2) {
+            Some(Data::Float(x)) => Some(*x),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(found.len(), 35);
+    assert_eq!(found, sums);
+}
+
+#[test]
+fn a_deferred_block_without_its_parts_is_an_error() {
+    let src = test_parts(3);
+    let book = deferred_book(&src, 1);
+    let err = xlsx_bytes(&book).expect_err("no source");
+    assert!(format!("{err:#}").contains("no deferred part 0"), "{err:#}");
+    // A part that would put a chart on the hidden sheet is refused.
+    let mut charted = test_parts(3);
+    charted.0[2].push(Block::Chart(Chart::new("c", "lines", 0, vec![2])));
+    let err = xlsx_bytes_with(&book, &charted).expect_err("chart in a part");
+    assert!(format!("{err:#}").contains("deferred part 2"), "{err:#}");
 }

@@ -134,6 +134,68 @@ pub enum Block {
     /// The next this many blocks print on one page when they fit on one
     /// (a statement's closing balance, aging and confirmation line).
     KeepNext(usize),
+    /// Blocks made only while the sheet is written, part after part (one
+    /// customer's statement after another), by the [`PartSource`] the book
+    /// is rendered with: a sheet of hundreds of thousands of rows is never
+    /// held whole.
+    Deferred(Deferred),
+}
+
+/// Parts `parts` of a [`PartSource`], in order, in place of one block.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Deferred {
+    pub parts: std::ops::Range<usize>,
+    /// Every part after the first starts a new printed page.
+    pub page_each: bool,
+    /// The table body rows of all the parts (how the sheet is written
+    /// depends on its size).
+    pub rows: usize,
+    /// Every column the parts' tables have, in the order they first appear:
+    /// their formats are numbered before any part is made.
+    pub columns: Vec<Column>,
+}
+
+/// Makes the parts of [`Block::Deferred`] blocks. A part may hold neither
+/// charts nor editable columns (nothing of it goes to the hidden sheet), and
+/// must be the same each time it is asked for: the renderer makes each part
+/// twice, once to measure its columns and once to write it.
+pub trait PartSource: Sync {
+    /// The blocks of part `k`; `None` when there is no such part.
+    fn part(&self, k: usize) -> Option<Vec<Block>>;
+}
+
+/// The source of a book with no deferred blocks.
+pub struct NoParts;
+
+impl PartSource for NoParts {
+    fn part(&self, _: usize) -> Option<Vec<Block>> {
+        None
+    }
+}
+
+impl Book {
+    /// The book with every deferred block replaced by its parts (tests, and
+    /// a book that has to be held whole).
+    pub fn expanded(&self, source: &dyn PartSource) -> Option<Book> {
+        let mut book = self.clone();
+        for sheet in &mut book.sheets {
+            let mut blocks = Vec::with_capacity(sheet.blocks.len());
+            for b in std::mem::take(&mut sheet.blocks) {
+                let Block::Deferred(d) = b else {
+                    blocks.push(b);
+                    continue;
+                };
+                for k in d.parts.clone() {
+                    if d.page_each && k > d.parts.start {
+                        blocks.push(Block::PageBreak);
+                    }
+                    blocks.extend(source.part(k)?);
+                }
+            }
+            sheet.blocks = blocks;
+        }
+        Some(book)
+    }
 }
 
 /// A table: header row, body rows, optional total row.

@@ -16,7 +16,9 @@ use super::finance::{
     aging_columns, aging_index, aging_sums, aging_values, receipt_controls, total_row,
 };
 use super::labels::Texts;
-use super::model::{Block, Book, ColKind, Column, PageSetup, Sheet, Table, Value};
+use super::model::{
+    Block, Book, ColKind, Column, Deferred, PageSetup, PartSource, Sheet, Table, Value,
+};
 use crate::labels::finance::{finance, FinanceTexts};
 use crate::labels::{fill, Lang};
 use crate::model::finance::{Account, Finance, LineKind, StatementRow};
@@ -38,6 +40,8 @@ pub struct Reconciliation<'a> {
     pub lang: Lang,
     pub inputs: &'a [SheetSummary],
     pub issues: &'a [Issue],
+    /// Customers with something on their account, by customer key.
+    customers: Vec<usize>,
 }
 
 impl<'a> Reconciliation<'a> {
@@ -45,6 +49,11 @@ impl<'a> Reconciliation<'a> {
     /// receivables (no receipts ledger was given).
     pub fn of(g: &'a Gathered, rules: &'a Rules, lang: Lang) -> Option<Reconciliation<'a>> {
         let finance = g.finance.as_ref().filter(|f| f.has_receipts)?;
+        let cs = &g.model.customers;
+        let mut customers: Vec<usize> = (0..cs.len())
+            .filter(|&i| finance.accounts.get(i).is_some_and(Account::is_active))
+            .collect();
+        customers.sort_by(|&a, &b| cs[a].key.cmp(&cs[b].key));
         Some(Reconciliation {
             model: &g.model,
             finance,
@@ -52,6 +61,7 @@ impl<'a> Reconciliation<'a> {
             lang,
             inputs: &g.inputs,
             issues: &g.issues,
+            customers,
         })
     }
 }
@@ -107,25 +117,23 @@ impl Reconciliation<'_> {
     }
 
     /// Customers with something on their account, by customer key.
-    pub fn customers(&self) -> Vec<usize> {
-        let cs = &self.model.customers;
-        let mut idx: Vec<usize> = (0..cs.len())
-            .filter(|&i| self.finance.accounts.get(i).is_some_and(Account::is_active))
-            .collect();
-        idx.sort_by(|&a, &b| cs[a].key.cmp(&cs[b].key));
-        idx
+    pub fn customers(&self) -> &[usize] {
+        &self.customers
     }
 
-    /// The whole reconciliation workbook.
+    /// The whole reconciliation workbook. Its statements are deferred: each
+    /// is made when it is written, by the reconciliation as [`PartSource`]
+    /// (part `k`: the statement of the `k`-th customer).
     pub fn book(&self) -> Book {
         let customers = self.customers();
-        let mut sheets = vec![self.summary(), self.overview(&customers)];
-        let chunks: Vec<&[usize]> = customers.chunks(MAX_PAGE_BREAKS).collect();
-        if chunks.is_empty() {
-            sheets.push(self.statements(&[]));
+        let mut sheets = vec![self.summary(), self.overview(customers)];
+        let n = customers.len();
+        if n == 0 {
+            sheets.push(self.statements(0..0));
         }
-        sheets.extend(chunks.into_iter().map(|c| self.statements(c)));
-        sheets.push(self.open_items(&customers));
+        let chunks = (0..n).step_by(MAX_PAGE_BREAKS);
+        sheets.extend(chunks.map(|k| self.statements(k..n.min(k + MAX_PAGE_BREAKS))));
+        sheets.push(self.open_items(customers));
         sheets.push(self.unmatched());
         sheets.push(issues_sheet(&self.frame(), self.issues));
         Book {
@@ -230,18 +238,30 @@ impl Reconciliation<'_> {
         self.sheet(f.sheet_overview, f.title_overview, blocks, page)
     }
 
-    /// The statements of `customers`, one block each, each on its own page.
-    fn statements(&self, customers: &[usize]) -> Sheet {
+    /// The statements of the customers `parts` (positions in
+    /// [`Self::customers`]), one block each, each on its own page, made as
+    /// they are written.
+    fn statements(&self, parts: std::ops::Range<usize>) -> Sheet {
         let f = self.f();
         let mut blocks = Vec::new();
-        if customers.is_empty() {
+        if parts.is_empty() {
             blocks.push(Block::Text(vec![f.empty_statements.to_string()]));
-        }
-        for (k, &i) in customers.iter().enumerate() {
-            if k > 0 {
-                blocks.push(Block::PageBreak);
-            }
-            blocks.extend(self.statement(i));
+        } else {
+            // Each statement's table rows: brought forward, its lines, its
+            // summary and its aging.
+            let rows = self.customers[parts.clone()]
+                .iter()
+                .map(|&i| self.finance.accounts[i].lines.len() + 3)
+                .sum();
+            let mut columns = self.line_columns();
+            columns.extend(self.summary_columns());
+            columns.extend(aging_columns(f, self.edges()));
+            blocks.push(Block::Deferred(Deferred {
+                parts,
+                page_each: true,
+                rows,
+                columns,
+            }));
         }
         let page = PageSetup {
             landscape: false,
@@ -270,14 +290,7 @@ impl Reconciliation<'_> {
             f.statement_period,
             &[("start", &start), ("end", &end), ("as_of", &as_of)],
         );
-        let columns = vec![
-            Column::new("date", f.h_date, ColKind::Date),
-            Column::new("entry", f.h_entry, ColKind::Text).max_width(26.0),
-            Column::new("reference", f.h_ref, ColKind::Text),
-            Column::new("invoiced", f.h_debit, ColKind::Money),
-            Column::new("received", f.h_credit, ColKind::Money),
-            Column::new("balance", f.h_balance, ColKind::Money),
-        ];
+        let columns = self.line_columns();
         let mut rows = vec![vec![
             Value::Empty,
             Value::text(f.brought_forward),
@@ -296,14 +309,7 @@ impl Reconciliation<'_> {
         let lines = Table::new("statement", columns, rows).with_total(total);
         let summary = Table::new(
             "statement_summary",
-            vec![
-                Column::new("opening", f.s_opening, ColKind::Money),
-                Column::new("invoiced", f.s_invoiced, ColKind::Money),
-                Column::new("received", f.s_received, ColKind::Money),
-                Column::new("closing", f.s_closing, ColKind::Money),
-                Column::new("outstanding", f.s_open_invoices, ColKind::Money),
-                Column::new("unapplied", f.s_unapplied, ColKind::Money),
-            ],
+            self.summary_columns(),
             vec![money_values(c, a)],
         );
         let aging_cols = aging_columns(f, self.edges());
@@ -329,6 +335,32 @@ impl Reconciliation<'_> {
                 String::new(),
                 f.confirm_sign.to_string(),
             ]),
+        ]
+    }
+
+    /// The columns of a statement's lines.
+    fn line_columns(&self) -> Vec<Column> {
+        let f = self.f();
+        vec![
+            Column::new("date", f.h_date, ColKind::Date),
+            Column::new("entry", f.h_entry, ColKind::Text).max_width(26.0),
+            Column::new("reference", f.h_ref, ColKind::Text),
+            Column::new("invoiced", f.h_debit, ColKind::Money),
+            Column::new("received", f.h_credit, ColKind::Money),
+            Column::new("balance", f.h_balance, ColKind::Money),
+        ]
+    }
+
+    /// The columns of a statement's closing summary.
+    fn summary_columns(&self) -> Vec<Column> {
+        let f = self.f();
+        vec![
+            Column::new("opening", f.s_opening, ColKind::Money),
+            Column::new("invoiced", f.s_invoiced, ColKind::Money),
+            Column::new("received", f.s_received, ColKind::Money),
+            Column::new("closing", f.s_closing, ColKind::Money),
+            Column::new("outstanding", f.s_open_invoices, ColKind::Money),
+            Column::new("unapplied", f.s_unapplied, ColKind::Money),
         ]
     }
 
@@ -464,6 +496,13 @@ impl Reconciliation<'_> {
         blocks.push(Block::Table(table.with_total(total)));
         let page = self.frame().page(f.title_unmatched, 0, false);
         self.sheet(f.sheet_unmatched, f.title_unmatched, blocks, page)
+    }
+}
+
+/// Part `k` is the statement of the `k`-th customer of [`Reconciliation::customers`].
+impl PartSource for Reconciliation<'_> {
+    fn part(&self, k: usize) -> Option<Vec<Block>> {
+        self.customers.get(k).map(|&i| self.statement(i))
     }
 }
 

@@ -31,7 +31,7 @@ use crate::render::json::Issues;
 use crate::render::monthly_json::MonthlyJson;
 use crate::report::evaluation::Evaluation;
 use crate::report::labels::texts;
-use crate::report::model::{Book, Paper};
+use crate::report::model::{Book, NoParts, Paper, PartSource};
 use crate::report::monthly::Monthly;
 use crate::report::reconcile::{Reconciliation, NO_RECEIPTS};
 
@@ -60,8 +60,9 @@ pub struct Output<'a> {
 /// What an output file holds.
 pub enum Body<'a> {
     Bytes(&'a [u8]),
-    /// A workbook, assembled straight into its file.
-    Workbook(&'a Book),
+    /// A workbook, assembled straight into its file, its deferred blocks
+    /// made by the source.
+    Workbook(&'a Book, &'a dyn PartSource),
     /// Workbooks (file name, book) in one zip.
     Zip(&'a [(&'a str, &'a Book)]),
 }
@@ -83,8 +84,10 @@ pub fn write_outputs(run: &RunDir, outputs: &[Output]) -> Result<Vec<Download>, 
         let mut file = std::fs::File::create(&path).map_err(|e| failed(e.to_string()))?;
         match &o.body {
             Body::Bytes(b) => file.write_all(b).map_err(|e| failed(e.to_string()))?,
-            Body::Workbook(book) => crate::render::xlsx::write_xlsx(book, &mut file)
-                .map_err(|e| failed(format!("{e:#}")))?,
+            Body::Workbook(book, parts) => {
+                crate::render::xlsx::write_xlsx_then(book, *parts, &mut file, &|| {})
+                    .map_err(|e| failed(format!("{e:#}")))?
+            }
             Body::Zip(books) => crate::render::bundle::write_zip(books, &run.output(), &mut file)
                 .map_err(|e| failed(format!("{e:#}")))?,
         }
@@ -152,6 +155,7 @@ fn book_and_json<'a>(
     title: &str,
     as_of: NaiveDate,
     book: &'a Book,
+    parts: &'a dyn PartSource,
     json: &'a [u8],
 ) -> [Output<'a>; 2] {
     let json_name = format!("tierbook-{what}-{as_of}.json");
@@ -161,7 +165,7 @@ fn book_and_json<'a>(
             name: format!("{title}_{as_of}.xlsx"),
             ascii_name: format!("tierbook-{what}-{as_of}.xlsx"),
             mime: XLSX,
-            body: Body::Workbook(book),
+            body: Body::Workbook(book, parts),
         },
         Output {
             key: "json",
@@ -189,7 +193,15 @@ pub fn evaluate(form: Form, run: &RunDir, progress: Arc<RunProgress>) -> Result<
     ))?;
     let title = texts(settings.lang).title_evaluation;
     let as_of = ev.model.period.as_of;
-    let outputs = book_and_json("evaluation", "evaluation", title, as_of, &book, &json);
+    let outputs = book_and_json(
+        "evaluation",
+        "evaluation",
+        title,
+        as_of,
+        &book,
+        &NoParts,
+        &json,
+    );
     let downloads = write_outputs(run, &outputs)?;
     Ok(Done { json, downloads })
 }
@@ -211,7 +223,7 @@ pub fn monthly(form: Form, run: &RunDir, progress: Arc<RunProgress>) -> Result<D
     })?;
     let title = meeting(settings.lang).title_monthly;
     let as_of = monthly.ev.model.period.as_of;
-    let outputs = book_and_json("monthly", "monthly", title, as_of, &book, &json);
+    let outputs = book_and_json("monthly", "monthly", title, as_of, &book, &NoParts, &json);
     let downloads = write_outputs(run, &outputs)?;
     Ok(Done { json, downloads })
 }
@@ -292,6 +304,7 @@ pub fn reconcile(
         title,
         as_of,
         &book,
+        &rec,
         &json,
     );
     let downloads = write_outputs(run, &outputs)?;
