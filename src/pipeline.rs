@@ -229,6 +229,8 @@ fn read_ledgers_and_receipts(
     settings: &Settings,
 ) -> Result<(Ledgers, FilesRead<ReceiptRows>), ReadError> {
     let (mut ledgers, mut receipts) = read_both(inputs, settings)?;
+    let summaries = ledgers.read.sheets.iter().map(|s| &s.summary);
+    crate::read::amounts_fit(summaries.chain(receipts.sheets.iter().map(|s| &s.summary)))?;
     for s in &mut receipts.sheets {
         s.rows.strings.absorb(&mut ledgers.strings);
     }

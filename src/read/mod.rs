@@ -94,17 +94,49 @@ pub struct SheetStats {
     pub rejected: u64,
     pub totals_rows: u64,
     pub accepted_amount: Decimal,
+    /// Σ |accepted amount|: no sum of these amounts, in whatever order or
+    /// grouping (per customer, per tier, over customers), is larger.
+    pub gross: Decimal,
 }
 
 impl SheetStats {
-    /// Adds another sheet's counts (a file's sheets, a run's files).
+    /// Adds another sheet's counts (a file's sheets, a run's files). The
+    /// amounts of a run's inputs fit together ([`amounts_fit`]), so their
+    /// sums cannot overflow.
     pub fn add(&mut self, other: &SheetStats) {
         self.rows_read += other.rows_read;
         self.accepted += other.accepted;
         self.rejected += other.rejected;
         self.totals_rows += other.totals_rows;
         self.accepted_amount += other.accepted_amount;
+        self.gross += other.gross;
     }
+}
+
+/// Checks that the accepted amounts of every sheet of `sheets` (the sales
+/// and receipts ledgers of a run), signs ignored, add up to a number a
+/// decimal holds: then every total made of them later (over customers, over
+/// tiers, balances of invoices less receipts) is exact and cannot overflow,
+/// in whatever order it is summed (SPEC 10: an overflow is an error, never
+/// a panic).
+///
+/// # Errors
+/// [`ReadError::Sheet`] naming the sheet where the sum goes over.
+pub fn amounts_fit<'a>(sheets: impl Iterator<Item = &'a SheetSummary>) -> Result<(), ReadError> {
+    let mut gross = Decimal::ZERO;
+    for s in sheets {
+        gross = gross
+            .checked_add(s.stats.gross)
+            .ok_or_else(|| ReadError::Table {
+                path: s.file.clone(),
+                sheet: s.sheet.clone(),
+                message: "with this sheet the amounts of the ledgers and receipts add up, \
+                          signs ignored, to more than tierbook can compute with exactly \
+                          (79,228,162,514,264,337,593,543,950,335); check the amount cells"
+                    .to_string(),
+            })?;
+    }
+    Ok(())
 }
 
 /// Options shared by every reader.

@@ -470,12 +470,18 @@ impl<K: RowKind> Table<K> {
                 let amount = self.kind.keep(&row, record)?;
                 let stats = &mut self.summary.stats;
                 stats.accepted += 1;
-                stats.accepted_amount = stats.accepted_amount.checked_add(amount).ok_or_else(|| {
+                let too_large = |signs: &str| {
                     layout_error(
                         task,
-                        format!("row {number}: the accepted amounts of the sheet add up to more than tierbook can hold exactly (79,228,162,514,264,337,593,543,950,335); check the amount cells"),
+                        format!("row {number}: the accepted amounts of the sheet add up{signs} to more than tierbook can hold exactly (79,228,162,514,264,337,593,543,950,335); check the amount cells"),
                     )
-                })?;
+                };
+                stats.accepted_amount =
+                    (stats.accepted_amount.checked_add(amount)).ok_or_else(|| too_large(""))?;
+                // Every later total (per customer, over customers) is at
+                // most this.
+                stats.gross = (stats.gross.checked_add(amount.abs()))
+                    .ok_or_else(|| too_large(", signs ignored,"))?;
             }
             Err((problem, col)) => {
                 self.summary.stats.rejected += 1;

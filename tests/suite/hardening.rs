@@ -872,3 +872,91 @@ fn text_that_looks_like_a_formula_is_written_as_text() {
         }
     }
 }
+
+/// 10^26 as the ledgers write it: 27 digits, read exactly.
+const HUGE: &str = "100000000000000000000000000";
+
+/// A ledger whose running total stays small while its amounts, signs
+/// ignored, add up past what a decimal holds (about 7.9 × 10^28): `n`
+/// customers A… invoiced 10^26 each and as many Z… with credit notes of
+/// −10^26, rows taking turns. Totals over customers (Σ invoiced of the
+/// statements overview, the tiers' shares) would overflow; before the
+/// check below they panicked.
+fn write_huge_ledger(path: &Path, n: usize) {
+    let mut csv = String::from("日期,单号,客户编码,客户名称,金额\n");
+    for i in 1..=n {
+        let day = 1 + i % 28;
+        csv += &format!("2025-03-{day:02},SO-{i},A{i:04},甲{i}公司,{HUGE}\n");
+        csv += &format!("2025-03-{day:02},RT-{i},Z{i:04},乙{i}公司,-{HUGE}\n");
+    }
+    std::fs::write(path, csv).expect("write ledger");
+}
+
+#[test]
+fn amounts_too_large_to_total_are_an_error_never_a_panic() {
+    let w = Workdir::new();
+    write_huge_ledger(&w.join("台账.csv"), 400);
+    std::fs::write(
+        w.join("回款.csv"),
+        "回款日期,客户编码,客户名称,回款金额\n2025-03-10,A0001,甲1公司,100\n",
+    )
+    .expect("write receipts");
+    let outs = ["--out", "out.xlsx", "--json", "out.json"];
+    let runs: [&[&str]; 5] = [
+        &["reconcile", "台账.csv", "--receipts", "回款.csv"],
+        &["evaluate", "台账.csv", "--receipts", "回款.csv"],
+        &["evaluate", "台账.csv"],
+        &["monthly", "台账.csv", "--receipts", "回款.csv"],
+        &["check", "台账.csv", "--receipts", "回款.csv"],
+    ];
+    for run in runs {
+        let mut args = run.to_vec();
+        if run[0] != "check" {
+            args.extend(outs);
+        }
+        let err = w.fails(&args);
+        // 400 pairs: 800 amounts of 10^26; the 793rd passes 7.92 × 10^28,
+        // on Excel row 794 (the header is row 1).
+        for says in [
+            "台账.csv",
+            "row 794",
+            "signs ignored",
+            "79,228,162,514,264,337,593,543,950,335",
+        ] {
+            assert!(err.contains(says), "{run:?} should say {says:?}: {err}");
+        }
+        assert!(!err.contains("panicked"), "{err}");
+        assert!(!w.join("out.xlsx").exists() && !w.join("out.json").exists());
+    }
+
+    // Each file fits; the ledger and the receipts together do not: the
+    // error names the receipts sheet where the sum goes over.
+    write_huge_ledger(&w.join("台账.csv"), 300);
+    let mut receipts = String::from("回款日期,客户编码,客户名称,回款金额\n");
+    for i in 1..=300 {
+        receipts += &format!("2025-03-20,A{i:04},甲{i}公司,{HUGE}\n");
+    }
+    std::fs::write(w.join("回款.csv"), receipts).expect("write receipts");
+    let err = w.fails(&[
+        "reconcile",
+        "台账.csv",
+        "--receipts",
+        "回款.csv",
+        "--out",
+        "out.xlsx",
+    ]);
+    for says in ["回款.csv", "ledgers and receipts", "signs ignored"] {
+        assert!(err.contains(says), "should say {says:?}: {err}");
+    }
+    assert!(!w.join("out.xlsx").exists());
+    // Half of it reads and reconciles.
+    write_huge_ledger(&w.join("台账.csv"), 100);
+    w.ok(&[
+        "reconcile",
+        "台账.csv",
+        "--receipts",
+        "回款.csv",
+        "--out",
+        "out.xlsx",
+    ]);
+}
