@@ -57,8 +57,8 @@ pub fn run(args: ReconcileArgs) -> Result<()> {
     let json = crate::render::json::reconciliation_json(&rec, &settings.rules.source);
     // The JSON is written on a second thread while the workbook model is
     // built, waits while the sheets are written on every core, and goes on
-    // while the workbook is compressed (one thread); both are put in place
-    // together.
+    // as soon as a core has no sheet left and while the workbook is
+    // compressed (one thread); both are put in place together.
     let gate = Gate::default();
     let staged = std::thread::scope(|scope| {
         let json_job = json_out.as_ref().map(|p| {

@@ -74,7 +74,7 @@ pub fn xlsx_bytes(book: &Book) -> anyhow::Result<Vec<u8>> {
 /// # Errors
 /// As [`xlsx_bytes`], and when `parts` has no part a deferred block names.
 pub fn xlsx_bytes_with(book: &Book, parts: &dyn PartSource) -> anyhow::Result<Vec<u8>> {
-    render(book, parts, STREAM_ROWS)?
+    render(book, parts, STREAM_ROWS, &|| {})?
         .save_to_buffer()
         .context("assembling the xlsx workbook")
 }
@@ -90,17 +90,19 @@ pub fn write_xlsx(book: &Book, file: &mut std::fs::File) -> anyhow::Result<()> {
 }
 
 /// As [`write_xlsx`], the parts of the book's deferred blocks made by
-/// `parts`; `rendered` is called once every cell is written, before the
-/// workbook is assembled and compressed (on one thread) into `file`.
+/// `parts`; `core_free` is called (once or more) as soon as writing the
+/// sheets no longer keeps every core busy (a thread has no sheet left), and
+/// at the latest once every cell is written, before the workbook is
+/// assembled and compressed (on one thread) into `file`.
 pub fn write_xlsx_then(
     book: &Book,
     parts: &dyn PartSource,
     file: &mut std::fs::File,
-    rendered: &dyn Fn(),
+    core_free: &(dyn Fn() + Sync),
 ) -> anyhow::Result<()> {
     let mut out = std::io::BufWriter::with_capacity(1 << 16, file);
-    let mut workbook = render(book, parts, STREAM_ROWS)?;
-    rendered();
+    let mut workbook = render(book, parts, STREAM_ROWS, core_free)?;
+    core_free();
     workbook
         .save_to_writer(&mut out)
         .context("assembling the xlsx workbook")?;
@@ -109,8 +111,13 @@ pub fn write_xlsx_then(
 
 /// The workbook of a book, sheets of more than `stream_rows` table rows
 /// written in constant memory.
-fn render(book: &Book, parts: &dyn PartSource, stream_rows: usize) -> anyhow::Result<Workbook> {
-    render_in(book, parts, stream_rows, Order::Threads)
+fn render(
+    book: &Book,
+    parts: &dyn PartSource,
+    stream_rows: usize,
+    core_free: &(dyn Fn() + Sync),
+) -> anyhow::Result<Workbook> {
+    render_in(book, parts, stream_rows, Order::Threads, core_free)
 }
 
 /// How the large sheets of a book are written: on threads of their own (the
@@ -130,6 +137,7 @@ fn render_in(
     parts: &dyn PartSource,
     stream_rows: usize,
     order: Order,
+    core_free: &(dyn Fn() + Sync),
 ) -> anyhow::Result<Workbook> {
     let mut workbook = Workbook::new();
     // Every cell written without a format of its own is in the book's font.
@@ -181,7 +189,14 @@ fn render_in(
             .with_context(|| format!("writing sheet {name:?}"))?;
     }
     if !apart.is_empty() {
-        write_apart(&mut workbook, book, parts, &names, &apart, &styles, order)?;
+        let to = Apart {
+            names: &names,
+            sheets: &apart,
+            styles: &styles,
+            order,
+            core_free,
+        };
+        write_apart(&mut workbook, book, parts, &to)?;
     }
     if book.sheets.is_empty() {
         // A workbook needs one visible sheet.
@@ -235,6 +250,18 @@ fn block_uses_hidden(b: &Block) -> bool {
     }
 }
 
+/// The sheets written apart and what writing them needs.
+#[derive(Clone, Copy)]
+struct Apart<'a> {
+    names: &'a [String],
+    /// Indices into the book.
+    sheets: &'a [usize],
+    styles: &'a Styles,
+    order: Order,
+    /// Called when a thread has no sheet left to write.
+    core_free: &'a (dyn Fn() + Sync),
+}
+
 /// Writes the sheets `apart` (indices into the book) on as many threads as
 /// there are cores, largest first. Every format they can use is numbered
 /// first, in sheet order, so the workbook's bytes do not depend on which
@@ -243,11 +270,15 @@ fn write_apart(
     workbook: &mut Workbook,
     book: &Book,
     parts: &dyn PartSource,
-    names: &[String],
-    apart: &[usize],
-    styles: &Styles,
-    order: Order,
+    to: &Apart,
 ) -> anyhow::Result<()> {
+    let Apart {
+        names,
+        sheets: apart,
+        styles,
+        order,
+        core_free,
+    } = *to;
     register_formats(
         workbook,
         apart.iter().map(|&i| &book.sheets[i]),
@@ -294,6 +325,8 @@ fn write_apart(
                             failed.push((i, e));
                         }
                     }
+                    // No sheet left for this thread: its core is free.
+                    core_free();
                     failed
                 })
             })

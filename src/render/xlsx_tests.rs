@@ -703,7 +703,7 @@ fn written_to_a_file_the_same_bytes_as_in_memory() {
 fn a_large_sheet_is_streamed_and_reads_back_the_same() {
     let book = evaluation_book_of(true, 300);
     let bytes = |stream_rows| {
-        render(&book, &NoParts, stream_rows)
+        render(&book, &NoParts, stream_rows, &|| {})
             .and_then(|mut wb| Ok(wb.save_to_buffer()?))
             .expect("render")
     };
@@ -1053,7 +1053,7 @@ fn sheets_written_apart_give_the_same_bytes_whichever_is_written_first() {
     assert!(apart.len() >= 3, "{apart:?}");
     assert_eq!(apart[0], 0);
     let bytes = |order| {
-        render_in(&book, &NoParts, 0, order)
+        render_in(&book, &NoParts, 0, order, &|| {})
             .and_then(|mut wb| Ok(wb.save_to_buffer()?))
             .expect("render")
     };
@@ -1064,6 +1064,16 @@ fn sheets_written_apart_give_the_same_bytes_whichever_is_written_first() {
     for _ in 0..3 {
         assert!(forward == bytes(Order::Threads));
     }
+    // Each writing thread says when it has no sheet left (the JSON of
+    // `reconcile` goes on then).
+    let freed = std::sync::atomic::AtomicUsize::new(0);
+    let free = || {
+        freed.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+    };
+    render_in(&book, &NoParts, 0, Order::Threads, &free).expect("render");
+    let threads = crate::threads::cores(0).min(apart.len());
+    let want = if threads >= 2 { threads } else { 0 };
+    assert_eq!(freed.load(std::sync::atomic::Ordering::SeqCst), want);
     // And the cells are those of the book written one sheet after another.
     let (mut a, mut b) = (open(forward), open(xlsx_bytes(&book).expect("render")));
     for name in a.sheet_names() {
@@ -1215,7 +1225,7 @@ fn deferred_parts_give_the_bytes_of_the_book_held_whole() {
     assert_eq!(breaks, 24);
     assert!(matches!(whole.sheets[2].blocks[0], Block::Heading(_)));
     let bytes = |b: &Book, parts: &dyn PartSource, stream_rows, order| {
-        render_in(b, parts, stream_rows, order)
+        render_in(b, parts, stream_rows, order, &|| {})
             .and_then(|mut wb| Ok(wb.save_to_buffer()?))
             .expect("render")
     };
