@@ -121,8 +121,8 @@ finance_case() {
   echo
   echo "## Finance case (ledger + receipts, built-in three-tier rules; median of $fruns)"
   echo
-  echo "| command | rows | receipts | wall s | peak RSS MiB | × evaluate | targets |"
-  echo "|---|---:|---:|---:|---:|---:|---|"
+  echo "| command | rows | receipts | wall s | peak RSS MiB | × evaluate | per round (median, range) | targets |"
+  echo "|---|---:|---:|---:|---:|---:|---:|---|"
   local status=0
   for rows in $rows_list; do
     receipts_rows=$(awk '/"receipts": \{/ {on=1} on && /"accepted":/ {gsub(/[^0-9]/, ""); print; exit}' \
@@ -138,7 +138,13 @@ finance_case() {
       ratio=$(awk -v a="$med" -v b="$base" 'BEGIN{printf "%.2f", a/b}')
       verdict=$(awk -v x="$ratio" -v m="$peak" 'BEGIN{ok=(x<=1.5 && m<256); print (ok ? "ok" : "MISSED")}')
       [[ $verdict == MISSED ]] && status=3
-      printf '| %s | %s | %s | %s | %s | %s | ≤ 1.5×, < 256 MiB: %s |\n' "$tool" "$rows" "$receipts_rows" "$med" "$peak" "$ratio" "$verdict"
+      # Each round's ratio to that round's evaluate (runs next to each other in
+      # time, so less moved by the machine's drift than the ratio of medians).
+      local rounds
+      rounds=$(awk -F'\t' -v t="$tool" -v r="$rows" '$2==r && $1=="evaluate" {e[$3]=$4} $2==r && $1==t {w[$3]=$4}
+        END {for (k in w) if (e[k] > 0) print w[k] / e[k]}' "$fresults" | sort -n |
+        awk '{a[NR]=$1} END {m = (NR%2) ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2; printf "%.2f (%.2f–%.2f)", m, a[1], a[NR]}')
+      printf '| %s | %s | %s | %s | %s | %s | %s | ≤ 1.5×, < 256 MiB: %s |\n' "$tool" "$rows" "$receipts_rows" "$med" "$peak" "$ratio" "$rounds" "$verdict"
     done
   done
   echo
