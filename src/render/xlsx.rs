@@ -1129,8 +1129,24 @@ fn each_table(
         match b {
             Block::Table(t) => f(t),
             Block::Deferred(d) => {
+                // Their formats were numbered from the block's columns: a
+                // column of another kind would take a number depending on
+                // which thread met it first.
+                let listed: std::collections::HashSet<_> =
+                    d.columns.iter().map(|c| formats_key(c, false)).collect();
                 for k in d.parts.clone() {
-                    each_table(&deferred_part(parts, k)?, parts, f)?;
+                    for b in deferred_part(parts, k)? {
+                        let Block::Table(t) = b else { continue };
+                        if let Some(c) =
+                            (t.columns.iter()).find(|c| !listed.contains(&formats_key(c, false)))
+                        {
+                            return Err(XlsxError::ParameterError(format!(
+                                "deferred part {k}: column {:?} is not among its block's columns",
+                                c.key
+                            )));
+                        }
+                        f(&t);
+                    }
                 }
             }
             _ => {}

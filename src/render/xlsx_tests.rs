@@ -1272,4 +1272,14 @@ fn a_deferred_block_without_its_parts_is_an_error() {
     charted.0[2].push(Block::Chart(Chart::new("c", "lines", 0, vec![2])));
     let err = xlsx_bytes_with(&book, &charted).expect_err("chart in a part");
     assert!(format!("{err:#}").contains("deferred part 2"), "{err:#}");
+    // A part whose table has a column of a kind the block does not list.
+    let mut other = test_parts(3);
+    if let Some(Block::Table(t)) = other.0[1].get_mut(2) {
+        t.columns[3].kind = ColKind::Percent;
+    }
+    let err = xlsx_bytes_with(&book, &other).expect_err("unlisted column");
+    assert!(
+        format!("{err:#}").contains("deferred part 1: column \"qty\""),
+        "{err:#}"
+    );
 }
