@@ -78,6 +78,9 @@ pub struct Settings {
     /// Keep every customer's statement lines and open items (the
     /// reconciliation workbook).
     pub statements: bool,
+    /// Build the window orders' facts (price index, paid on time) for the
+    /// Order Upgrades sheet of the evaluation; the reconciliation shows none.
+    pub order_facts: bool,
 }
 
 impl Settings {
@@ -94,6 +97,7 @@ impl Settings {
             progress: Arc::new(Silent),
             monthly: false,
             statements: false,
+            order_facts: true,
         }
     }
 
@@ -364,6 +368,7 @@ fn finance_inputs(
         aging_days: rules.receivables.aging_days.clone(),
         basis: rules.receivables.aging_basis,
         keep_statements: settings.statements,
+        order_facts: settings.order_facts,
     })
 }
 

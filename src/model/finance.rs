@@ -43,6 +43,10 @@ pub struct FinanceInputs {
     /// Keep each customer's statement lines and open items (the
     /// reconciliation workbook needs them, the evaluation does not).
     pub keep_statements: bool,
+    /// Build the window orders' facts (`Finance::orders`: price index, paid
+    /// on time; the evaluation's Order Upgrades sheet needs them, the
+    /// reconciliation does not).
+    pub order_facts: bool,
 }
 
 /// The receipts' control totals (SPEC 7.6). `received` counts every receipt
@@ -235,7 +239,10 @@ pub fn run(
     cx: Context,
     customers: &mut [Metrics],
 ) -> Result<Finance, ModelError> {
-    let price_indexes = items.price_indexes(cx.means)?;
+    let price_indexes = match input.order_facts {
+        true => items.price_indexes(cx.means)?,
+        false => Vec::new(),
+    };
     let orders = std::mem::take(&mut items.orders);
     drop(items);
     let receipts = input.receipts.take();
@@ -256,7 +263,8 @@ pub fn run(
     };
     let Some(mut sheets) = receipts else {
         let mut lines = Vec::new();
-        for (ci, own) in by_customer.iter().enumerate() {
+        let wanted = by_customer.iter().enumerate().filter(|_| input.order_facts);
+        for (ci, own) in wanted {
             m.order_lines(ci, own, None, customers[ci].terms_days, &mut lines);
         }
         m.finance.orders = lines;
@@ -535,7 +543,9 @@ impl Matching<'_, '_> {
         self.fill_metrics(c, &book).map_err(named)?;
         let (applied, unapplied) = count_money(&book, pending).map_err(named)?;
         let mut orders = Vec::new();
-        self.order_lines(ci, own, Some(&book), c.terms_days, &mut orders);
+        if self.input.order_facts {
+            self.order_lines(ci, own, Some(&book), c.terms_days, &mut orders);
+        }
         Ok(Matched {
             account: self.account(book),
             applied,

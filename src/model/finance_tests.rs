@@ -72,6 +72,8 @@ struct Run<'a> {
     master: Vec<MasterRecord>,
     as_of: &'a str,
     keep: bool,
+    /// Build the orders' facts (off: as `reconcile` runs).
+    order_facts: bool,
 }
 
 impl Run<'_> {
@@ -110,6 +112,7 @@ impl Run<'_> {
                     aging_days: vec![30, 60, 90, 180],
                     basis: AgingBasis::DueDate,
                     keep_statements: self.keep,
+                    order_facts: self.order_facts,
                 }),
             },
             period,
@@ -164,6 +167,7 @@ fn terms_from_each_of_the_three_sources() {
         master: vec![master("A", Some(45), None), master("C", Some(45), None)],
         as_of: "2025-03-01",
         keep: false,
+        order_facts: true,
     }
     .model();
     let a = cust(&m, "A").1;
@@ -194,6 +198,7 @@ fn orders_of_one_date_are_taken_in_the_order_of_their_numbers() {
         master: Vec::new(),
         as_of: "2025-03-31",
         keep: true,
+        order_facts: true,
     }
     .model();
     let f = finance(&m);
@@ -228,6 +233,7 @@ fn receipts_control_total_with_unmatched_and_after_as_of() {
         master: Vec::new(),
         as_of: "2025-03-01",
         keep: true,
+        order_facts: true,
     }
     .model();
     let f = finance(&m);
@@ -277,6 +283,7 @@ fn credit_usage_counts_what_is_not_yet_due_and_needs_a_limit() {
         master: vec![master("L", None, Some("1000")), master("N", None, None)],
         as_of: "2025-03-01",
         keep: false,
+        order_facts: true,
     }
     .model();
     let l = cust(&m, "L").1;
@@ -295,6 +302,7 @@ fn without_receipts_no_receivable_figure_but_orders_for_upgrades() {
         master: Vec::new(),
         as_of: "2025-03-01",
         keep: false,
+        order_facts: true,
     }
     .model();
     let f = finance(&m);
@@ -321,6 +329,7 @@ fn a_credit_note_shows_its_source_order_on_the_statement() {
         master: Vec::new(),
         as_of: "2025-03-01",
         keep: true,
+        order_facts: true,
     }
     .model();
     let f = finance(&m);
@@ -351,10 +360,9 @@ fn a_credit_note_shows_its_source_order_on_the_statement() {
     assert_eq!(cust(&m, "A").1.on_time_ratio, Some(d("1")));
 }
 
-#[test]
-fn order_lines_know_payment_on_time() {
-    // Two window orders with list prices (price index 1.1 and 1.0): P1 paid
-    // on time (due 02-09, paid 02-01), P2 paid late (due 02-14, paid 03-01).
+/// Two window orders with list prices and their receipts; the orders'
+/// facts built or not.
+fn priced_orders(order_facts: bool) -> Model {
     let task = SheetTask::new("t.xlsx", "s", Style::default());
     let header = ["日期", "客户编码", "金额", "数量", "标准价", "单号"];
     let rows: Vec<Vec<&str>> = vec![
@@ -381,7 +389,7 @@ fn order_lines_know_payment_on_time() {
     );
     receipts.rows.strings.absorb(&mut strings);
     let as_of = day("2025-03-31");
-    let m = build(
+    build(
         ModelInputs {
             sheets: vec![ledger],
             strings,
@@ -392,7 +400,8 @@ fn order_lines_know_payment_on_time() {
                 default_terms_days: 30,
                 aging_days: vec![30, 60, 90, 180],
                 basis: AgingBasis::DueDate,
-                keep_statements: false,
+                keep_statements: true,
+                order_facts,
             }),
         },
         Period {
@@ -401,7 +410,14 @@ fn order_lines_know_payment_on_time() {
         },
         &ModelOptions::default(),
     )
-    .expect("model");
+    .expect("model")
+}
+
+#[test]
+fn order_lines_know_payment_on_time() {
+    // Two window orders with list prices (price index 1.1 and 1.0): P1 paid
+    // on time (due 02-09, paid 02-01), P2 paid late (due 02-14, paid 03-01).
+    let m = priced_orders(true);
     let f = finance(&m);
     let o: Vec<(&str, Decimal, bool, Option<NaiveDate>)> = f
         .orders
@@ -436,6 +452,7 @@ fn many_receipts_are_matched_range_by_range() {
         master: Vec::new(),
         as_of: "2025-01-31",
         keep: false,
+        order_facts: true,
     }
     .model();
     for (i, id) in ids.iter().enumerate() {
@@ -467,4 +484,20 @@ fn ranges_hold_about_as_many_orders_each() {
     let b = Buckets::with_receipts(&by, 3 * BUCKET_RECEIPTS - 1);
     assert_eq!(b.bounds, vec![0, 1, 4, 6]);
     assert_eq!(b.of, vec![0, 1, 1, 1, 2, 2]);
+}
+
+#[test]
+fn without_order_facts_the_accounts_are_the_same_and_no_order_is_listed() {
+    // As `reconcile` runs: the same matching, no order facts.
+    let (with, without) = (priced_orders(true), priced_orders(false));
+    let (fw, fo) = (finance(&with), finance(&without));
+    assert_eq!(fw.orders.len(), 2);
+    assert!(fo.orders.is_empty());
+    assert_eq!(fw.accounts, fo.accounts);
+    assert_eq!(fw.totals, fo.totals);
+    assert_eq!(fw.unmatched, fo.unmatched);
+    assert_eq!(with.customers, without.customers);
+    // Both paid: nothing open, 210 received in the window.
+    assert!(fo.accounts[0].open_items.is_empty());
+    assert_eq!(fo.accounts[0].received, d("210"));
 }
