@@ -263,9 +263,10 @@ pub fn run(
     };
     let Some(mut sheets) = receipts else {
         let mut lines = Vec::new();
-        let wanted = by_customer.iter().enumerate().filter(|_| input.order_facts);
-        for (ci, own) in wanted {
-            m.order_lines(ci, own, None, customers[ci].terms_days, &mut lines);
+        if input.order_facts {
+            for (ci, own) in by_customer.iter().enumerate() {
+                m.order_lines(ci, own, None, customers[ci].terms_days, &mut lines);
+            }
         }
         m.finance.orders = lines;
         return Ok(m.finance);

@@ -364,7 +364,7 @@ pub fn reconciliation_json<'a>(
     ReconciliationJson {
         rec,
         source,
-        customers: rec.customers().to_vec(),
+        customers: rec.customers(),
         keys: aging_keys(&rec.rules.receivables.aging_days),
     }
 }
@@ -373,7 +373,7 @@ pub fn reconciliation_json<'a>(
 pub struct ReconciliationJson<'a> {
     rec: &'a Reconciliation<'a>,
     source: &'a str,
-    customers: Vec<usize>,
+    customers: &'a [usize],
     keys: Vec<String>,
 }
 

@@ -25,7 +25,8 @@ use super::style::{
     LINE_PT, ROW_PT, SIGNATURE_PT, TITLE_PT,
 };
 use crate::report::model::{
-    Block, Book, Chart, ColKind, Column, NoParts, PageSetup, Paper, PartSource, Sheet, Table, Value,
+    Block, Book, Chart, ColKind, Column, Deferred, NoParts, PageSetup, Paper, PartSource, Sheet,
+    Table, Value,
 };
 use crate::text::display_width;
 
@@ -1103,9 +1104,9 @@ struct Run {
 
 /// Part `k` of a deferred block, checked: a part may put nothing on the
 /// hidden sheet, which sheets written apart do not share.
-fn deferred_part(parts: &dyn PartSource, k: usize) -> Result<Vec<Block>, XlsxError> {
-    let part = parts
-        .part(k)
+fn deferred_part(d: &Deferred, parts: &dyn PartSource, k: usize) -> Result<Vec<Block>, XlsxError> {
+    let part = d
+        .part(k, parts)
         .ok_or_else(|| XlsxError::ParameterError(format!("no deferred part {k} to write")))?;
     if part
         .iter()
@@ -1135,7 +1136,7 @@ fn each_table(
                 let listed: std::collections::HashSet<_> =
                     d.columns.iter().map(|c| formats_key(c, false)).collect();
                 for k in d.parts.clone() {
-                    for b in deferred_part(parts, k)? {
+                    for b in deferred_part(d, parts, k)? {
                         let Block::Table(t) = b else { continue };
                         if let Some(c) =
                             (t.columns.iter()).find(|c| !listed.contains(&formats_key(c, false)))
@@ -1349,10 +1350,7 @@ impl<'a> SheetWriter<'a> {
                 Block::KeepNext(_) => {}
                 Block::Deferred(d) => {
                     for k in d.parts.clone() {
-                        if d.page_each && k > d.parts.start {
-                            self.breaks.push(self.row);
-                        }
-                        let part = deferred_part(parts, k)?;
+                        let part = deferred_part(d, parts, k)?;
                         self.blocks(&part, sheet, run, parts)?;
                     }
                     // A deferred block counts as one block of a kept run.

@@ -155,6 +155,19 @@ pub struct Deferred {
     pub columns: Vec<Column>,
 }
 
+impl Deferred {
+    /// The blocks of part `k` from `source`, after a page break when each
+    /// part starts a page and `k` is not the first; `None` when the source
+    /// has no such part.
+    pub fn part(&self, k: usize, source: &dyn PartSource) -> Option<Vec<Block>> {
+        let mut blocks = source.part(k)?;
+        if self.page_each && k > self.parts.start {
+            blocks.insert(0, Block::PageBreak);
+        }
+        Some(blocks)
+    }
+}
+
 /// Makes the parts of [`Block::Deferred`] blocks. A part may hold neither
 /// charts nor editable columns (nothing of it goes to the hidden sheet), and
 /// must be the same each time it is asked for: the renderer makes each part
@@ -186,10 +199,7 @@ impl Book {
                     continue;
                 };
                 for k in d.parts.clone() {
-                    if d.page_each && k > d.parts.start {
-                        blocks.push(Block::PageBreak);
-                    }
-                    blocks.extend(source.part(k)?);
+                    blocks.extend(d.part(k, source)?);
                 }
             }
             sheet.blocks = blocks;
