@@ -758,12 +758,15 @@ struct Ranks {
 
 impl Ranks {
     fn new(own: &[u32], orders: &[OrderAcc], strings: &Interner) -> Ranks {
-        let mut texts: Vec<u32> = own
+        // Each text looked up once, then sorted by the texts themselves.
+        let mut by_text: Vec<(&str, u32)> = own
             .iter()
             .map(|&i| orders[i as usize].order)
             .filter(|&o| o != NONE)
+            .map(|o| (strings.get(o).unwrap_or_default(), o))
             .collect();
-        texts.sort_unstable_by(|&a, &b| strings.get(a).cmp(&strings.get(b)).then(a.cmp(&b)));
+        by_text.sort_unstable();
+        let mut texts: Vec<u32> = by_text.into_iter().map(|(_, o)| o).collect();
         texts.dedup();
         let of = texts
             .iter()

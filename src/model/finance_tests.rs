@@ -501,3 +501,33 @@ fn without_order_facts_the_accounts_are_the_same_and_no_order_is_listed() {
     assert!(fo.accounts[0].open_items.is_empty());
     assert_eq!(fo.accounts[0].received, d("210"));
 }
+
+#[test]
+fn order_numbers_rank_by_their_text_not_by_when_they_were_seen() {
+    // Seen in the order XS-9, XS-10, A-1 (run numbers 0, 1, 2); XS-9 twice
+    // (two orders of one number) and a line without a number. By text:
+    // "A-1" < "XS-10" < "XS-9" (character by character, as Excel sorts text).
+    let mut strings = Interner::default();
+    let ids: Vec<u32> = ["XS-9", "XS-10", "A-1"]
+        .iter()
+        .map(|s| strings.intern(s))
+        .collect();
+    assert_eq!(ids, vec![0, 1, 2]);
+    let order = |o: u32| OrderAcc {
+        customer: 0,
+        order: o,
+        date: day("2025-03-01"),
+        due: None,
+        amount: d("1"),
+        source_order: NONE,
+        pi_amount: Decimal::ZERO,
+        pi_list: Decimal::ZERO,
+        pi_lines: 0,
+    };
+    let orders = vec![order(0), order(1), order(NONE), order(2), order(0)];
+    let ranks = Ranks::new(&[0, 1, 2, 3, 4], &orders, &strings);
+    assert_eq!(ranks.texts, vec![2, 1, 0]);
+    assert_eq!((ranks.rank(2), ranks.rank(1), ranks.rank(0)), (0, 1, 2));
+    assert_eq!(ranks.rank(NONE), NONE);
+    assert_eq!(ranks.text(1), 1);
+}
