@@ -506,7 +506,7 @@ fn without_order_facts_the_accounts_are_the_same_and_no_order_is_listed() {
 fn order_numbers_rank_by_their_text_not_by_when_they_were_seen() {
     // Seen in the order XS-9, XS-10, A-1 (run numbers 0, 1, 2); XS-9 twice
     // (two orders of one number) and a line without a number. By text:
-    // "A-1" < "XS-10" < "XS-9" (character by character, as Excel sorts text).
+    // "A-1" < "XS-10" < "XS-9" (byte by byte: '1' comes before '9').
     let mut strings = Interner::default();
     let ids: Vec<u32> = ["XS-9", "XS-10", "A-1"]
         .iter()
