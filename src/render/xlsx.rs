@@ -1506,13 +1506,24 @@ impl<'a> SheetWriter<'a> {
     fn table(&mut self, t: &Table, measures: &[ColMeasure]) -> Result<u32, XlsxError> {
         let header_row = self.row;
         let mut header_lines = 1;
+        let hf = &self.styles.header;
+        // The headers written, then formatted in one call (see `row_cells`);
+        // an empty header is a formatted blank, so every column of the table
+        // is in the sheet's dimensions from here on.
         for (c, col) in t.columns.iter().enumerate() {
             let cn = col_num(c)?;
-            let hf = &self.styles.header;
-            self.ws
-                .write_string_with_format(header_row, cn, cell_text(&col.header), hf)?;
+            let text = cell_text(&col.header);
+            if text.is_empty() {
+                self.ws.write_blank(header_row, cn, hf)?;
+            } else {
+                self.ws.write_string(header_row, cn, text)?;
+            }
             let w = self.widths.get(c).copied().unwrap_or(MIN_WIDTH);
             header_lines = header_lines.max(wrapped_lines(&col.header, wrap_capacity(w), BOLD));
+        }
+        if let Some(last) = t.columns.len().checked_sub(1) {
+            self.ws
+                .set_range_format(header_row, 0, header_row, col_num(last)?, hf)?;
         }
         let header_pt = header_lines as f64 * LINE_PT + CELL_PAD_PT;
         self.set_height(header_row, header_pt.max(HEADER_MIN_PT))?;
@@ -1535,21 +1546,18 @@ impl<'a> SheetWriter<'a> {
 
         let first_body = self.row;
         let mut buf = String::new();
+        let mut runs = Vec::with_capacity(t.columns.len());
+        let body: Vec<&style::CellFormats> = formats.iter().map(|f| &f.body).collect();
         for r in &t.rows {
-            for (c, col) in t.columns.iter().enumerate() {
-                let v = r.get(c).unwrap_or(&Value::Empty);
-                self.cell(c, col, v, &formats[c].body, &mut buf)?;
-            }
+            self.row_cells(r, &t.columns, &body, &mut runs, &mut buf)?;
             self.fit_row_height(r, &wrap_cols)?;
             self.row += 1;
         }
         let body_rows = (!t.rows.is_empty()).then(|| (first_body, self.row - 1));
         self.body_rows = body_rows;
         if let Some(total) = &t.total {
-            for (c, col) in t.columns.iter().enumerate() {
-                let v = total.get(c).unwrap_or(&Value::Empty);
-                self.cell(c, col, v, &formats[c].total, &mut buf)?;
-            }
+            let totals: Vec<&style::CellFormats> = formats.iter().map(|f| &f.total).collect();
+            self.row_cells(total, &t.columns, &totals, &mut runs, &mut buf)?;
             self.fit_row_height(total, &wrap_cols)?;
             self.row += 1;
         }
@@ -1696,16 +1704,55 @@ impl<'a> SheetWriter<'a> {
 
     /// One cell in the format `formats` gives its value; `buf` is scratch
     /// space for number texts.
-    fn cell(
+    /// One row of a table. Every value is written without a format, then each
+    /// run of neighbouring cells that share one gets it in a single call:
+    /// rust_xlsxwriter hashes the whole `Format` on every call that takes one,
+    /// and on a statements sheet of millions of cells that was the largest
+    /// cost of writing it. An empty cell is only formatted (the table's header
+    /// row has already brought every column into the sheet's dimensions);
+    /// when the row holds no value at all its first cell is written blank, so
+    /// that the row is started by a written cell before its formats are set
+    /// (a constant-memory sheet moves on to a new row only when a cell is
+    /// written in it). The workbook's bytes are those of formatting each cell
+    /// as it is written.
+    fn row_cells<'f>(
         &mut self,
-        c: usize,
-        col: &Column,
-        v: &Value,
-        formats: &style::CellFormats,
+        values: &[Value],
+        cols: &[Column],
+        formats: &[&'f style::CellFormats],
+        runs: &mut Vec<(u16, u16, &'f Format)>,
         buf: &mut String,
     ) -> Result<(), XlsxError> {
-        let (row, cn) = (self.row, col_num(c)?);
-        let format = match (col.kind, v) {
+        runs.clear();
+        let mut written = false;
+        for (c, (col, formats)) in cols.iter().zip(formats).enumerate() {
+            let cn = col_num(c)?;
+            let v = values.get(c).unwrap_or(&Value::Empty);
+            let format = self.cell_format(col, v, formats);
+            written |= self.value(cn, v, buf)?;
+            match runs.last_mut() {
+                Some((_, last, f)) if std::ptr::eq(*f, format) && *last + 1 == cn => *last = cn,
+                _ => runs.push((cn, cn, format)),
+            }
+        }
+        let row = self.row;
+        if let (false, Some(&(first, _, format))) = (written, runs.first()) {
+            self.ws.write_blank(row, first, format)?;
+        }
+        for &(first, last, format) in runs.iter() {
+            self.ws.set_range_format(row, first, row, last, format)?;
+        }
+        Ok(())
+    }
+
+    /// The format a cell of `col` holding `v` is written in.
+    fn cell_format<'f>(
+        &self,
+        col: &Column,
+        v: &Value,
+        formats: &'f style::CellFormats,
+    ) -> &'f Format {
+        match (col.kind, v) {
             (ColKind::Grade, Value::Text(s)) if !formats.tiers.is_empty() => {
                 match self.book.tiers.iter().position(|t| t == s) {
                     Some(i) => &formats.tiers[i],
@@ -1718,75 +1765,74 @@ impl<'a> SheetWriter<'a> {
             (ColKind::Number, Value::Int(_)) => &formats.numbers[0],
             (_, Value::Date(_)) => &formats.date,
             _ => &formats.plain,
-        };
+        }
+    }
+
+    /// Writes the value of one cell of the current row without a format (its
+    /// run is formatted after the row). Whether a cell was written: an empty
+    /// value, or a text that Excel would keep as nothing, writes none.
+    fn value(&mut self, cn: u16, v: &Value, buf: &mut String) -> Result<bool, XlsxError> {
+        let row = self.row;
         match v {
-            Value::Empty => {
-                self.ws.write_blank(row, cn, format)?;
-            }
+            Value::Empty => return Ok(false),
             Value::Text(s) => {
-                self.ws
-                    .write_string_with_format(row, cn, cell_text(s), format)?;
+                let text = cell_text(s);
+                if text.is_empty() {
+                    return Ok(false);
+                }
+                self.ws.write_string(row, cn, text)?;
             }
             Value::Number(d) => match decimal_f64(*d, buf) {
                 Some(x) => {
-                    self.ws.write_number_with_format(row, cn, x, format)?;
+                    self.ws.write_number(row, cn, x)?;
                 }
                 // `buf` holds the text that did not parse.
                 None => {
-                    self.ws
-                        .write_string_with_format(row, cn, buf.as_str(), format)?;
+                    self.ws.write_string(row, cn, buf.as_str())?;
                 }
             },
             Value::Int(i) => {
-                self.ws
-                    .write_number_with_format(row, cn, *i as f64, format)?;
+                self.ws.write_number(row, cn, *i as f64)?;
             }
-            Value::Sum(d) => self.sum(cn, *d, format, buf)?,
+            Value::Sum(d) => self.sum(cn, *d, buf)?,
             Value::Date(d) => {
                 use chrono::Datelike;
                 if let Some(serial) = excel_serial(*d) {
-                    self.ws.write_number_with_format(row, cn, serial, format)?;
-                    return Ok(());
+                    self.ws.write_number(row, cn, serial)?;
+                    return Ok(true);
                 }
                 let excel = u16::try_from(d.year())
                     .ok()
                     .and_then(|y| ExcelDateTime::from_ymd(y, d.month() as u8, d.day() as u8).ok());
                 match excel {
                     Some(dt) => {
-                        self.ws.write_datetime_with_format(row, cn, &dt, format)?;
+                        self.ws.write_datetime(row, cn, &dt)?;
                     }
                     None => {
                         let s = d.format("%Y-%m-%d").to_string();
-                        self.ws.write_string_with_format(row, cn, s, format)?;
+                        self.ws.write_string(row, cn, s)?;
                     }
                 }
             }
         }
-        Ok(())
+        Ok(true)
     }
 
     /// A total: `=SUM(…)` over the table's body rows in this column, with
     /// `d` saved as its result; a plain number when the table has no rows.
-    fn sum(
-        &mut self,
-        cn: u16,
-        d: Decimal,
-        format: &Format,
-        buf: &mut String,
-    ) -> Result<(), XlsxError> {
+    fn sum(&mut self, cn: u16, d: Decimal, buf: &mut String) -> Result<(), XlsxError> {
         use std::fmt::Write;
         buf.clear();
         let _ = write!(buf, "{}", d.normalize());
         let x = buf.parse::<f64>().unwrap_or(0.0);
         let Some((first, last)) = self.body_rows else {
-            self.ws.write_number_with_format(self.row, cn, x, format)?;
+            self.ws.write_number(self.row, cn, x)?;
             return Ok(());
         };
         let col = column_letters(cn);
         let formula = Formula::new(format!("=SUM({col}{}:{col}{})", first + 1, last + 1))
             .set_result(buf.as_str());
-        self.ws
-            .write_formula_with_format(self.row, cn, formula, format)?;
+        self.ws.write_formula(self.row, cn, formula)?;
         Ok(())
     }
 

@@ -1283,3 +1283,126 @@ fn a_deferred_block_without_its_parts_is_an_error() {
         "{err:#}"
     );
 }
+
+/// Per cell of a sheet's XML: its reference and its style number.
+fn cell_styles(xml: &str) -> HashMap<String, u32> {
+    xml.split("<c r=\"")
+        .skip(1)
+        .map(|c| {
+            let end = c.find('>').expect("cell tag");
+            let tag = &c[..end];
+            let r = tag[..tag.find('"').expect("ref")].to_string();
+            let s = tag
+                .split(" s=\"")
+                .nth(1)
+                .map_or(0, |s| s[..s.find('"').expect("s")].parse().expect("style"));
+            (r, s)
+        })
+        .collect()
+}
+
+/// The `borderId` of each cell format (`cellXfs`) of a workbook's styles.
+fn xf_borders(styles: &str) -> Vec<u32> {
+    let xfs = styles.split("<cellXfs").nth(1).expect("cellXfs");
+    let xfs = &xfs[..xfs.find("</cellXfs>").expect("end")];
+    xfs.split("<xf ")
+        .skip(1)
+        .map(|x| {
+            let b = x.split("borderId=\"").nth(1).expect("borderId");
+            b[..b.find('"').expect("id")].parse().expect("border")
+        })
+        .collect()
+}
+
+#[test]
+fn every_table_cell_gets_its_format_even_when_blank() {
+    // Cells are written without a format and each row's runs of one format
+    // are formatted after it; blank cells, a text Excel keeps as nothing and
+    // a row with no value at all must still come out as formatted (gridded)
+    // cells, in streamed sheets as in kept ones.
+    let cols = vec![
+        Column::new("name", "名称", ColKind::Text),
+        Column::new("sales", "销售额", ColKind::Money),
+        Column::new("received", "回款", ColKind::Money),
+        Column::new("date", "日期", ColKind::Date),
+    ];
+    let mut rows = vec![
+        vec![
+            Value::text("甲"),
+            Value::Number(d("1.50")),
+            Value::Empty,
+            Value::Date(date(2025, 3, 1)),
+        ],
+        vec![Value::Empty, Value::Empty, Value::Empty, Value::Empty],
+        vec![
+            Value::text(""),
+            Value::Number(d("2.25")),
+            Value::Number(d("4")),
+            Value::Empty,
+        ],
+    ];
+    // Enough rows after them for the sheet to be streamed below.
+    rows.extend((0..40).map(|i| {
+        vec![
+            Value::text(format!("客户{i}")),
+            Value::Int(i),
+            Value::Int(1),
+            Value::Date(date(2025, 1, 1)),
+        ]
+    }));
+    let mut table = Table::new("t", cols, rows);
+    table.total = Some(vec![
+        Value::text("合计"),
+        Value::Sum(d("783.75")),
+        Value::Sum(d("44")),
+        Value::Empty,
+    ]);
+    let mut book = stacked_tables(0, 0, Paper::A4);
+    book.sheets[0].blocks = vec![Block::Table(table)];
+    for stream_rows in [10, usize::MAX] {
+        let bytes = render(&book, &NoParts, stream_rows, &|| {})
+            .and_then(|mut wb| Ok(wb.save_to_buffer()?))
+            .expect("render");
+        let borders = xf_borders(&xml_part(&bytes, "xl/styles.xml"));
+        let styles = cell_styles(&xml_part(&bytes, "xl/worksheets/sheet1.xml"));
+        let mut wb = open(bytes);
+        let range = wb.worksheet_range("汇总").expect("sheet");
+        let header = find_row(&range, 0, "名称");
+        let total = header + 44;
+        assert_eq!(
+            range.get_value((total, 0)),
+            Some(&Data::String("合计".into()))
+        );
+        let style = |row: u32, col: u8| {
+            let r = format!("{}{}", char::from(b'A' + col), row + 1);
+            *styles
+                .get(&r)
+                .unwrap_or_else(|| panic!("{r} is not written ({stream_rows})"))
+        };
+        for col in 0..4u8 {
+            let body = style(header + 1, col);
+            for row in header..=total {
+                let s = style(row, col);
+                assert_ne!(borders[s as usize], 0, "row {row} col {col}: no grid");
+                if row > header && row < total {
+                    assert_eq!(s, body, "row {row} col {col}: not the column's format");
+                }
+            }
+            assert_ne!(style(header, col), body, "the header has its own format");
+            assert_ne!(style(total, col), body, "the total has its own format");
+        }
+        // The values are there, the blanks are blank.
+        assert_eq!(range.get_value((header + 1, 1)), Some(&Data::Float(1.5)));
+        assert_eq!(range.get_value((header + 3, 2)), Some(&Data::Float(4.0)));
+        for col in 0..4 {
+            assert!(matches!(
+                range.get_value((header + 2, col)),
+                None | Some(Data::Empty)
+            ));
+        }
+        let formulas = wb.worksheet_formula("汇总").expect("formulas");
+        let f = formulas.get_value((total, 1)).cloned().unwrap_or_default();
+        assert_eq!(f, format!("SUM(B{}:B{})", header + 2, total));
+        assert_eq!(range.get_value((total, 1)), Some(&Data::Float(783.75)));
+    }
+}
