@@ -1702,8 +1702,6 @@ impl<'a> SheetWriter<'a> {
         Ok(DataValidation::new().allow_list_formula(Formula::new(formula)))
     }
 
-    /// One cell in the format `formats` gives its value; `buf` is scratch
-    /// space for number texts.
     /// One row of a table. Every value is written without a format, then each
     /// run of neighbouring cells that share one gets it in a single call:
     /// rust_xlsxwriter hashes the whole `Format` on every call that takes one,
@@ -1714,7 +1712,7 @@ impl<'a> SheetWriter<'a> {
     /// that the row is started by a written cell before its formats are set
     /// (a constant-memory sheet moves on to a new row only when a cell is
     /// written in it). The workbook's bytes are those of formatting each cell
-    /// as it is written.
+    /// as it is written. `buf` is scratch space for number texts.
     fn row_cells<'f>(
         &mut self,
         values: &[Value],
