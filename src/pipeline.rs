@@ -78,9 +78,11 @@ pub struct Settings {
     /// Keep every customer's statement lines and open items (the
     /// reconciliation workbook).
     pub statements: bool,
-    /// Build the window orders' facts (price index, paid on time) for the
-    /// Order Upgrades sheet of the evaluation; the reconciliation shows none.
-    pub order_facts: bool,
+    /// Build the facts only the evaluation shows: each customer's quantity
+    /// and price index (its columns and factors) and the window orders'
+    /// price index and paid-on-time flag (its Order Upgrades sheet). The
+    /// reconciliation shows none of them.
+    pub evaluation_facts: bool,
 }
 
 impl Settings {
@@ -97,7 +99,7 @@ impl Settings {
             progress: Arc::new(Silent),
             monthly: false,
             statements: false,
-            order_facts: true,
+            evaluation_facts: true,
         }
     }
 
@@ -333,6 +335,7 @@ pub fn gather(inputs: &Inputs, settings: &Settings) -> Result<Gathered, Pipeline
             new_client_months: settings.rules.new_clients.months,
             annualize: settings.rules.new_clients.annualize,
             monthly: settings.monthly,
+            price_facts: settings.evaluation_facts,
         },
     )?;
     issues.extend(model.issues.iter().cloned());
@@ -368,7 +371,7 @@ fn finance_inputs(
         aging_days: rules.receivables.aging_days.clone(),
         basis: rules.receivables.aging_basis,
         keep_statements: settings.statements,
-        order_facts: settings.order_facts,
+        order_facts: settings.evaluation_facts,
     })
 }
 

@@ -49,7 +49,7 @@ pub fn run(args: ReconcileArgs) -> Result<()> {
     let json_out = args.run.json.as_ref().map(|j| outs.add(j)).transpose()?;
     let mut settings = args.read.settings(args.run.as_of, args.run.quiet)?;
     settings.statements = true;
-    settings.order_facts = false;
+    settings.evaluation_facts = false;
     let mut timer = Timer::new();
     let gathered = gather(&inputs, &settings)?;
     timer.lap("read+match");

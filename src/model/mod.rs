@@ -41,6 +41,10 @@ pub struct ModelOptions {
     pub annualize: bool,
     /// Keep each customer's monthly sales (`monthly`).
     pub monthly: bool,
+    /// Sum each window line's quantity and price-index figures: the
+    /// customers' quantity and price index, which the evaluation shows and
+    /// grades by. Off, both stay empty (0 and none).
+    pub price_facts: bool,
 }
 
 impl Default for ModelOptions {
@@ -49,6 +53,7 @@ impl Default for ModelOptions {
             new_client_months: 6,
             annualize: true,
             monthly: false,
+            price_facts: true,
         }
     }
 }
@@ -143,6 +148,7 @@ pub fn build(
     let mut fold = SalesFold::new(period, &identities);
     fold.monthly = monthly::MonthlyFold::new(period.as_of, opts.monthly);
     fold.items = items::ItemsFold::new(input.finance.is_some());
+    fold.prices = opts.price_facts;
     let duplicates = fold_sheets(&mut fold, &mut input.sheets)?;
     let sheets = &input.sheets;
     let mut issues = Vec::new();

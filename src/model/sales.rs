@@ -92,6 +92,8 @@ pub struct SalesFold<'i> {
     last_customer: Option<(Key, usize)>,
     /// Each customer's orders as open items (SPEC 5), when turned on.
     pub items: ItemsFold,
+    /// Whether window lines add to the quantity and price-index sums.
+    pub prices: bool,
 }
 
 /// Lines dated after the as-of date in one sheet.
@@ -115,6 +117,7 @@ impl<'i> SalesFold<'i> {
             seq: 0,
             last_customer: None,
             items: ItemsFold::default(),
+            prices: true,
         }
     }
 
@@ -183,6 +186,9 @@ impl<'i> SalesFold<'i> {
         } else if rec.order != acc.last_order {
             acc.orders.insert(rec.order);
             acc.last_order = rec.order;
+        }
+        if !self.prices {
+            return Ok(());
         }
         self.price_facts(ci, rec)
     }

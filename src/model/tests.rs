@@ -27,6 +27,7 @@ struct ModelOptions {
     window_months: u32,
     new_client_months: u32,
     annualize: bool,
+    price_facts: bool,
 }
 
 impl Default for ModelOptions {
@@ -36,6 +37,7 @@ impl Default for ModelOptions {
             window_months: 12,
             new_client_months: 6,
             annualize: true,
+            price_facts: true,
         }
     }
 }
@@ -65,6 +67,7 @@ fn build(
         &super::ModelOptions {
             new_client_months: o.new_client_months,
             annualize: o.annualize,
+            price_facts: o.price_facts,
             ..Default::default()
         },
     )
@@ -420,6 +423,7 @@ fn annualization_divides_by_at_most_the_window_months() {
         window_months: 12,
         new_client_months: 18,
         annualize: true,
+        price_facts: true,
     };
     let m = build(vec![sheet(&lines)], Interner::default(), &[], &[], &o).expect("model");
     let a = cust(&m, "M13");
@@ -476,6 +480,66 @@ fn master_first_date_wins_over_the_ledger() {
 // ---------------------------------------------------------------------------
 // Price index (SPEC 4, 9)
 
+/// The lines of the price-index test below: list prices, a product's
+/// mean, a return, a zero quantity, lines with neither.
+fn price_lines() -> Vec<L> {
+    vec![
+        L {
+            qty: "10",
+            price: "11",
+            list: "10",
+            ..l("2025-03-01", "A", "110")
+        },
+        L {
+            qty: "5",
+            price: "12",
+            product: "P",
+            ..l("2025-03-02", "A", "60")
+        },
+        L {
+            qty: "2",
+            price: "25",
+            ..l("2025-03-03", "A", "50")
+        },
+        L {
+            qty: "-1",
+            price: "12",
+            product: "P",
+            ..l("2025-03-04", "A", "-12")
+        },
+        // a5: quantity 0: out of both sums and out of P's mean.
+        L {
+            qty: "0",
+            price: "12",
+            product: "P",
+            ..l("2025-03-04", "A", "5")
+        },
+        L {
+            qty: "15",
+            price: "8",
+            product: "P",
+            ..l("2025-03-05", "B", "100")
+        },
+        L {
+            qty: "4",
+            price: "27.5",
+            list: "25",
+            ..l("2025-03-06", "D", "110")
+        },
+        L {
+            qty: "3",
+            price: "10",
+            ..l("2025-03-07", "N", "30")
+        },
+        L {
+            qty: "-2",
+            price: "10",
+            product: "P",
+            ..l("2025-03-08", "R", "-20")
+        },
+    ]
+}
+
 #[test]
 fn price_index_with_list_prices_product_means_and_exclusions() {
     // Product P's mean unit price over the window lines with quantity > 0:
@@ -489,64 +553,7 @@ fn price_index_with_list_prices_product_means_and_exclusions() {
     // D: list prices only: 110 / (4 × 25) = 1.1.
     // N: one line with neither list price nor product: none.
     // R: only a return line: none.
-    let m = model(
-        &[
-            L {
-                qty: "10",
-                price: "11",
-                list: "10",
-                ..l("2025-03-01", "A", "110")
-            },
-            L {
-                qty: "5",
-                price: "12",
-                product: "P",
-                ..l("2025-03-02", "A", "60")
-            },
-            L {
-                qty: "2",
-                price: "25",
-                ..l("2025-03-03", "A", "50")
-            },
-            L {
-                qty: "-1",
-                price: "12",
-                product: "P",
-                ..l("2025-03-04", "A", "-12")
-            },
-            // a5: quantity 0: out of both sums and out of P's mean.
-            L {
-                qty: "0",
-                price: "12",
-                product: "P",
-                ..l("2025-03-04", "A", "5")
-            },
-            L {
-                qty: "15",
-                price: "8",
-                product: "P",
-                ..l("2025-03-05", "B", "100")
-            },
-            L {
-                qty: "4",
-                price: "27.5",
-                list: "25",
-                ..l("2025-03-06", "D", "110")
-            },
-            L {
-                qty: "3",
-                price: "10",
-                ..l("2025-03-07", "N", "30")
-            },
-            L {
-                qty: "-2",
-                price: "10",
-                product: "P",
-                ..l("2025-03-08", "R", "-20")
-            },
-        ],
-        day(2025, 12, 31),
-    );
+    let m = model(&price_lines(), day(2025, 12, 31));
     assert_eq!(
         cust(&m, "A").price_index,
         Some(d("170") / d("145")),
@@ -569,6 +576,31 @@ fn price_index_with_list_prices_product_means_and_exclusions() {
     assert!(s.issues.iter().any(
         |i| i.kind == IssueKind::Warning && matches!(i.problem, Problem::AmountMismatch { .. })
     ));
+}
+
+#[test]
+fn without_price_facts_only_quantity_and_price_index_stay_empty() {
+    // The reconciliation builds no price facts: the same customers with the
+    // same sales, orders and dates, their quantity 0 and price index none.
+    let lines = price_lines();
+    let with = model(&lines, day(2025, 12, 31));
+    let o = ModelOptions {
+        price_facts: false,
+        ..opts(day(2025, 12, 31))
+    };
+    let without =
+        build(vec![sheet(&lines)], Interner::default(), &[], &[], &o).expect("model builds");
+    assert_eq!(keys(&with), keys(&without));
+    assert!(with.customers.iter().any(|c| c.price_index.is_some()));
+    for (w, n) in with.customers.iter().zip(&without.customers) {
+        assert_eq!(n.quantity, Decimal::ZERO, "{}", n.key);
+        assert_eq!(n.price_index, None, "{}", n.key);
+        let mut w = w.clone();
+        w.quantity = Decimal::ZERO;
+        w.price_index = None;
+        assert_eq!(&w, n, "{}: only quantity and price index differ", n.key);
+    }
+    assert_eq!(with.totals, without.totals);
 }
 
 #[test]

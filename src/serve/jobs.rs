@@ -286,7 +286,7 @@ pub fn reconcile(
     form.inputs.previous.clear();
     let mut settings = settings(&form, progress.clone());
     settings.statements = true;
-    settings.order_facts = false;
+    settings.evaluation_facts = false;
     let mut gathered = pipeline::gather(&form.inputs, &settings).map_err(|e| failed(&form, &e))?;
     form.names.apply_gathered(&mut gathered);
     progress.set(Stage::Writing);
