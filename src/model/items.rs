@@ -61,6 +61,8 @@ pub struct ItemsFold {
     last: Option<(u32, u32, u32)>,
     pub orders: Vec<OrderAcc>,
     priced: Vec<Priced>,
+    /// Whether window lines add to their order's price-index sums.
+    facts: bool,
 }
 
 impl ItemsFold {
@@ -68,8 +70,16 @@ impl ItemsFold {
     pub fn new(on: bool) -> ItemsFold {
         ItemsFold {
             on,
+            facts: true,
             ..ItemsFold::default()
         }
+    }
+
+    /// The same fold, its window lines adding to the orders' price-index
+    /// sums only when `facts` (the evaluation's Order Upgrades sheet needs
+    /// them, the reconciliation does not).
+    pub fn price_facts(self, facts: bool) -> ItemsFold {
+        ItemsFold { facts, ..self }
     }
 
     /// Whether orders are recorded.
@@ -106,6 +116,9 @@ impl ItemsFold {
             o.source_order = rec.source_order;
         }
         checked_add(&mut o.amount, rec.amount, overflow)?;
+        if !self.facts {
+            return Ok(());
+        }
         let Some(q) = rec.quantity.filter(|q| *q > Decimal::ZERO) else {
             return Ok(());
         };
@@ -284,8 +297,9 @@ mod tests {
         let mut c = line(4, day(1, 1), 2, "50");
         c.quantity = Some(d("1"));
         c.list_price = Some(d("50"));
-        for (l, w) in [(a, true), (b, true), (c, false)] {
-            f.line(0, &l, w).unwrap();
+        let lines = [(a, true), (b, true), (c, false)];
+        for (l, w) in &lines {
+            f.line(0, l, *w).unwrap();
         }
         let mut means = FxMap::default();
         means.insert(5, d("20"));
@@ -293,5 +307,20 @@ mod tests {
         // (210 + 66) / (200 + 60) = 276 / 260
         assert_eq!(pi[0], Some(d("276") / d("260")));
         assert_eq!(pi[1], None);
+
+        // Without price facts: the same orders, no price-index sums.
+        let mut g = ItemsFold::new(true).price_facts(false);
+        for (l, w) in &lines {
+            g.line(0, l, *w).unwrap();
+        }
+        assert_eq!(g.orders.len(), 2);
+        for (x, y) in f.orders.iter().zip(&g.orders) {
+            assert_eq!((x.order, x.date, x.amount), (y.order, y.date, y.amount));
+            assert_eq!(
+                (y.pi_amount, y.pi_list, y.pi_lines),
+                (Decimal::ZERO, Decimal::ZERO, 0)
+            );
+        }
+        assert!(g.priced.is_empty());
     }
 }

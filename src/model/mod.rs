@@ -147,7 +147,8 @@ pub fn build(
     let identities = identities(&mut input);
     let mut fold = SalesFold::new(period, &identities);
     fold.monthly = monthly::MonthlyFold::new(period.as_of, opts.monthly);
-    fold.items = items::ItemsFold::new(input.finance.is_some());
+    let order_facts = input.finance.as_ref().is_some_and(|f| f.order_facts);
+    fold.items = items::ItemsFold::new(input.finance.is_some()).price_facts(order_facts);
     fold.prices = opts.price_facts;
     let duplicates = fold_sheets(&mut fold, &mut input.sheets)?;
     let sheets = &input.sheets;
