@@ -186,6 +186,7 @@ fn render_in(
         }
         let ws = workbook.worksheet_from_index(i)?;
         SheetWriter::new(ws, name, book, &mut hidden, &styles)
+            .streamed(table_rows(sheet) > stream_rows)
             .write(sheet, parts)
             .with_context(|| format!("writing sheet {name:?}"))?;
     }
@@ -296,7 +297,9 @@ fn write_apart(
         // Nothing of these sheets goes to the hidden sheet (`uses_hidden`).
         let mut hidden = HiddenArea::new(String::new());
         let name = &names[i];
+        // Every sheet written apart is streamed (`threaded_sheets`).
         SheetWriter::new(ws, name, book, &mut hidden, styles)
+            .streamed(true)
             .write(&book.sheets[i], parts)
             .with_context(|| format!("writing sheet {name:?}"))
     };
@@ -1179,8 +1182,15 @@ struct SheetWriter<'a> {
     page_pt: f64,
     /// Rows the report starts a new printed page at.
     breaks: Vec<u32>,
-    /// The column formats built so far.
+    /// The column formats built so far (kept for the writer's life, so a
+    /// format's address names it).
     formats: FormatCache<'a>,
+    /// Whether the sheet is written in constant memory: a row is written
+    /// out as soon as a cell of a later row is.
+    streamed: bool,
+    /// The format each column lends its cells while a streamed sheet is
+    /// written (see [`SheetWriter::row_cells`]); none at the end.
+    lent: Vec<Option<*const Format>>,
 }
 
 impl<'a> SheetWriter<'a> {
@@ -1208,7 +1218,14 @@ impl<'a> SheetWriter<'a> {
             page_pt: f64::MAX,
             breaks: Vec::new(),
             formats: FormatCache::new(&book.tiers),
+            streamed: false,
+            lent: Vec::new(),
         }
+    }
+
+    /// A writer for a sheet written in constant memory.
+    fn streamed(self, streamed: bool) -> Self {
+        SheetWriter { streamed, ..self }
     }
 
     fn write(mut self, sheet: &Sheet, parts: &dyn PartSource) -> Result<(), XlsxError> {
@@ -1298,6 +1315,20 @@ impl<'a> SheetWriter<'a> {
         if !breaks.is_empty() {
             self.ws.set_page_breaks(&breaks)?;
         }
+        self.take_back_lent()
+    }
+
+    /// Takes the formats lent to columns back (every cell that took one has
+    /// been written out: see [`SheetWriter::row_cells`]), so that the
+    /// sheet's columns carry no format of their own.
+    fn take_back_lent(&mut self) -> Result<(), XlsxError> {
+        let base = style::base();
+        for (c, lent) in self.lent.iter().enumerate() {
+            if lent.is_some() {
+                self.ws.set_column_format(col_num(c)?, &base)?;
+            }
+        }
+        self.lent.clear();
         Ok(())
     }
 
@@ -1548,8 +1579,11 @@ impl<'a> SheetWriter<'a> {
         let mut buf = String::new();
         let mut runs = Vec::with_capacity(t.columns.len());
         let body: Vec<&style::CellFormats> = formats.iter().map(|f| &f.body).collect();
-        for r in &t.rows {
-            self.row_cells(r, &t.columns, &body, &mut runs, &mut buf)?;
+        for (i, r) in t.rows.iter().enumerate() {
+            // The last body row never borrows its column's format: it is the
+            // row that writes out the ones before it.
+            let lean = self.streamed && i + 1 < t.rows.len();
+            self.row_cells(r, &t.columns, &body, &mut runs, &mut buf, lean)?;
             self.fit_row_height(r, &wrap_cols)?;
             self.row += 1;
         }
@@ -1557,7 +1591,7 @@ impl<'a> SheetWriter<'a> {
         self.body_rows = body_rows;
         if let Some(total) = &t.total {
             let totals: Vec<&style::CellFormats> = formats.iter().map(|f| &f.total).collect();
-            self.row_cells(total, &t.columns, &totals, &mut runs, &mut buf)?;
+            self.row_cells(total, &t.columns, &totals, &mut runs, &mut buf, false)?;
             self.fit_row_height(total, &wrap_cols)?;
             self.row += 1;
         }
@@ -1713,13 +1747,24 @@ impl<'a> SheetWriter<'a> {
     /// (a constant-memory sheet moves on to a new row only when a cell is
     /// written in it). The workbook's bytes are those of formatting each cell
     /// as it is written. `buf` is scratch space for number texts.
+    ///
+    /// With `lean` (a body row of a streamed sheet followed by another) a
+    /// written cell in its column's usual format is not formatted at all: the
+    /// column lends it the format. rust_xlsxwriter gives a cell written
+    /// without a format its column's format when it writes the row out (as
+    /// Excel does when one types into a formatted column), which happens
+    /// when the next row is started, so each column's first such cell lends
+    /// it its format (one look-up for the sheet) and [`Self::take_back_lent`]
+    /// takes them back once every row has been written out. An empty cell is
+    /// still formatted: it has to be written to exist.
     fn row_cells<'f>(
         &mut self,
         values: &[Value],
         cols: &[Column],
         formats: &[&'f style::CellFormats],
-        runs: &mut Vec<(u16, u16, &'f Format)>,
+        runs: &mut Vec<(u16, u16, &'f Format, bool)>,
         buf: &mut String,
+        lean: bool,
     ) -> Result<(), XlsxError> {
         runs.clear();
         let mut written = false;
@@ -1727,19 +1772,48 @@ impl<'a> SheetWriter<'a> {
             let cn = col_num(c)?;
             let v = values.get(c).unwrap_or(&Value::Empty);
             let format = self.cell_format(col, v, formats);
-            written |= self.value(cn, v, buf)?;
+            let wrote = self.value(cn, v, buf)?;
+            written |= wrote;
+            let lend = match self.lent.get(c) {
+                _ if !(lean && wrote && c < self.widths.len()) => false,
+                Some(Some(lent)) if std::ptr::eq(*lent, format) => continue,
+                Some(Some(_)) => false,
+                // Lent below, in column order among the runs, so formats
+                // are met (and numbered) in the order they always were.
+                Some(None) | None => true,
+            };
             match runs.last_mut() {
-                Some((_, last, f)) if std::ptr::eq(*f, format) && *last + 1 == cn => *last = cn,
-                _ => runs.push((cn, cn, format)),
+                Some((_, last, f, false))
+                    if !lend && std::ptr::eq(*f, format) && *last + 1 == cn =>
+                {
+                    *last = cn
+                }
+                _ => runs.push((cn, cn, format, lend)),
             }
         }
         let row = self.row;
-        if let (false, Some(&(first, _, format))) = (written, runs.first()) {
+        if let (false, Some(&(first, _, format, _))) = (written, runs.first()) {
             self.ws.write_blank(row, first, format)?;
         }
-        for &(first, last, format) in runs.iter() {
-            self.ws.set_range_format(row, first, row, last, format)?;
+        for &(first, last, format, lend) in runs.iter() {
+            if lend {
+                self.lend(usize::from(first), format)?;
+            } else {
+                self.ws.set_range_format(row, first, row, last, format)?;
+            }
         }
+        Ok(())
+    }
+
+    /// Column `c`, one of the measured columns (whose entries exist, so that
+    /// taking the format back leaves them as they were), lends its cells
+    /// `format` from now on (see [`Self::row_cells`]).
+    fn lend(&mut self, c: usize, format: &Format) -> Result<(), XlsxError> {
+        if self.lent.len() <= c {
+            self.lent.resize(c + 1, None);
+        }
+        self.ws.set_column_format(col_num(c)?, format)?;
+        self.lent[c] = Some(format);
         Ok(())
     }
 

@@ -1406,3 +1406,165 @@ fn every_table_cell_gets_its_format_even_when_blank() {
         assert_eq!(range.get_value((total, 1)), Some(&Data::Float(783.75)));
     }
 }
+
+/// Each cell format (`cellXfs`) of a workbook's styles written out in full:
+/// its number format's code, font, fill and border in place of their
+/// numbers, so that two workbooks numbering them differently compare.
+fn resolved_xfs(styles: &str) -> Vec<String> {
+    let part = |name: &str| -> Vec<String> {
+        let open = format!("<{name} count=");
+        let Some(s) = styles.split(open.as_str()).nth(1) else {
+            return Vec::new();
+        };
+        let s = &s[..s.find(&format!("</{name}>")).expect("end")];
+        let item = &name[..name.len() - 1];
+        s.split(&format!("<{item}>"))
+            .chain(s.split(&format!("<{item} ")))
+            .skip(1)
+            .map(str::to_string)
+            .collect()
+    };
+    let (fonts, fills, borders) = (part("fonts"), part("fills"), part("borders"));
+    let codes: HashMap<String, String> = styles
+        .split("<numFmt numFmtId=\"")
+        .skip(1)
+        .map(|n| {
+            let id = n[..n.find('"').expect("id")].to_string();
+            let code = n.split("formatCode=\"").nth(1).expect("code");
+            (id, code[..code.find('"').expect("end")].to_string())
+        })
+        .collect();
+    let attr = |x: &str, name: &str| -> String {
+        let v = x.split(&format!("{name}=\"")).nth(1).expect("attribute");
+        v[..v.find('"').expect("end")].to_string()
+    };
+    let nth = |list: &[String], i: String| list[i.parse::<usize>().expect("index")].clone();
+    let xfs = styles.split("<cellXfs").nth(1).expect("cellXfs");
+    let xfs = &xfs[..xfs.find("</cellXfs>").expect("end")];
+    xfs.split("<xf ")
+        .skip(1)
+        .map(|x| {
+            let fmt = attr(x, "numFmtId");
+            let alignment = x.split("<alignment").nth(1).unwrap_or("");
+            format!(
+                "{} | {} | {} | {} | {}",
+                codes.get(&fmt).cloned().unwrap_or(fmt),
+                nth(&fonts, attr(x, "fontId")),
+                nth(&fills, attr(x, "fillId")),
+                nth(&borders, attr(x, "borderId")),
+                &alignment[..alignment.find('>').unwrap_or(0)],
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn streamed_sheets_give_every_cell_the_format_a_kept_sheet_does() {
+    // In a streamed sheet a body cell in its column's usual format is left
+    // for the column to lend its format, taken back at the end: every cell
+    // must still come out in the format it has when the sheet is kept in
+    // memory and each cell is formatted, and no column may keep a format.
+    // Here the columns change kinds from table to table, a column's first
+    // value is a wrapped text, blanks sit among the values, and the sheet
+    // ends with the last row of a table whose columns lend their formats.
+    let long = "一段很长的摘要文字，长到这一列放不下，只能折行显示在两行或者更多行里";
+    let mixed = |k: usize, rows: usize, total: bool| {
+        let cols = match k % 3 {
+            0 => vec![
+                Column::new("entry", "摘要", ColKind::Text).max_width(12.0),
+                Column::new("amount", "金额", ColKind::Money),
+                Column::new("date", "日期", ColKind::Date),
+                Column::new("n", "笔数", ColKind::Integer),
+            ],
+            1 => vec![
+                Column::new("amount", "金额", ColKind::Money),
+                Column::new("date", "日期", ColKind::Date),
+                Column::new("entry", "摘要", ColKind::Text),
+                Column::new("ratio", "比率", ColKind::Number),
+            ],
+            _ => vec![
+                Column::new("date", "日期", ColKind::Date),
+                Column::new("entry", "摘要", ColKind::Text),
+                Column::new("amount", "金额", ColKind::Money),
+            ],
+        };
+        let body: Vec<Vec<Value>> = (0..rows)
+            .map(|i| {
+                cols.iter()
+                    .enumerate()
+                    .map(|(c, col)| match col.kind {
+                        _ if (i + c) % 5 == 3 => Value::Empty,
+                        ColKind::Text if i == 0 && k == 0 => Value::text(long),
+                        ColKind::Text => Value::text(format!("第{i}行")),
+                        ColKind::Money => Value::Number(d(&format!("{i}.5"))),
+                        ColKind::Date => Value::Date(date(2025, 1, 1 + (i % 28) as u32)),
+                        ColKind::Number => Value::Number(d(&format!("0.{i}"))),
+                        _ => Value::Int(i as i64),
+                    })
+                    .collect()
+            })
+            .collect();
+        let mut t = Table::new(&format!("m{k}"), cols.clone(), body);
+        if total {
+            t.total = Some(
+                (cols.iter().enumerate())
+                    .map(|(c, _)| match c {
+                        0 => Value::text("合计"),
+                        _ => Value::Empty,
+                    })
+                    .collect(),
+            );
+        }
+        t
+    };
+    let sheet = |name: &str| {
+        let mut blocks = Vec::new();
+        for k in 0..5 {
+            blocks.push(Block::Heading(format!("表{k}")));
+            blocks.push(Block::Table(mixed(k, 12 + k, k % 2 == 0)));
+            blocks.push(Block::Gap);
+        }
+        blocks.push(Block::Table(mixed(6, 6, false)));
+        let mut s = stacked_tables(0, 0, Paper::A4).sheets.remove(0);
+        s.name = name.into();
+        s.blocks = blocks;
+        s
+    };
+    for sheets in [1, 2] {
+        let mut book = stacked_tables(0, 0, Paper::A4);
+        book.sheets = (0..sheets).map(|i| sheet(&format!("表{i}"))).collect();
+        let write = |stream_rows| {
+            let bytes = render(&book, &NoParts, stream_rows, &|| {})
+                .and_then(|mut wb| Ok(wb.save_to_buffer()?))
+                .expect("render");
+            let xfs = resolved_xfs(&xml_part(&bytes, "xl/styles.xml"));
+            (1..=sheets)
+                .map(|i| {
+                    let xml = xml_part(&bytes, &format!("xl/worksheets/sheet{i}.xml"));
+                    let cols = &xml[..xml.find("<sheetData").expect("sheetData")];
+                    assert!(!cols.contains("style="), "a column keeps a format: {cols}");
+                    let mut cells: Vec<(String, String)> = cell_styles(&xml)
+                        .into_iter()
+                        .map(|(r, s)| (r, xfs[s as usize].clone()))
+                        .collect();
+                    cells.sort();
+                    cells
+                })
+                .collect::<Vec<_>>()
+        };
+        let kept = write(usize::MAX);
+        let streamed = write(10);
+        assert_eq!(streamed.len(), kept.len());
+        for (s, k) in streamed.iter().zip(&kept) {
+            assert!(s.len() > 300, "{} cells", s.len());
+            assert_eq!(s.len(), k.len(), "{sheets} sheet(s): cells written");
+            if let Some((s, k)) = s.iter().zip(k).find(|(s, k)| s != k) {
+                panic!("{sheets} sheet(s): streamed {s:?}, kept {k:?}");
+            }
+        }
+        // The sheets were streamed, and written apart when there are two.
+        assert!(book.sheets.iter().all(|s| table_rows(s) > 10));
+        let apart = threaded_sheets(&book, 10, Order::Forward);
+        assert_eq!(apart.len(), if sheets == 2 { 2 } else { 0 });
+    }
+}
