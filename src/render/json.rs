@@ -22,8 +22,44 @@ use crate::rules::Rules;
 
 /// An exact decimal as a JSON number.
 pub fn money(d: Decimal) -> Value {
-    let s = d.normalize().to_string();
-    Number::from_str(&s).map_or(Value::Null, Value::Number)
+    Number::from_str(&decimal_text(d)).map_or(Value::Null, Value::Number)
+}
+
+/// The text of `d` without trailing zeros, as rust_decimal writes
+/// `d.normalize()` (`-0.50` is `-0.5`, `-0.00` is `0`), made without the
+/// formatting machinery: a statement's JSON has hundreds of thousands.
+fn decimal_text(d: Decimal) -> String {
+    let d = d.normalize();
+    let m = d.mantissa();
+    let scale = d.scale() as usize;
+    let mut digits = [0u8; 40];
+    let mut at = digits.len();
+    let mut u = m.unsigned_abs();
+    loop {
+        at -= 1;
+        digits[at] = b'0' + (u % 10) as u8;
+        u /= 10;
+        if u == 0 {
+            break;
+        }
+    }
+    // Zeros before the first digit when the point comes first (0.05).
+    while digits.len() - at <= scale {
+        at -= 1;
+        digits[at] = b'0';
+    }
+    let digits = &digits[at..];
+    let (whole, frac) = digits.split_at(digits.len() - scale);
+    let mut s = String::with_capacity(digits.len() + 2);
+    if m < 0 {
+        s.push('-');
+    }
+    s.extend(whole.iter().map(|&b| char::from(b)));
+    if !frac.is_empty() {
+        s.push('.');
+        s.extend(frac.iter().map(|&b| char::from(b)));
+    }
+    s
 }
 
 /// A ratio or score rounded to six decimals.
@@ -378,28 +414,47 @@ pub struct ReconciliationJson<'a> {
 }
 
 impl ReconciliationJson<'_> {
-    fn open_items(&self, i: usize) -> impl Iterator<Item = Value> + '_ {
-        let (fin, c) = (self.rec.finance, &self.rec.model.customers[i]);
-        fin.accounts[i].open_items.iter().map(move |o| {
-            let kind = match o.debt {
-                Debt::Invoice(_) => "invoice",
-                Debt::Refund(_) => "refund",
-            };
-            json!({
-                "key": c.key,
-                "id": c.id,
-                "name": c.name,
-                "kind": kind,
-                "order": text_or_null(fin.text(o.order)),
-                "date": date(o.date),
-                "due_date": date(o.due),
-                "amount": money(o.amount),
-                "settled": money(o.settled),
-                "remaining": money(o.remaining),
-                "days_past_due": o.days_past_due,
-                "bucket": self.keys.get(o.bucket),
-            })
+    fn open_items(&self, i: usize) -> impl Iterator<Item = OpenItemJson<'_>> + '_ {
+        let accounts = &self.rec.finance.accounts[i];
+        accounts.open_items.iter().map(move |item| OpenItemJson {
+            json: self,
+            i,
+            item,
         })
+    }
+}
+
+/// One open item, serialised as written (no tree of its own).
+struct OpenItemJson<'a> {
+    json: &'a ReconciliationJson<'a>,
+    /// The customer's key.
+    i: usize,
+    item: &'a crate::model::receivables::OpenItem,
+}
+
+impl Serialize for OpenItemJson<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let (fin, o) = (self.json.rec.finance, self.item);
+        let c = &self.json.rec.model.customers[self.i];
+        let kind = match o.debt {
+            Debt::Invoice(_) => "invoice",
+            Debt::Refund(_) => "refund",
+        };
+        let order = Some(fin.text(o.order)).filter(|t| !t.is_empty());
+        let mut m = s.serialize_map(Some(12))?;
+        m.serialize_entry("key", &c.key)?;
+        m.serialize_entry("id", &c.id)?;
+        m.serialize_entry("name", &c.name)?;
+        m.serialize_entry("kind", kind)?;
+        m.serialize_entry("order", &order)?;
+        m.serialize_entry("date", &Day(o.date))?;
+        m.serialize_entry("due_date", &Day(o.due))?;
+        m.serialize_entry("amount", &money(o.amount))?;
+        m.serialize_entry("settled", &money(o.settled))?;
+        m.serialize_entry("remaining", &money(o.remaining))?;
+        m.serialize_entry("days_past_due", &o.days_past_due)?;
+        m.serialize_entry("bucket", &self.json.keys.get(o.bucket))?;
+        m.end()
     }
 }
 
@@ -460,13 +515,6 @@ impl Serialize for LineJson<'_> {
         o.serialize_entry("amount", &money(l.amount))?;
         o.serialize_entry("balance", &money(l.balance))?;
         o.end()
-    }
-}
-
-fn text_or_null(s: &str) -> Value {
-    match s {
-        "" => Value::Null,
-        s => Value::String(s.to_string()),
     }
 }
 
@@ -586,6 +634,40 @@ mod tests {
                 .expect("json"),
             "0.123457"
         );
+    }
+
+    #[test]
+    fn decimal_text_is_rust_decimals_text() {
+        for t in [
+            "0",
+            "-0",
+            "-0.00",
+            "0.05",
+            "-0.050",
+            "1",
+            "10",
+            "100.00",
+            "-356.73",
+            "1e-28",
+            "0.0000000000000000000000000001",
+            "79228162514264337593543950335",
+            "-79228162514264337593543950335",
+            "7.9228162514264337593543950335",
+            "123456789.123456789",
+        ] {
+            let d = Decimal::from_str(t)
+                .or_else(|_| Decimal::from_scientific(t))
+                .expect("decimal");
+            assert_eq!(decimal_text(d), d.normalize().to_string(), "{t}");
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn decimal_text_matches_for_any_decimal(lo: u32, mid: u32, hi: u32, neg: bool, scale in 0u32..=28) {
+            let d = Decimal::from_parts(lo, mid, hi, neg, scale);
+            proptest::prop_assert_eq!(decimal_text(d), d.normalize().to_string());
+        }
     }
 
     #[test]
