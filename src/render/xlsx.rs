@@ -1756,7 +1756,8 @@ impl<'a> SheetWriter<'a> {
     /// when the next row is started, so each column's first such cell lends
     /// it its format (one look-up for the sheet) and [`Self::take_back_lent`]
     /// takes them back once every row has been written out. An empty cell is
-    /// still formatted: it has to be written to exist.
+    /// still formatted: it has to be written to exist. (A row format would
+    /// come before the column's; no row here has one.)
     fn row_cells<'f>(
         &mut self,
         values: &[Value],
