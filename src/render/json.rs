@@ -32,6 +32,7 @@ fn decimal_text(d: Decimal) -> String {
     let d = d.normalize();
     let m = d.mantissa();
     let scale = d.scale() as usize;
+    // A mantissa has at most 29 digits (96 bits) and the scale is at most 28.
     let mut digits = [0u8; 40];
     let mut at = digits.len();
     let mut u = m.unsigned_abs();
@@ -427,7 +428,7 @@ impl ReconciliationJson<'_> {
 /// One open item, serialised as written (no tree of its own).
 struct OpenItemJson<'a> {
     json: &'a ReconciliationJson<'a>,
-    /// The customer's key.
+    /// The customer (an index into the model's customers).
     i: usize,
     item: &'a crate::model::receivables::OpenItem,
 }
