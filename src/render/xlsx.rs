@@ -1775,14 +1775,16 @@ impl<'a> SheetWriter<'a> {
             let format = self.cell_format(col, v, formats);
             let wrote = self.value(cn, v, buf)?;
             written |= wrote;
-            let lend = match self.lent.get(c) {
-                _ if !(lean && wrote && c < self.widths.len()) => false,
-                Some(Some(lent)) if std::ptr::eq(*lent, format) => continue,
-                Some(Some(_)) => false,
-                // Lent below, in column order among the runs, so formats
-                // are met (and numbered) in the order they always were.
-                Some(None) | None => true,
-            };
+            let lend = lean
+                && wrote
+                && c < self.widths.len()
+                && match self.lent.get(c).copied().flatten() {
+                    Some(lent) if std::ptr::eq(lent, format) => continue,
+                    Some(_) => false,
+                    // Lent below, in column order among the runs, so formats
+                    // are met (and numbered) in the order they always were.
+                    None => true,
+                };
             match runs.last_mut() {
                 Some((_, last, f, false))
                     if !lend && std::ptr::eq(*f, format) && *last + 1 == cn =>
